@@ -1,0 +1,63 @@
+import { KratixCondition, KratixStatus } from './types';
+
+/** Condition types, reasons and messages the engine owns (spec section 5). @public */
+export const ConditionTypes = {
+  ConfigureWorkflowCompleted: 'ConfigureWorkflowCompleted',
+  Reconciled: 'Reconciled',
+  DeleteWorkflowCompleted: 'DeleteWorkflowCompleted',
+  /** Reported by older Kratix; readers accept it. */
+  PipelineCompleted: 'PipelineCompleted',
+} as const;
+
+/** @public */
+export const ConditionReasons = {
+  PipelinesInProgress: 'PipelinesInProgress',
+  PipelinesExecutedSuccessfully: 'PipelinesExecutedSuccessfully',
+  ConfigureWorkflowFailed: 'ConfigureWorkflowFailed',
+  WorkflowPending: 'WorkflowPending',
+  WorksPending: 'WorksPending',
+  Reconciled: 'Reconciled',
+  DeleteWorkflowFailed: 'DeleteWorkflowFailed',
+  PipelineNotCompleted: 'PipelineNotCompleted',
+  PipelineExecutedSuccessfully: 'PipelineExecutedSuccessfully',
+} as const;
+
+/** Condition types only the engine may set. @public */
+export const ENGINE_MANAGED_CONDITION_TYPES: readonly string[] = [
+  ConditionTypes.ConfigureWorkflowCompleted,
+  ConditionTypes.Reconciled,
+  ConditionTypes.DeleteWorkflowCompleted,
+];
+
+/** `message` of an object before any workflow has run. @public */
+export const PENDING_MESSAGE = 'Pending';
+
+/** @public */
+export function findCondition(
+  status: KratixStatus | undefined,
+  type: string,
+): KratixCondition | undefined {
+  return status?.conditions?.find(c => c.type === type);
+}
+
+/**
+ * The configure-workflow condition, accepting the legacy `PipelineCompleted`
+ * that older Kratix reports.
+ * @public
+ */
+export function findWorkflowCondition(
+  status: KratixStatus | undefined,
+): KratixCondition | undefined {
+  return (
+    findCondition(status, ConditionTypes.ConfigureWorkflowCompleted) ??
+    findCondition(status, ConditionTypes.PipelineCompleted)
+  );
+}
+
+/** Maps a condition name a user may give to the type to look for. @public */
+export function isWorkflowConditionType(type: string): boolean {
+  return (
+    type === ConditionTypes.ConfigureWorkflowCompleted ||
+    type === ConditionTypes.PipelineCompleted
+  );
+}

@@ -1,0 +1,57 @@
+import { Entity } from '@backstage/catalog-model';
+
+/**
+ * `<promise>/<namespace>/<name>`, several separated by commas;
+ * `<promise>/<name>` means namespace `default`.
+ * @public
+ */
+export const KRATIX_RESOURCE_REF_ANNOTATION = 'kratix.io/resource-ref';
+
+/** @public */
+export const DEFAULT_NAMESPACE = 'default';
+
+/** @public */
+export interface ResourceRef {
+  promise: string;
+  namespace: string;
+  name: string;
+}
+
+/** Parses one `<promise>/<namespace>/<name>` or `<promise>/<name>`. @public */
+export function parseResourceRef(value: string): ResourceRef {
+  const parts = value.trim().split('/');
+  if (parts.some(p => p.trim() === '') || parts.length < 2 || parts.length > 3) {
+    throw new TypeError(
+      `Invalid Kratix resource ref '${value}': expected <promise>/<namespace>/<name> or <promise>/<name>`,
+    );
+  }
+  const [promise, namespace, name] =
+    parts.length === 3 ? parts : [parts[0], DEFAULT_NAMESPACE, parts[1]];
+  return { promise, namespace, name };
+}
+
+/** Parses a comma-separated list of refs. @public */
+export function parseResourceRefs(value: string): ResourceRef[] {
+  return value
+    .split(',')
+    .filter(v => v.trim() !== '')
+    .map(parseResourceRef);
+}
+
+/** @public */
+export function stringifyResourceRef(ref: ResourceRef): string {
+  return `${ref.promise}/${ref.namespace}/${ref.name}`;
+}
+
+/** The Resources an entity names in its annotation. @public */
+export function getEntityResourceRefs(entity: Entity): ResourceRef[] {
+  const value = entity.metadata.annotations?.[KRATIX_RESOURCE_REF_ANNOTATION];
+  return value ? parseResourceRefs(value) : [];
+}
+
+/** True when the entity names at least one Kratix Resource. @public */
+export function isKratixAvailable(entity: Entity): boolean {
+  return Boolean(
+    entity.metadata.annotations?.[KRATIX_RESOURCE_REF_ANNOTATION]?.trim(),
+  );
+}

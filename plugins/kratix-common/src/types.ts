@@ -1,0 +1,141 @@
+/** @public */
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+/** A Kubernetes-style condition. @public */
+export interface KratixCondition {
+  type: string;
+  status: ConditionStatus;
+  reason?: string;
+  message?: string;
+  /** RFC 3339, UTC, seconds. */
+  lastTransitionTime?: string;
+}
+
+/** @public */
+export type HealthState =
+  | 'unknown'
+  | 'ready'
+  | 'healthy'
+  | 'degraded'
+  | 'unhealthy';
+
+/** `status.healthRecord`, as the seeds show it. @public */
+export interface HealthRecordStatus {
+  state: HealthState;
+  lastRun?: number;
+  details?: unknown;
+}
+
+/** `status.healthStatus`, the aggregate over all records. @public */
+export interface HealthStatus {
+  state: HealthState;
+  healthRecords: Array<{
+    state: HealthState;
+    lastRun?: number;
+    source: { name: string; namespace: string };
+    details?: unknown;
+  }>;
+}
+
+/** @public */
+export type PipelinePhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+
+/** One entry of `status.kratix.workflows.pipelines`. @public */
+export interface PipelineStatus {
+  name: string;
+  phase: PipelinePhase;
+  lastTransitionTime?: string;
+  message?: string;
+}
+
+/** The status of a Promise or Resource. Any other key is the pipelines'. @public */
+export interface KratixStatus {
+  message?: string;
+  conditions?: KratixCondition[];
+  observedGeneration?: number;
+  workflows?: number;
+  workflowsSucceeded?: number;
+  workflowsFailed?: number;
+  healthRecord?: HealthRecordStatus;
+  healthStatus?: HealthStatus;
+  kratix?: {
+    workflows?: {
+      pipelines?: PipelineStatus[];
+      lastSuccessfulConfigureWorkflowTime?: string;
+    };
+  };
+  [key: string]: unknown;
+}
+
+/** @public */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  generation?: number;
+  resourceVersion?: string;
+  uid?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+}
+
+/** A Resource: a request for a Promise, as a Kubernetes-style object. @public */
+export interface KratixResource {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: Record<string, unknown>;
+  status?: KratixStatus;
+}
+
+/** @public */
+export interface KratixPromise {
+  apiVersion: 'platform.kratix.io/v1alpha1';
+  kind: 'Promise';
+  metadata: ObjectMeta;
+  spec: Record<string, unknown>;
+  status?: KratixStatus;
+}
+
+/** @public */
+export type WorkflowType = 'resource' | 'promise';
+/** @public */
+export type WorkflowAction = 'configure' | 'delete';
+
+/** One pipeline of a workflow run, as the REST API reports it. @public */
+export interface PipelineRun {
+  name: string;
+  phase: PipelinePhase;
+  startedAt?: string;
+  finishedAt?: string;
+  exitCode?: number;
+  message?: string;
+}
+
+/** A workflow run, as the REST API reports it. @public */
+export interface WorkflowRun {
+  id: string;
+  type: WorkflowType;
+  action: WorkflowAction;
+  /** The object's generation the run was started for. */
+  generation: number;
+  phase: PipelinePhase;
+  startedAt?: string;
+  finishedAt?: string;
+  pipelines: PipelineRun[];
+}
+
+/** A HealthRecord document (`platform.kratix.io/v1alpha1`). @public */
+export interface HealthRecord {
+  apiVersion: 'platform.kratix.io/v1alpha1';
+  kind: 'HealthRecord';
+  metadata: { name: string; namespace?: string };
+  data: {
+    promiseRef: { name: string };
+    resourceRef: { name: string; namespace?: string };
+    state?: HealthState;
+    lastRun?: number;
+    details?: unknown;
+  };
+}

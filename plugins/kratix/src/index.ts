@@ -1,0 +1,1 @@
+export { kratixPlugin as default } from './plugin';

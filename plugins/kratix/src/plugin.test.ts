@@ -1,0 +1,7 @@
+import { kratixPlugin } from './plugin';
+
+describe('kratix', () => {
+  it('should export plugin', () => {
+    expect(kratixPlugin).toBeDefined();
+  });
+});
