@@ -21,9 +21,10 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@kratix-backstage/plugin-kratix-backend'));
-backend.add(import('@kratix-backstage/plugin-scaffolder-backend-module-kratix'));
+
 backend.start();

@@ -25,14 +25,13 @@ describe('resource refs', () => {
 
   it('parses a comma-separated list and round-trips', () => {
     const refs = parseResourceRefs('a/x, b/ns/y,');
-    expect(refs.map(stringifyResourceRef)).toEqual([
-      'a/default/x',
-      'b/ns/y',
-    ]);
+    expect(refs.map(stringifyResourceRef)).toEqual(['a/default/x', 'b/ns/y']);
   });
 
   it.each(['', 'justone', 'a/b/c/d', 'a//b'])('refuses %p', value => {
-    expect(() => parseResourceRef(value)).toThrow(/Invalid Kratix resource ref/);
+    expect(() => parseResourceRef(value)).toThrow(
+      /Invalid Kratix resource ref/,
+    );
   });
 
   it('reads the annotation from an entity', () => {
@@ -46,8 +45,8 @@ describe('resource refs', () => {
     };
     expect(isKratixAvailable(entity)).toBe(true);
     expect(getEntityResourceRefs(entity)).toHaveLength(1);
-    expect(
-      isKratixAvailable({ ...entity, metadata: { name: 'c' } }),
-    ).toBe(false);
+    expect(isKratixAvailable({ ...entity, metadata: { name: 'c' } })).toBe(
+      false,
+    );
   });
 });

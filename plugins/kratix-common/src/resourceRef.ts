@@ -20,7 +20,11 @@ export interface ResourceRef {
 /** Parses one `<promise>/<namespace>/<name>` or `<promise>/<name>`. @public */
 export function parseResourceRef(value: string): ResourceRef {
   const parts = value.trim().split('/');
-  if (parts.some(p => p.trim() === '') || parts.length < 2 || parts.length > 3) {
+  if (
+    parts.some(p => p.trim() === '') ||
+    parts.length < 2 ||
+    parts.length > 3
+  ) {
     throw new TypeError(
       `Invalid Kratix resource ref '${value}': expected <promise>/<namespace>/<name> or <promise>/<name>`,
     );
@@ -54,4 +58,9 @@ export function isKratixAvailable(entity: Entity): boolean {
   return Boolean(
     entity.metadata.annotations?.[KRATIX_RESOURCE_REF_ANNOTATION]?.trim(),
   );
+}
+
+/** The Backstage signals channel that carries a Resource's status changes. @public */
+export function resourceSignalChannel(ref: ResourceRef): string {
+  return `kratix:${ref.promise}:${ref.namespace}:${ref.name}`;
 }

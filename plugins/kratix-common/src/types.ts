@@ -139,3 +139,24 @@ export interface HealthRecord {
     details?: unknown;
   };
 }
+
+/** A list answer of the REST API. @public */
+export interface ListResponse<T> {
+  items: T[];
+}
+
+/** The logs of one container of a pipeline run. @public */
+export interface ContainerLog {
+  pipeline: string;
+  container: string;
+  log: string;
+  /** True when the log was cut at the configured size limit. */
+  truncated: boolean;
+}
+
+/** What the signal channel of a Resource carries on every status change. @public */
+export interface ResourceStatusSignal {
+  resourceVersion: string;
+  generation?: number;
+  status: KratixStatus;
+}

@@ -1,0 +1,86 @@
+// The narrow interfaces between the pure engine and its runners and stores.
+import {
+  KratixPromise,
+  KratixResource,
+  WorkflowAction,
+  WorkflowType,
+} from '@kratix-backstage/plugin-kratix-common';
+
+/** A container of a Pipeline, as the Promise gives it. */
+export interface PipelineContainer {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Array<{ name: string; value?: string }>;
+}
+
+/** A Kratix Pipeline (`platform.kratix.io/v1alpha1`, kind Pipeline). */
+export interface Pipeline {
+  name: string;
+  containers: PipelineContainer[];
+}
+
+/** The object a workflow runs for: a Resource or a Promise. */
+export type KratixObject = KratixResource | KratixPromise;
+
+export interface WorkflowRef {
+  type: WorkflowType;
+  action: WorkflowAction;
+}
+
+/** What a runner needs to run one pipeline. */
+export interface PipelineRunRequest {
+  /** Unique id of this pipeline run. */
+  runId: string;
+  pipeline: Pipeline;
+  /** The KRATIX_* variables; containers add their own `env`. */
+  env: Record<string, string>;
+  /** Fresh host directories; `input/object.yaml` is already written. */
+  dirs: { input: string; output: string; metadata: string };
+  signal: AbortSignal;
+  /** Called with each chunk a container writes to stdout or stderr. */
+  onLog(container: string, chunk: string): void;
+}
+
+export interface PipelineRunResult {
+  succeeded: boolean;
+  /** Exit code of the last container that ran. */
+  exitCode: number;
+  failedContainer?: string;
+  /** Why it failed, for the run's log and the condition message. */
+  message?: string;
+}
+
+/** Runs the containers of one pipeline in order (process or Kubernetes). */
+export interface PipelineRunner {
+  run(request: PipelineRunRequest): Promise<PipelineRunResult>;
+}
+
+/** A configured Destination: a folder of the state store. */
+export interface Destination {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** One file of a pipeline's `output/`, path relative and POSIX. */
+export interface OutputFile {
+  path: string;
+  content: Buffer;
+}
+
+/** Where a configure pipeline's outputs land, per destination. */
+export interface StateStore {
+  /**
+   * Replaces what this object's pipeline last wrote to the destination
+   * with `files`.
+   */
+  writeWorkload(options: {
+    destination: string;
+    /** e.g. `resources/<namespace>/<promise>/<name>/<pipeline>` */
+    workloadPath: string;
+    files: OutputFile[];
+  }): Promise<void>;
+  /** Removes everything the workload wrote, in every destination. */
+  deleteWorkload(options: { workloadPath: string }): Promise<void>;
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Fresh machine → the whole test suite. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+yarn install --immutable
+yarn test:all
