@@ -2,7 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
+import { readKratixConfig } from './config';
+import { DatabaseKratixStore } from './database/DatabaseKratixStore';
+import { ProcessPipelineRunner } from './runner/ProcessPipelineRunner';
+import { FileSystemStateStore } from './stateStore/FileSystemStateStore';
+import { Reconciler } from './reconciler/Reconciler';
+import { StatusPublisher } from './reconciler/StatusPublisher';
+import { KratixService } from './service/KratixService';
 import { createRouter } from './service/router';
+import { applySeedFiles } from './service/seed';
 
 /**
  * The Kratix backend plugin: hosts the engine and serves `/api/kratix`.
@@ -14,11 +25,65 @@ export const kratixPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        signals: signalsServiceRef,
+        events: eventsServiceRef,
       },
-      async init({ httpRouter }) {
-        httpRouter.use(await createRouter());
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      async init(deps) {
+        const config = readKratixConfig(deps.config);
+        const store = await DatabaseKratixStore.create(deps.database, {
+          maxLogBytes: config.logMaxBytes,
+        });
+        const runner = new ProcessPipelineRunner({
+          images: config.runner.images,
+          mountNamespace: config.runner.mountNamespace,
+          timeoutMs: config.runner.timeoutMs,
+        });
+        await runner.probe();
+        const publisher = new StatusPublisher({
+          signals: deps.signals,
+          events: deps.events,
+          includeStatus: config.signalsIncludeStatus,
+        });
+        const reconciler = new Reconciler({
+          store,
+          runner,
+          stateStore: new FileSystemStateStore({ path: config.stateStorePath }),
+          publisher,
+          logger: deps.logger,
+          config,
+        });
+        const service = new KratixService({
+          store,
+          publisher,
+          wake: () => reconciler.wake(),
+        });
+
+        deps.permissionsRegistry.addPermissions(kratixPermissions);
+        deps.httpRouter.use(
+          await createRouter({
+            service,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+          }),
+        );
+        deps.httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+
+        await applySeedFiles(service, config.seedFiles, deps.logger);
+        deps.lifecycle.addStartupHook(() => reconciler.start());
+        deps.lifecycle.addShutdownHook(() => reconciler.stop());
       },
     });
   },

@@ -1,13 +1,276 @@
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod/v3';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
+import {
+  kratixHealthRecordWritePermission,
+  kratixPromiseManagePermission,
+  kratixPromiseReadPermission,
+  kratixResourceDeletePermission,
+  kratixResourceReadPermission,
+  kratixResourceReconcilePermission,
+  kratixResourceRequestPermission,
+} from '@kratix-backstage/plugin-kratix-common';
+import { JsonObject } from '@backstage/types';
+import { KratixService } from './KratixService';
+import { bodyParsers, parseBody } from './body';
+import { resourceKey } from '../reconciler/keys';
 
-/** The HTTP layer of the Kratix backend plugin. */
-export async function createRouter(): Promise<express.Router> {
+export interface RouterOptions {
+  service: KratixService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+}
+
+/** DNS-1123 names, as Kubernetes requires for names and namespaces. */
+const name = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+    'must be lowercase letters, digits, "-" or ".", starting and ending with a letter or digit',
+  );
+
+const resourceParams = z.object({
+  promise: name,
+  namespace: name,
+  name,
+});
+
+const resourceInput = z.object({
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
+  metadata: z
+    .object({
+      name: z.string().optional(),
+      namespace: z.string().optional(),
+      labels: z.record(z.string()).optional(),
+      annotations: z.record(z.string()).optional(),
+      resourceVersion: z.string().optional(),
+    })
+    .passthrough()
+    .optional(),
+  spec: z.record(z.unknown()).optional(),
+  status: z.unknown().optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
+    throw new InputError(`Invalid ${path}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** The HTTP layer of the Kratix backend plugin (`/api/kratix`). */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { service, httpAuth, permissions, auditor } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(...bodyParsers());
+
+  /** Checks the caller's own credentials against a permission. */
+  async function authorize(
+    req: express.Request,
+    permission: BasicPermission,
+  ): Promise<BackstageCredentials> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: the permission '${permission.name}' is required`,
+      );
+    }
+    return credentials;
+  }
+
+  /** A write: audited, authorized as the caller, then done. */
+  async function mutate<T>(
+    req: express.Request,
+    eventId: string,
+    permission: BasicPermission,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      request: req,
+      severityLevel: 'medium',
+      meta: { ...req.params } as JsonObject,
+    });
+    try {
+      await authorize(req, permission);
+      const result = await work();
+      await event.success();
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+
+  router.get('/promises', async (req, res) => {
+    await authorize(req, kratixPromiseReadPermission);
+    res.json({ items: await service.listPromises() });
+  });
+
+  router.get('/promises/:promise', async (req, res) => {
+    const p = parse(z.object({ promise: name }), req.params, 'path');
+    await authorize(req, kratixPromiseReadPermission);
+    res.json(await service.getPromise(p.promise));
+  });
+
+  router.put('/promises/:promise', async (req, res) => {
+    const p = parse(z.object({ promise: name }), req.params, 'path');
+    const body = parseBody(req, 'Promise');
+    const applied = await mutate(
+      req,
+      'promise-apply',
+      kratixPromiseManagePermission,
+      () => service.applyPromise(body, p.promise),
+    );
+    res.status(applied.created ? 201 : 200).json(applied.object);
+  });
+
+  router.delete('/promises/:promise', async (req, res) => {
+    const p = parse(z.object({ promise: name }), req.params, 'path');
+    await mutate(req, 'promise-delete', kratixPromiseManagePermission, () =>
+      service.deletePromise(p.promise),
+    );
+    res.status(202).json({ status: 'deleting' });
+  });
+
+  router.get('/promises/:promise/resources', async (req, res) => {
+    const p = parse(z.object({ promise: name }), req.params, 'path');
+    const q = parse(
+      z.object({
+        namespace: name.optional(),
+        labelSelector: z.string().max(4096).optional(),
+      }),
+      req.query,
+      'query',
+    );
+    await authorize(req, kratixResourceReadPermission);
+    res.json({ items: await service.listResources(p.promise, q) });
+  });
+
+  const resourcePath = '/promises/:promise/resources/:namespace/:name';
+
+  router.get(resourcePath, async (req, res) => {
+    const p = parse(resourceParams, req.params, 'path');
+    await authorize(req, kratixResourceReadPermission);
+    res.json(await service.getResource(p.promise, p.namespace, p.name));
+  });
+
+  router.put(resourcePath, async (req, res) => {
+    const p = parse(resourceParams, req.params, 'path');
+    const q = parse(
+      z.object({ dryRun: z.enum(['true', 'false', 'All']).optional() }),
+      req.query,
+      'query',
+    );
+    const input = parse(resourceInput, parseBody(req, 'Resource'), 'body');
+    const dryRun = q.dryRun === 'true' || q.dryRun === 'All';
+    const applied = await mutate(
+      req,
+      'resource-request',
+      kratixResourceRequestPermission,
+      () =>
+        service.applyResource(p.promise, p.namespace, p.name, input, {
+          dryRun,
+        }),
+    );
+    res.status(applied.created ? 201 : 200).json(applied.object);
+  });
+
+  router.delete(resourcePath, async (req, res) => {
+    const p = parse(resourceParams, req.params, 'path');
+    await mutate(req, 'resource-delete', kratixResourceDeletePermission, () =>
+      service.deleteResource(p.promise, p.namespace, p.name),
+    );
+    res.status(202).json({ status: 'deleting' });
+  });
+
+  router.post(`${resourcePath}/reconcile`, async (req, res) => {
+    const p = parse(resourceParams, req.params, 'path');
+    await mutate(
+      req,
+      'resource-reconcile',
+      kratixResourceReconcilePermission,
+      () => service.reconcile(resourceKey(p.promise, p.namespace, p.name)),
+    );
+    res.status(202).json({ status: 'queued' });
+  });
+
+  router.get(`${resourcePath}/runs`, async (req, res) => {
+    const p = parse(resourceParams, req.params, 'path');
+    await authorize(req, kratixResourceReadPermission);
+    res.json({ items: await service.listRuns(p.promise, p.namespace, p.name) });
+  });
+
+  router.get(`${resourcePath}/runs/:run/logs`, async (req, res) => {
+    const p = parse(
+      resourceParams.extend({ run: z.string().min(1).max(64) }),
+      req.params,
+      'path',
+    );
+    await authorize(req, kratixResourceReadPermission);
+    res.json({
+      items: await service.getLogs(p.promise, p.namespace, p.name, p.run),
+    });
+  });
+
+  const healthPath = '/healthrecords/:namespace/:name';
+  const healthParams = z.object({ namespace: name, name });
+
+  router.get(healthPath, async (req, res) => {
+    const p = parse(healthParams, req.params, 'path');
+    await authorize(req, kratixResourceReadPermission);
+    res.json(await service.getHealthRecord(p.namespace, p.name));
+  });
+
+  router.put(healthPath, async (req, res) => {
+    const p = parse(healthParams, req.params, 'path');
+    const body = parseBody(req, 'HealthRecord');
+    const applied = await mutate(
+      req,
+      'healthrecord-write',
+      kratixHealthRecordWritePermission,
+      () => service.putHealthRecord(p.namespace, p.name, body),
+    );
+    res.status(applied.created ? 201 : 200).json(applied.object);
+  });
+
+  router.delete(healthPath, async (req, res) => {
+    const p = parse(healthParams, req.params, 'path');
+    await mutate(
+      req,
+      'healthrecord-delete',
+      kratixHealthRecordWritePermission,
+      () => service.deleteHealthRecord(p.namespace, p.name),
+    );
+    res.status(204).end();
   });
 
   return router;

@@ -1,0 +1,93 @@
+// Spawn overhead of ProcessPipelineRunner against a bare spawn of `true`.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PipelineRunRequest } from '../src/engine/interfaces';
+import { ProcessPipelineRunner } from '../src/runner/ProcessPipelineRunner';
+
+const ITERATIONS = 200;
+const WARMUP = 10;
+
+function bareSpawn(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('true', [], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.resume();
+    child.stderr.resume();
+    child.on('error', reject);
+    child.on('close', code =>
+      code === 0 ? resolve() : reject(new Error(`true exited ${code}`)),
+    );
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export async function runRunnerBench(): Promise<void> {
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-runner-bench-'));
+  try {
+    const dirs = {
+      input: path.join(base, 'input'),
+      output: path.join(base, 'output'),
+      metadata: path.join(base, 'metadata'),
+    };
+    await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
+    await fs.writeFile(path.join(dirs.input, 'object.yaml'), 'bench: true\n');
+    const request: PipelineRunRequest = {
+      runId: 'bench',
+      pipeline: {
+        name: 'bench',
+        containers: [{ name: 'true', image: 'bench', command: ['true'] }],
+      },
+      env: { KRATIX_WORKFLOW_ACTION: 'configure' },
+      dirs,
+      signal: new AbortController().signal,
+      onLog: () => {},
+    };
+    const withNs = new ProcessPipelineRunner();
+    await withNs.probe();
+    const withoutNs = new ProcessPipelineRunner({ mountNamespace: false });
+    const viaRunner = (runner: ProcessPipelineRunner) => async () => {
+      const result = await runner.run(request);
+      if (!result.succeeded)
+        throw new Error(`bench run failed: ${result.message}`);
+    };
+
+    const cases: Array<[string, () => Promise<void>]> = [
+      ['bare spawn(true)', bareSpawn],
+      ['runner, mount namespace', viaRunner(withNs)],
+      ['runner, no mount namespace', viaRunner(withoutNs)],
+    ];
+    const times = cases.map(() => [] as number[]);
+    // Interleaved, so load from other processes hits every case alike.
+    for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+      for (const [c, [, fn]] of cases.entries()) {
+        const start = process.hrtime.bigint();
+        await fn();
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        if (i >= WARMUP) times[c].push(ms);
+      }
+    }
+
+    const bare = median(times[0]);
+    console.log(
+      `ProcessPipelineRunner: median wall time of ${ITERATIONS} runs of \`true\``,
+    );
+    for (const [c, [name]] of cases.entries()) {
+      const m = median(times[c]);
+      const overhead =
+        c === 0
+          ? ''
+          : `  overhead ${(m - bare).toFixed(2)} ms, ratio ${(m / bare).toFixed(
+              2,
+            )}x`;
+      console.log(`  ${name.padEnd(28)} ${m.toFixed(2)} ms${overhead}`);
+    }
+  } finally {
+    await fs.rm(base, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,69 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration of the Kratix backend plugin. Every key is optional. */
+  kratix?: {
+    engine?: {
+      /**
+       * How `status.yaml` is merged into the status: `deep` (JSON Merge
+       * Patch, the seeds' behaviour; default) or `shallow` (upstream Kratix's
+       * current behaviour: top-level keys replace whole values).
+       */
+      statusMerge?: 'deep' | 'shallow';
+      /** How often a Resource's configure workflow re-runs. Default 10 hours. */
+      reconcileInterval?: HumanDuration | string;
+      /** Workflows running at once in this backend. Default 4. */
+      concurrency?: number;
+      /** Largest `status.yaml` accepted, in bytes. Default 1 MiB. */
+      statusMaxBytes?: number;
+      /** Log kept per container of a pipeline run, in bytes. Default 1 MiB. */
+      logMaxBytes?: number;
+      /** Parent folder of the pipelines' temporary directories. Default the OS temp dir. */
+      workDir?: string;
+      /** How often the work queue is polled for work enqueued by other replicas. Default 1 second. */
+      pollInterval?: HumanDuration | string;
+      /** How long a claimed object stays locked without renewal. Default 30 seconds. */
+      leaseDuration?: HumanDuration | string;
+    };
+    runner?: {
+      /** Where pipelines run. Only `process` (local processes) for now. */
+      type?: 'process';
+      /** Per-container timeout. Default 10 minutes. */
+      timeout?: HumanDuration | string;
+      process?: {
+        /**
+         * Image → command, for containers that give no `command`, e.g.
+         * `create-db:v0.1.0: [sh, /opt/pipelines/create-db.sh]`.
+         */
+        images?: { [image: string]: string[] };
+        /**
+         * Give each run a private mount namespace so `/kratix/...` works
+         * (default true). Needs root or unprivileged user namespaces.
+         */
+        mountNamespace?: boolean;
+      };
+    };
+    /** Destinations, each a folder of the state store. Default one, `local`. */
+    destinations?: Array<{
+      name: string;
+      labels?: { [key: string]: string };
+    }>;
+    stateStore?: {
+      /** Folder of the state store. Default `<OS temp dir>/kratix-state-store`. */
+      path?: string;
+    };
+    signals?: {
+      /**
+       * Include the status in the signal of every change (default true).
+       * Signals are broadcast; set false so clients re-read through the
+       * permission-checked API instead.
+       */
+      includeStatus?: boolean;
+    };
+    /**
+     * Files of Promise, Resource and HealthRecord documents (YAML, several
+     * per file) applied when the backend starts, e.g. demo Promises.
+     */
+    seedFiles?: string[];
+  };
+}

@@ -1,0 +1,63 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { kratixPlugin } from '../plugin';
+
+/** Starts the real plugin on a real database, with fast engine timings. */
+export async function startKratix(
+  databases: TestDatabases,
+  id: TestDatabaseId,
+  options: { features?: any[]; kratix?: object } = {},
+) {
+  const knex = await databases.init(id);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-test-'));
+  const backend = await startTestBackend({
+    features: [
+      kratixPlugin,
+      mockServices.database.factory({ knex }),
+      mockServices.rootConfig.factory({
+        data: {
+          kratix: {
+            engine: { pollInterval: '50ms', leaseDuration: '2s' },
+            stateStore: { path: path.join(dir, 'state') },
+            ...options.kratix,
+          },
+        },
+      }),
+      ...(options.features ?? []),
+    ],
+  });
+  return {
+    server: backend.server,
+    stop: () => backend.stop(),
+    knex,
+    dir,
+  };
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting${last ? `: ${last}` : ''}`);
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,46 @@
+// What the parts of the database store share.
+import { InputError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { ObjectKey } from './KratixStore';
+
+export interface StoreContext {
+  db: Knex;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  maxLogBytes: number;
+}
+
+/** The key columns of a row that belongs to one object. */
+export function keyColumns(key: ObjectKey) {
+  return {
+    kind: key.kind,
+    promise: key.promise,
+    namespace: key.namespace,
+    name: key.name,
+  };
+}
+
+export function describeKey(key: ObjectKey): string {
+  return key.kind === 'Promise'
+    ? `Promise ${key.name}`
+    : `Resource ${key.promise}/${key.namespace}/${key.name}`;
+}
+
+/** pg returns bigint columns as strings. */
+export function toNumber(value: number | string): number {
+  return typeof value === 'number' ? value : Number(value);
+}
+
+export function toIso(ms: number | string | null | undefined) {
+  return ms === null || ms === undefined
+    ? undefined
+    : new Date(toNumber(ms)).toISOString();
+}
+
+export function toMs(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
+    throw new InputError(`${field} is not an ISO 8601 time: '${iso}'`);
+  }
+  return ms;
+}

@@ -1,0 +1,107 @@
+// Container logs of pipeline runs, each kept to its first maxLogBytes bytes.
+import { ContainerLog } from '@kratix-backstage/plugin-kratix-common';
+import { StoreContext, toNumber } from './context';
+
+interface LogRow {
+  run_id: string;
+  pipeline: string;
+  container: string;
+  log: string;
+  bytes: number | string;
+  truncated: boolean | number;
+}
+
+/** A failed attempt means another append landed: give up after this many. */
+const MAX_APPEND_ATTEMPTS = 100;
+
+/** The longest head of `text` of at most `maxBytes` UTF-8 bytes. */
+export function utf8Head(text: string, maxBytes: number) {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxBytes) {
+    return { text, bytes: bytes.length, cut: false };
+  }
+  let end = Math.max(0, maxBytes);
+  // Do not split a character: step back over continuation bytes (10xxxxxx).
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return {
+    text: bytes.subarray(0, end).toString('utf8'),
+    bytes: end,
+    cut: true,
+  };
+}
+
+/**
+ * Appends in one statement while the chunk fits, so concurrent appends do
+ * not conflict; the append that crosses the limit is a compare-and-swap on
+ * the size, and marks the log truncated.
+ */
+export async function appendLog(
+  ctx: StoreContext,
+  runId: string,
+  pipeline: string,
+  container: string,
+  chunk: string,
+): Promise<void> {
+  const { db, maxLogBytes } = ctx;
+  const where = { run_id: runId, pipeline, container };
+  const chunkBytes = Buffer.byteLength(chunk, 'utf8');
+  const appendWhole = () =>
+    db('container_logs')
+      .where({ ...where, truncated: false })
+      .andWhere('bytes', '<=', maxLogBytes - chunkBytes)
+      .update({
+        log: db.raw('?? || ?', ['log', chunk]),
+        bytes: db.raw('?? + ?', ['bytes', chunkBytes]),
+      });
+
+  for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+    if ((await appendWhole()) === 1) return;
+    const row = (await db<LogRow>('container_logs')
+      .where(where)
+      .first(['bytes', 'truncated'])) as LogRow | undefined;
+    if (row?.truncated) return;
+    const used = row ? toNumber(row.bytes) : 0;
+    const head = utf8Head(chunk, maxLogBytes - used);
+    if (!row) {
+      const inserted = await db('container_logs')
+        .insert({
+          ...where,
+          log: head.text,
+          bytes: head.bytes,
+          truncated: head.cut,
+        })
+        .onConflict(['run_id', 'pipeline', 'container'])
+        .ignore()
+        .returning('seq');
+      if (inserted.length === 1) return;
+    } else if (head.cut) {
+      const updated = await db('container_logs')
+        .where({ ...where, bytes: row.bytes, truncated: false })
+        .update({
+          log: db.raw('?? || ?', ['log', head.text]),
+          bytes: used + head.bytes,
+          truncated: true,
+        });
+      if (updated === 1) return;
+    }
+  }
+  throw new Error(
+    `Could not append to the log of container ${container} of pipeline ${pipeline} (run ${runId}): too many concurrent appends`,
+  );
+}
+
+export async function getLogs(
+  ctx: StoreContext,
+  runId: string,
+): Promise<ContainerLog[]> {
+  const rows = (await ctx
+    .db<LogRow>('container_logs')
+    .where({ run_id: runId })
+    .orderBy('seq')) as LogRow[];
+  return rows.map(row => ({
+    pipeline: row.pipeline,
+    container: row.container,
+    log: row.log,
+    truncated: Boolean(row.truncated),
+  }));
+}

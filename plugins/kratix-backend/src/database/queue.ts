@@ -1,0 +1,218 @@
+// The durable work queue: one entry per object. A claim takes a lease, which
+// is the object's lock: at most one workflow per object across all backends.
+// Every write is one conditional statement, so concurrent backends on one
+// database never both win (Postgres re-checks the WHERE of a blocked UPDATE;
+// SQLite runs one statement at a time).
+import { Knex } from 'knex';
+import { keyColumns, StoreContext, toNumber } from './context';
+import {
+  ClaimOptions,
+  CompleteResult,
+  ObjectKey,
+  WorkItem,
+} from './KratixStore';
+
+const TABLE = 'work_queue';
+const KEY = ['kind', 'promise', 'namespace', 'name'];
+/** Due entries tried per round of claimNext. */
+const CLAIM_BATCH = 10;
+/** Rounds of claimNext before it gives up to other claimers. */
+const CLAIM_ROUNDS = 50;
+
+interface QueueRow {
+  id: number | string;
+  kind: ObjectKey['kind'];
+  promise: string;
+  namespace: string;
+  name: string;
+  reason: string;
+  seq: number | string;
+  claimed_seq: number | string | null;
+  not_before: number | string;
+  owner: string | null;
+  lease_until: number | string | null;
+}
+
+/** Upsert. A new request keeps the earliest notBefore and bumps seq. */
+export async function enqueue(
+  ctx: StoreContext,
+  key: ObjectKey,
+  options: { reason: string; notBefore?: Date },
+): Promise<void> {
+  const now = ctx.now();
+  const notBefore = options.notBefore?.getTime() ?? now;
+  const { db } = ctx;
+  await db(TABLE)
+    .insert({
+      ...keyColumns(key),
+      reason: options.reason,
+      seq: 1,
+      not_before: notBefore,
+    })
+    .onConflict(KEY)
+    .merge({
+      reason: options.reason,
+      seq: db.raw('?? + 1', [`${TABLE}.seq`]),
+      // While a run holds a live lease, not_before is that run's: the first
+      // request during the run replaces it, later ones keep the earliest.
+      not_before: db.raw(
+        `CASE
+          WHEN ?? IS NOT NULL AND ?? > ? AND ?? = ?? THEN ?
+          WHEN ? < ?? THEN ?
+          ELSE ?? END`,
+        [
+          `${TABLE}.owner`,
+          `${TABLE}.lease_until`,
+          now,
+          `${TABLE}.seq`,
+          `${TABLE}.claimed_seq`,
+          notBefore,
+          notBefore,
+          `${TABLE}.not_before`,
+          notBefore,
+          `${TABLE}.not_before`,
+        ],
+      ),
+    });
+}
+
+/** Due (not_before passed) and free (no lease, or one run out). */
+function whereClaimable(query: Knex.QueryBuilder, now: number) {
+  return query
+    .where('not_before', '<=', now)
+    .andWhere(free =>
+      free.whereNull('lease_until').orWhere('lease_until', '<=', now),
+    );
+}
+
+export async function claimNext(
+  ctx: StoreContext,
+  options: ClaimOptions,
+): Promise<WorkItem | undefined> {
+  const { db } = ctx;
+  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    const now = ctx.now();
+    const candidates = whereClaimable(db(TABLE), now)
+      .orderBy(['not_before', 'id'])
+      .limit(CLAIM_BATCH)
+      .select('id');
+    for (const excluded of options.exclude ?? []) {
+      candidates.whereNot(b => b.where(keyColumns(excluded)));
+    }
+    const ids = ((await candidates) as QueueRow[]).map(row => row.id);
+    if (ids.length === 0) return undefined;
+    for (const id of ids) {
+      const [claimed] = (await whereClaimable(db(TABLE).where({ id }), now)
+        .update({
+          owner: options.owner,
+          lease_until: now + options.leaseMs,
+          claimed_seq: db.ref('seq'),
+        })
+        .returning([...KEY, 'reason', 'seq'])) as QueueRow[];
+      if (claimed) {
+        return {
+          key: {
+            kind: claimed.kind,
+            promise: claimed.promise,
+            namespace: claimed.namespace,
+            name: claimed.name,
+          },
+          reason: claimed.reason,
+          seq: toNumber(claimed.seq),
+        };
+      }
+      // Another backend claimed it first: try the next candidate.
+    }
+  }
+  return undefined;
+}
+
+export async function renewLease(
+  ctx: StoreContext,
+  key: ObjectKey,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const updated = await ctx
+    .db(TABLE)
+    .where({ ...keyColumns(key), owner })
+    .update({ lease_until: ctx.now() + leaseMs });
+  return updated === 1;
+}
+
+export async function complete(
+  ctx: StoreContext,
+  key: ObjectKey,
+  owner: string,
+  seq: number,
+): Promise<CompleteResult> {
+  const where = { ...keyColumns(key), owner };
+  if (
+    (await ctx
+      .db(TABLE)
+      .where({ ...where, seq })
+      .delete()) === 1
+  ) {
+    return 'removed';
+  }
+  const released = await ctx
+    .db(TABLE)
+    .where(where)
+    .update({ owner: null, lease_until: null });
+  return released === 1 ? 'requeued' : 'lost';
+}
+
+/** Frees the lease; the entry is due at notBefore (default now), or earlier when requested again during the run. */
+export async function release(
+  ctx: StoreContext,
+  key: ObjectKey,
+  owner: string,
+  options?: { notBefore?: Date },
+): Promise<boolean> {
+  const notBefore = options?.notBefore?.getTime() ?? ctx.now();
+  const updated = await ctx
+    .db(TABLE)
+    .where({ ...keyColumns(key), owner })
+    .update({
+      owner: null,
+      lease_until: null,
+      not_before: ctx.db.raw(
+        'CASE WHEN ?? <> ?? AND ?? < ? THEN ?? ELSE ? END',
+        [
+          'seq',
+          'claimed_seq',
+          'not_before',
+          notBefore,
+          'not_before',
+          notBefore,
+        ],
+      ),
+    });
+  return updated === 1;
+}
+
+/** True when requested again since the claim (or the entry is gone). */
+export async function isSuperseded(
+  ctx: StoreContext,
+  key: ObjectKey,
+  seq: number,
+): Promise<boolean> {
+  const row = (await ctx
+    .db<QueueRow>(TABLE)
+    .where(keyColumns(key))
+    .first('seq')) as Pick<QueueRow, 'seq'> | undefined;
+  return !row || toNumber(row.seq) !== seq;
+}
+
+/** The earliest time an entry becomes claimable: due, and its lease run out. */
+export async function nextDueAt(ctx: StoreContext): Promise<Date | undefined> {
+  const [row] = await ctx.db(TABLE).select(
+    ctx.db.raw(
+      `MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > not_before
+        THEN lease_until ELSE not_before END) AS due`,
+    ),
+  );
+  return row?.due === null || row?.due === undefined
+    ? undefined
+    : new Date(toNumber(row.due));
+}

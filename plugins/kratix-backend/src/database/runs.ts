@@ -1,0 +1,205 @@
+// Workflow runs and their pipelines, for the run history and for resuming a
+// run that a crash interrupted.
+import { NotFoundError } from '@backstage/errors';
+import {
+  PipelinePhase,
+  PipelineRun,
+} from '@kratix-backstage/plugin-kratix-common';
+import { randomUUID } from 'node:crypto';
+import { keyColumns, StoreContext, toIso, toMs, toNumber } from './context';
+import {
+  NewWorkflowRun,
+  ObjectKey,
+  PipelineRunUpdate,
+  StoredWorkflowRun,
+  WorkflowRunFinish,
+} from './KratixStore';
+
+interface RunRow {
+  seq: number | string;
+  id: string;
+  kind: ObjectKey['kind'];
+  promise: string;
+  namespace: string;
+  name: string;
+  type: StoredWorkflowRun['type'];
+  action: StoredWorkflowRun['action'];
+  generation: number | string;
+  phase: PipelinePhase;
+  message: string | null;
+  started_at: number | string;
+  finished_at: number | string | null;
+}
+
+interface PipelineRow {
+  run_id: string;
+  pipeline_index: number;
+  name: string;
+  phase: PipelinePhase;
+  started_at: number | string | null;
+  finished_at: number | string | null;
+  exit_code: number | null;
+  message: string | null;
+}
+
+function toPipelineRun(row: PipelineRow): PipelineRun {
+  const run: PipelineRun = { name: row.name, phase: row.phase };
+  if (row.started_at !== null) run.startedAt = toIso(row.started_at);
+  if (row.finished_at !== null) run.finishedAt = toIso(row.finished_at);
+  if (row.exit_code !== null) run.exitCode = row.exit_code;
+  if (row.message !== null) run.message = row.message;
+  return run;
+}
+
+/** Reads runs with their pipelines, in the order of `rows`. */
+async function withPipelines(
+  ctx: StoreContext,
+  rows: RunRow[],
+): Promise<StoredWorkflowRun[]> {
+  if (rows.length === 0) return [];
+  const pipelines = (await ctx
+    .db<PipelineRow>('pipeline_runs')
+    .whereIn(
+      'run_id',
+      rows.map(r => r.id),
+    )
+    .orderBy(['run_id', 'pipeline_index'])) as PipelineRow[];
+  return rows.map(row => {
+    const run: StoredWorkflowRun = {
+      id: row.id,
+      key: {
+        kind: row.kind,
+        promise: row.promise,
+        namespace: row.namespace,
+        name: row.name,
+      },
+      type: row.type,
+      action: row.action,
+      generation: toNumber(row.generation),
+      phase: row.phase,
+      startedAt: toIso(row.started_at),
+      pipelines: pipelines.filter(p => p.run_id === row.id).map(toPipelineRun),
+    };
+    if (row.finished_at !== null) run.finishedAt = toIso(row.finished_at);
+    if (row.message !== null) run.message = row.message;
+    return run;
+  });
+}
+
+export async function createWorkflowRun(
+  ctx: StoreContext,
+  run: NewWorkflowRun,
+): Promise<string> {
+  const id = randomUUID();
+  await ctx.db.transaction(async trx => {
+    await trx('workflow_runs').insert({
+      id,
+      ...keyColumns(run.key),
+      type: run.type,
+      action: run.action,
+      generation: run.generation,
+      phase: 'Running',
+      started_at: ctx.now(),
+    });
+    if (run.pipelines.length > 0) {
+      await trx('pipeline_runs').insert(
+        run.pipelines.map((name, index) => ({
+          run_id: id,
+          pipeline_index: index,
+          name,
+          phase: 'Pending',
+        })),
+      );
+    }
+  });
+  return id;
+}
+
+export async function updatePipelineRun(
+  ctx: StoreContext,
+  runId: string,
+  pipelineIndex: number,
+  update: PipelineRunUpdate,
+): Promise<void> {
+  const changes: Partial<PipelineRow> = { phase: update.phase };
+  if (update.startedAt !== undefined) {
+    changes.started_at = toMs(update.startedAt, 'startedAt');
+  }
+  if (update.finishedAt !== undefined) {
+    changes.finished_at = toMs(update.finishedAt, 'finishedAt');
+  }
+  if (update.exitCode !== undefined) changes.exit_code = update.exitCode;
+  if (update.message !== undefined) changes.message = update.message;
+  const updated = await ctx
+    .db('pipeline_runs')
+    .where({ run_id: runId, pipeline_index: pipelineIndex })
+    .update(changes);
+  if (updated === 0) {
+    throw new NotFoundError(
+      `Pipeline ${pipelineIndex} of workflow run ${runId} not found`,
+    );
+  }
+}
+
+export async function finishWorkflowRun(
+  ctx: StoreContext,
+  runId: string,
+  finish: WorkflowRunFinish,
+): Promise<void> {
+  const finishedAt = finish.finishedAt
+    ? toMs(finish.finishedAt, 'finishedAt')
+    : ctx.now();
+  const failed = finish.phase !== 'Succeeded';
+  const message =
+    finish.message ?? (finish.phase === 'Cancelled' ? 'Cancelled' : null);
+  await ctx.db.transaction(async trx => {
+    const updated = await trx('workflow_runs')
+      .where({ id: runId })
+      .update({
+        phase: failed ? 'Failed' : 'Succeeded',
+        message,
+        finished_at: finishedAt,
+      });
+    if (updated === 0) {
+      throw new NotFoundError(`Workflow run ${runId} not found`);
+    }
+    if (failed) {
+      await trx('pipeline_runs')
+        .where({ run_id: runId, phase: 'Running' })
+        .update({
+          phase: 'Failed',
+          finished_at: finishedAt,
+          ...(message === null ? {} : { message }),
+        });
+    }
+  });
+}
+
+export async function getWorkflowRun(ctx: StoreContext, runId: string) {
+  const rows = (await ctx
+    .db<RunRow>('workflow_runs')
+    .where({ id: runId })) as RunRow[];
+  return (await withPipelines(ctx, rows))[0];
+}
+
+export async function listWorkflowRuns(
+  ctx: StoreContext,
+  key: ObjectKey,
+  options?: { limit?: number; phase?: PipelinePhase },
+) {
+  const query = ctx
+    .db<RunRow>('workflow_runs')
+    .where(keyColumns(key))
+    .orderBy('seq', 'desc');
+  if (options?.phase) query.andWhere({ phase: options.phase });
+  if (options?.limit !== undefined) query.limit(options.limit);
+  return withPipelines(ctx, (await query) as RunRow[]);
+}
+
+export async function findInterruptedRun(ctx: StoreContext, key: ObjectKey) {
+  const [run] = await listWorkflowRuns(ctx, key, {
+    limit: 1,
+    phase: 'Running',
+  });
+  return run;
+}

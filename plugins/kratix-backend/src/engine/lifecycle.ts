@@ -1,0 +1,225 @@
+// The status the engine owns (spec section 5). Pure: each call returns a new status.
+import {
+  ConditionReasons,
+  ConditionTypes,
+  KratixCondition,
+  KratixStatus,
+  PENDING_MESSAGE,
+  PipelinePhase,
+  PipelineStatus,
+  WorkflowType,
+} from '@kratix-backstage/plugin-kratix-common';
+import { formatTime, setCondition } from './conditions';
+
+/** The `message` a successful configure workflow gives in place of Pending. */
+export const CONFIGURED_MESSAGES: Record<WorkflowType, string> = {
+  resource: 'Resource requested',
+  promise: 'Promise configured',
+};
+
+/** The message of `ConfigureWorkflowCompleted` when a pipeline failed. */
+export function configureFailedMessage(pipeline: string): string {
+  return `A Configure Pipeline has failed: ${pipeline}`;
+}
+
+const CONDITIONS = {
+  configureRunning: {
+    type: ConditionTypes.ConfigureWorkflowCompleted,
+    status: 'False',
+    reason: ConditionReasons.PipelinesInProgress,
+    message: 'Pipelines are still in progress',
+  },
+  configureSucceeded: {
+    type: ConditionTypes.ConfigureWorkflowCompleted,
+    status: 'True',
+    reason: ConditionReasons.PipelinesExecutedSuccessfully,
+    message: 'Pipelines completed',
+  },
+  reconciledRunning: {
+    type: ConditionTypes.Reconciled,
+    status: 'Unknown',
+    reason: ConditionReasons.WorkflowPending,
+    message: 'Pending',
+  },
+  reconciledFailed: {
+    type: ConditionTypes.Reconciled,
+    status: 'False',
+    reason: ConditionReasons.ConfigureWorkflowFailed,
+    message: 'Failing',
+  },
+  reconciledWorksPending: {
+    type: ConditionTypes.Reconciled,
+    status: 'Unknown',
+    reason: ConditionReasons.WorksPending,
+    message: 'Pending',
+  },
+  reconciledDone: {
+    type: ConditionTypes.Reconciled,
+    status: 'True',
+    reason: ConditionReasons.Reconciled,
+    message: 'Reconciled',
+  },
+  deleteFailed: {
+    type: ConditionTypes.DeleteWorkflowCompleted,
+    status: 'False',
+    reason: ConditionReasons.DeleteWorkflowFailed,
+    message: 'The Delete Pipeline has failed',
+  },
+} satisfies Record<string, KratixCondition>;
+
+function withConditions(
+  status: KratixStatus,
+  conditions: KratixCondition[],
+  now: Date,
+): KratixStatus {
+  let list = status.conditions;
+  for (const c of conditions) list = setCondition(list, c, now);
+  return { ...status, conditions: list };
+}
+
+function withWorkflows(
+  status: KratixStatus,
+  workflows: NonNullable<NonNullable<KratixStatus['kratix']>['workflows']>,
+): KratixStatus {
+  const kratix = status.kratix ?? {};
+  return {
+    ...status,
+    kratix: { ...kratix, workflows: { ...kratix.workflows, ...workflows } },
+  };
+}
+
+/** A status with `message: Pending` when it has no message yet. */
+export function withPendingMessage(
+  status: KratixStatus | undefined,
+): KratixStatus {
+  return { ...status, message: status?.message ?? PENDING_MESSAGE };
+}
+
+/**
+ * Marks a workflow as started: pipelines from `startAt` on are Pending, the
+ * earlier ones keep their phase (Succeeded when unknown). A configure
+ * workflow also sets its running conditions.
+ */
+export function markWorkflowRunning(
+  status: KratixStatus,
+  options: {
+    configure: boolean;
+    pipelines: string[];
+    startAt: number;
+    now: Date;
+  },
+): KratixStatus {
+  const { pipelines, startAt, now } = options;
+  const previous = status.kratix?.workflows?.pipelines ?? [];
+  const time = formatTime(now);
+  const entries = pipelines.map((name, i): PipelineStatus => {
+    const old = previous.find(p => p.name === name);
+    if (i < startAt)
+      return old ?? { name, phase: 'Succeeded', lastTransitionTime: time };
+    return { name, phase: 'Pending', lastTransitionTime: time };
+  });
+  const next = withWorkflows(status, { pipelines: entries });
+  return options.configure
+    ? withConditions(
+        next,
+        [CONDITIONS.configureRunning, CONDITIONS.reconciledRunning],
+        now,
+      )
+    : next;
+}
+
+/** Sets the phase (and message) of one pipeline in `kratix.workflows.pipelines`. */
+export function markPipeline(
+  status: KratixStatus,
+  name: string,
+  phase: PipelinePhase,
+  now: Date,
+  message?: string,
+): KratixStatus {
+  const pipelines = [...(status.kratix?.workflows?.pipelines ?? [])];
+  const entry: PipelineStatus = {
+    name,
+    phase,
+    lastTransitionTime: formatTime(now),
+    ...(message !== undefined && { message }),
+  };
+  const index = pipelines.findIndex(p => p.name === name);
+  if (index >= 0) pipelines[index] = entry;
+  else pipelines.push(entry);
+  return withWorkflows(status, { pipelines });
+}
+
+/**
+ * A configure workflow that succeeded. `outputsPlaced` false means some
+ * outputs matched no Destination: Reconciled stays Unknown (WorksPending).
+ */
+export function markConfigureSucceeded(
+  status: KratixStatus,
+  options: {
+    type: WorkflowType;
+    generation: number;
+    pipelineCount: number;
+    outputsPlaced: boolean;
+    now: Date;
+  },
+): KratixStatus {
+  const { now } = options;
+  const reconciled = options.outputsPlaced
+    ? CONDITIONS.reconciledDone
+    : CONDITIONS.reconciledWorksPending;
+  const next = withConditions(
+    status,
+    [CONDITIONS.configureSucceeded, reconciled],
+    now,
+  );
+  return withWorkflows(
+    {
+      ...next,
+      message:
+        next.message === PENDING_MESSAGE || next.message === undefined
+          ? CONFIGURED_MESSAGES[options.type]
+          : next.message,
+      observedGeneration: options.generation,
+      workflows: options.pipelineCount,
+      workflowsSucceeded: options.pipelineCount,
+      workflowsFailed: 0,
+    },
+    { lastSuccessfulConfigureWorkflowTime: formatTime(now) },
+  );
+}
+
+/** A configure workflow that stopped at a failing pipeline (as upstream: workflowsFailed is 1). */
+export function markConfigureFailed(
+  status: KratixStatus,
+  options: {
+    pipeline: string;
+    pipelineCount: number;
+    succeeded: number;
+    now: Date;
+  },
+): KratixStatus {
+  const failed: KratixCondition = {
+    type: ConditionTypes.ConfigureWorkflowCompleted,
+    status: 'False',
+    reason: ConditionReasons.ConfigureWorkflowFailed,
+    message: configureFailedMessage(options.pipeline),
+  };
+  return {
+    ...withConditions(
+      status,
+      [failed, CONDITIONS.reconciledFailed],
+      options.now,
+    ),
+    workflows: options.pipelineCount,
+    workflowsSucceeded: options.succeeded,
+    workflowsFailed: 1,
+  };
+}
+
+/** A delete workflow whose pipeline failed. */
+export function markDeleteFailed(
+  status: KratixStatus,
+  now: Date,
+): KratixStatus {
+  return withConditions(status, [CONDITIONS.deleteFailed], now);
+}

@@ -1,0 +1,186 @@
+// A pipeline's outputs and where they go (spec section 7).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { Destination, OutputFile } from './interfaces';
+import { DestinationSelector } from './promise';
+
+/** An output the engine refuses: the pipeline fails with this message. */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+/** One entry of `metadata/destination-selectors.yaml`. */
+export interface PipelineDestinationSelector {
+  /** A top-level directory of `output/`; without it, the entry adds to the Promise's selectors. */
+  directory?: string;
+  matchLabels: Record<string, string>;
+}
+
+const SELECTORS_FILE = '/kratix/metadata/destination-selectors.yaml';
+
+/** Refuses a relative path that is absolute or climbs out with `..`. */
+export function assertInsideOutput(relative: string): void {
+  const normalized = path.posix.normalize(relative.replace(/\\/g, '/'));
+  if (
+    path.posix.isAbsolute(normalized) ||
+    normalized === '..' ||
+    normalized.startsWith('../')
+  ) {
+    throw new OutputError(
+      `the output path '${relative}' escapes /kratix/output`,
+    );
+  }
+}
+
+/**
+ * Reads every file under `outputDir`, paths relative and POSIX, sorted.
+ * Symbolic links are refused, so no path can lead out of the folder.
+ */
+export async function collectOutputFiles(
+  outputDir: string,
+): Promise<OutputFile[]> {
+  const files: OutputFile[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const entries = await fs.readdir(path.join(outputDir, relative), {
+      withFileTypes: true,
+    });
+    for (const entry of entries) {
+      const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        throw new OutputError(
+          `the output '${rel}' is a symbolic link; write regular files to /kratix/output`,
+        );
+      } else if (entry.isDirectory()) {
+        await walk(rel);
+      } else if (entry.isFile()) {
+        assertInsideOutput(rel);
+        files.push({
+          path: rel,
+          content: await fs.readFile(path.join(outputDir, rel)),
+        });
+      } else {
+        throw new OutputError(`the output '${rel}' is not a regular file`);
+      }
+    }
+  };
+  await walk('');
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every(v => typeof v === 'string')
+  );
+}
+
+/** Parses `destination-selectors.yaml`: a list of `{directory?, matchLabels}`. */
+export function parseDestinationSelectors(
+  text: string,
+): PipelineDestinationSelector[] {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new OutputError(
+      `${SELECTORS_FILE} is not valid YAML: ${doc.errors[0].message}`,
+    );
+  }
+  const value = doc.toJS({ maxAliasCount: 100 }) ?? [];
+  if (!Array.isArray(value)) {
+    throw new OutputError(
+      `${SELECTORS_FILE} must be a list of {directory?, matchLabels}`,
+    );
+  }
+  return value.map((entry, i) => {
+    const at = `${SELECTORS_FILE} entry ${i}`;
+    if (
+      !entry ||
+      typeof entry !== 'object' ||
+      !isStringMap(entry.matchLabels ?? {})
+    ) {
+      throw new OutputError(`${at} needs 'matchLabels', a map of strings`);
+    }
+    const { directory, matchLabels = {} } = entry;
+    if (directory === undefined) return { matchLabels };
+    if (typeof directory === 'string') assertInsideOutput(directory);
+    if (
+      typeof directory !== 'string' ||
+      directory === '' ||
+      directory.replace(/\/+$/, '').includes('/')
+    ) {
+      throw new OutputError(
+        `${at} has directory ${JSON.stringify(
+          directory,
+        )}; it must name a top-level directory of /kratix/output`,
+      );
+    }
+    return { directory: directory.replace(/\/+$/, ''), matchLabels };
+  });
+}
+
+function matches(
+  destination: Destination,
+  labels: Record<string, string>,
+): boolean {
+  return Object.entries(labels).every(([k, v]) => destination.labels[k] === v);
+}
+
+/**
+ * Routes files to Destinations: files under a listed top-level directory go
+ * to the Destinations matching that directory's labels; the rest to those
+ * matching the Promise's selectors plus the entries without a directory
+ * (every Destination when there are none). Returns every Destination's
+ * files (possibly none) and the paths no Destination took.
+ */
+export function routeOutputs(options: {
+  files: OutputFile[];
+  selectors: PipelineDestinationSelector[];
+  promiseSelectors: DestinationSelector[];
+  destinations: Destination[];
+}): { byDestination: Map<string, OutputFile[]>; unplaced: string[] } {
+  const { files, selectors, destinations } = options;
+  const defaultLabels = Object.assign(
+    {},
+    ...options.promiseSelectors.map(s => s.matchLabels),
+    ...selectors.filter(s => s.directory === undefined).map(s => s.matchLabels),
+  );
+  const byDestination = new Map(
+    destinations.map(d => [d.name, [] as OutputFile[]]),
+  );
+  const unplaced: string[] = [];
+  for (const file of files) {
+    const top = file.path.split('/')[0];
+    const scoped = selectors.filter(
+      s => s.directory === top && file.path.includes('/'),
+    );
+    const targets = destinations.filter(d =>
+      scoped.length > 0
+        ? scoped.some(s => matches(d, s.matchLabels))
+        : matches(d, defaultLabels),
+    );
+    if (targets.length === 0) unplaced.push(file.path);
+    for (const d of targets) byDestination.get(d.name)!.push(file);
+  }
+  return { byDestination, unplaced };
+}
+
+/** Where an object's pipeline writes in each Destination. */
+export function workloadPath(options: {
+  type: 'resource' | 'promise';
+  promise: string;
+  name: string;
+  namespace?: string;
+  pipeline: string;
+}): string {
+  const { promise, name, pipeline } = options;
+  return options.type === 'resource'
+    ? `resources/${
+        options.namespace ?? 'default'
+      }/${promise}/${name}/${pipeline}`
+    : `promises/${promise}/${pipeline}`;
+}

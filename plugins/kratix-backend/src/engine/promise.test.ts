@@ -1,0 +1,226 @@
+import { stringify } from 'yaml';
+import { KratixValidationError } from './errors';
+import { getWorkflowPipelines, parsePromise } from './promise';
+
+const pipeline = (
+  name: string,
+  containers = [{ name: 'c', image: 'img' }],
+) => ({
+  apiVersion: 'platform.kratix.io/v1alpha1',
+  kind: 'Pipeline',
+  metadata: { name },
+  spec: { containers },
+});
+
+const promiseDoc = (spec: Record<string, unknown>) => ({
+  apiVersion: 'platform.kratix.io/v1alpha1',
+  kind: 'Promise',
+  metadata: { name: 'db' },
+  spec,
+});
+
+const api = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'databases.example.io' },
+  spec: {
+    group: 'example.io',
+    names: { kind: 'Database', plural: 'databases' },
+    versions: [
+      { name: 'v1alpha1', served: true, storage: false },
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object' } },
+      },
+    ],
+  },
+};
+
+describe('parsePromise', () => {
+  it('reads the API, workflows and destination selectors', () => {
+    const parsed = parsePromise(
+      stringify(
+        promiseDoc({
+          api,
+          destinationSelectors: [{ matchLabels: { env: 'dev' } }],
+          workflows: {
+            resource: {
+              configure: [
+                pipeline('one', [
+                  {
+                    name: 'c',
+                    image: 'img',
+                    command: ['sh'],
+                    args: ['-c', 'true'],
+                    env: [{ name: 'A', value: '1' }],
+                  } as any,
+                ]),
+                pipeline('two'),
+              ],
+            },
+          },
+        }),
+      ),
+    );
+    expect(parsed.name).toBe('db');
+    expect(parsed.api).toEqual({
+      group: 'example.io',
+      version: 'v1',
+      kind: 'Database',
+      plural: 'databases',
+      openAPIV3Schema: { type: 'object' },
+    });
+    expect(parsed.destinationSelectors).toEqual([
+      { matchLabels: { env: 'dev' } },
+    ]);
+    expect(
+      getWorkflowPipelines(parsed, { type: 'resource', action: 'configure' }),
+    ).toEqual([
+      {
+        name: 'one',
+        containers: [
+          {
+            name: 'c',
+            image: 'img',
+            command: ['sh'],
+            args: ['-c', 'true'],
+            env: [{ name: 'A', value: '1' }],
+          },
+        ],
+      },
+      { name: 'two', containers: [{ name: 'c', image: 'img' }] },
+    ]);
+    expect(parsed.workflows.promise).toEqual({ configure: [], delete: [] });
+  });
+
+  it('accepts a Promise without an API and without workflows', () => {
+    const parsed = parsePromise(promiseDoc({}));
+    expect(parsed.api).toBeUndefined();
+    expect(parsed.workflows.resource.configure).toEqual([]);
+  });
+
+  it.each([
+    [
+      'duplicate pipeline names',
+      {
+        workflows: { resource: { configure: [pipeline('a'), pipeline('a')] } },
+      },
+      'spec.workflows.resource.configure[1].metadata.name',
+      'unique',
+      /pipeline name 'a' is used more than once/,
+    ],
+    [
+      'duplicate container names',
+      {
+        workflows: {
+          promise: {
+            configure: [
+              pipeline('a', [
+                { name: 'x', image: 'i' },
+                { name: 'x', image: 'j' },
+              ]),
+            ],
+          },
+        },
+      },
+      'spec.workflows.promise.configure[0].spec.containers[1].name',
+      'unique',
+      /container name in pipeline 'a' 'x' is used more than once/,
+    ],
+    [
+      'two delete pipelines',
+      { workflows: { resource: { delete: [pipeline('a'), pipeline('b')] } } },
+      'spec.workflows.resource.delete',
+      'max-one-pipeline',
+      /at most one pipeline, found 2/,
+    ],
+    [
+      'a container without image',
+      {
+        workflows: {
+          resource: { configure: [pipeline('a', [{ name: 'x' } as any])] },
+        },
+      },
+      'spec.workflows.resource.configure[0].spec.containers[0].image',
+      'required',
+      /is required/,
+    ],
+    [
+      'a pipeline without containers',
+      { workflows: { resource: { configure: [pipeline('a', [])] } } },
+      'spec.workflows.resource.configure[0].spec.containers',
+      'too_small',
+      /Invalid Promise: spec\.workflows\.resource\.configure\[0\]\.spec\.containers: /,
+    ],
+    [
+      'a pipeline of another kind',
+      {
+        workflows: {
+          resource: { configure: [{ ...pipeline('a'), kind: 'Job' }] },
+        },
+      },
+      'spec.workflows.resource.configure[0].kind',
+      'invalid_value',
+      /kind/,
+    ],
+    [
+      'a CRD whose name does not match',
+      { api: { ...api, metadata: { name: 'wrong' } } },
+      'spec.api.metadata.name',
+      'crd-name',
+      /must be 'databases.example.io'/,
+    ],
+    [
+      'a CRD without versions',
+      { api: { ...api, spec: { ...api.spec, versions: [] } } },
+      'spec.api.spec.versions',
+      'too_small',
+      /versions/,
+    ],
+    [
+      'a label that is not a string',
+      { destinationSelectors: [{ matchLabels: { env: 1 } }] },
+      'spec.destinationSelectors[0].matchLabels.env',
+      'invalid_type',
+      /expected string/,
+    ],
+  ])('refuses %s', (_name, spec, path, rule, message) => {
+    let error: unknown;
+    try {
+      parsePromise(promiseDoc(spec as Record<string, unknown>));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KratixValidationError);
+    expect(error).toMatchObject({ path, rule, name: 'InputError' });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it.each([
+    ['not YAML', 'kind: [', /Invalid Promise: \(root\): not valid YAML/],
+    ['two documents', 'a: 1\n---\nb: 2\n', /not valid YAML/],
+    [
+      'the wrong kind',
+      stringify({ ...promiseDoc({}), kind: 'Pipeline' }),
+      /Invalid Promise: kind: /,
+    ],
+    [
+      'no name',
+      stringify({ ...promiseDoc({}), metadata: {} }),
+      /Invalid Promise: metadata\.name: is required/,
+    ],
+  ])('refuses %s', (_name, text, message) => {
+    expect(() => parsePromise(text)).toThrow(message);
+  });
+
+  it('refuses a document that expands too many aliases', () => {
+    const text = `a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+`;
+    expect(() => parsePromise(text)).toThrow(/not valid YAML: .*alias/i);
+  });
+});

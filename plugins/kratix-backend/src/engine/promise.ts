@@ -1,0 +1,237 @@
+// Parses and validates Promises (`platform.kratix.io/v1alpha1`).
+import { z } from 'zod';
+import {
+  KratixPromise,
+  WorkflowAction,
+  WorkflowType,
+} from '@kratix-backstage/plugin-kratix-common';
+import { Pipeline, WorkflowRef } from './interfaces';
+import {
+  fromSchemaIssue,
+  KratixValidationError,
+  parseYamlDocument,
+} from './errors';
+
+export const KRATIX_API_VERSION = 'platform.kratix.io/v1alpha1';
+
+/** The API a Promise offers, read from its CustomResourceDefinition. */
+export interface PromiseApi {
+  group: string;
+  /** The storage version, else the first served one. */
+  version: string;
+  kind: string;
+  plural: string;
+  openAPIV3Schema?: Record<string, unknown>;
+}
+
+/** One entry of `spec.destinationSelectors`. */
+export interface DestinationSelector {
+  matchLabels: Record<string, string>;
+}
+
+export type PromiseWorkflows = Record<
+  WorkflowType,
+  Record<WorkflowAction, Pipeline[]>
+>;
+
+/** A validated Promise and what the engine reads from it. */
+export interface ParsedPromise {
+  name: string;
+  /** The document as given. */
+  promise: KratixPromise;
+  api?: PromiseApi;
+  workflows: PromiseWorkflows;
+  destinationSelectors: DestinationSelector[];
+}
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+const containerSchema = z.looseObject({
+  name: nonEmpty,
+  image: nonEmpty,
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  env: z
+    .array(z.looseObject({ name: nonEmpty, value: z.string().optional() }))
+    .optional(),
+});
+
+const pipelineSchema = z.looseObject({
+  apiVersion: z.literal(KRATIX_API_VERSION).optional(),
+  kind: z.literal('Pipeline').optional(),
+  metadata: z.looseObject({ name: nonEmpty }),
+  spec: z.looseObject({ containers: z.array(containerSchema).min(1) }),
+});
+
+const workflowSchema = z
+  .looseObject({
+    configure: z.array(pipelineSchema).optional(),
+    delete: z.array(pipelineSchema).optional(),
+  })
+  .optional();
+
+const labelsSchema = z.record(z.string(), z.string());
+
+const crdSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string().optional() }).optional(),
+  spec: z.looseObject({
+    group: nonEmpty,
+    names: z.looseObject({ kind: nonEmpty, plural: nonEmpty }),
+    versions: z
+      .array(
+        z.looseObject({
+          name: nonEmpty,
+          served: z.boolean().optional(),
+          storage: z.boolean().optional(),
+          schema: z
+            .looseObject({
+              openAPIV3Schema: z.record(z.string(), z.unknown()).optional(),
+            })
+            .optional(),
+        }),
+      )
+      .min(1),
+  }),
+});
+
+const promiseSchema = z.looseObject({
+  apiVersion: z.literal(KRATIX_API_VERSION),
+  kind: z.literal('Promise'),
+  metadata: z.looseObject({ name: nonEmpty }),
+  spec: z
+    .looseObject({
+      api: crdSchema.optional(),
+      destinationSelectors: z
+        .array(z.looseObject({ matchLabels: labelsSchema.optional() }))
+        .optional(),
+      workflows: z
+        .looseObject({ resource: workflowSchema, promise: workflowSchema })
+        .optional(),
+    })
+    .default({}),
+});
+
+type PromiseDoc = z.infer<typeof promiseSchema>;
+type PipelineDoc = z.infer<typeof pipelineSchema>;
+
+const WORKFLOW_TYPES: WorkflowType[] = ['resource', 'promise'];
+const WORKFLOW_ACTIONS: WorkflowAction[] = ['configure', 'delete'];
+
+function invalid(path: string, rule: string, message: string): never {
+  throw new KratixValidationError({ kind: 'Promise', path, rule, message });
+}
+
+function toPipeline(doc: PipelineDoc): Pipeline {
+  return {
+    name: doc.metadata.name,
+    containers: doc.spec.containers.map(c => ({
+      name: c.name,
+      image: c.image,
+      ...(c.command && { command: c.command }),
+      ...(c.args && { args: c.args }),
+      ...(c.env && { env: c.env.map(e => ({ name: e.name, value: e.value })) }),
+    })),
+  };
+}
+
+function checkUnique(
+  names: string[],
+  path: (i: number) => string,
+  what: string,
+) {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) {
+      invalid(path(i), 'unique', `${what} '${name}' is used more than once`);
+    }
+    seen.add(name);
+  });
+}
+
+function readWorkflows(doc: PromiseDoc): PromiseWorkflows {
+  const result = {} as PromiseWorkflows;
+  for (const type of WORKFLOW_TYPES) {
+    result[type] = { configure: [], delete: [] };
+    for (const action of WORKFLOW_ACTIONS) {
+      const at = `spec.workflows.${type}.${action}`;
+      const docs = doc.spec.workflows?.[type]?.[action] ?? [];
+      if (action === 'delete' && docs.length > 1) {
+        invalid(
+          at,
+          'max-one-pipeline',
+          `a delete workflow has at most one pipeline, found ${docs.length}`,
+        );
+      }
+      checkUnique(
+        docs.map(p => p.metadata.name),
+        i => `${at}[${i}].metadata.name`,
+        'pipeline name',
+      );
+      docs.forEach((p, i) =>
+        checkUnique(
+          p.spec.containers.map(c => c.name),
+          j => `${at}[${i}].spec.containers[${j}].name`,
+          `container name in pipeline '${p.metadata.name}'`,
+        ),
+      );
+      result[type][action] = docs.map(toPipeline);
+    }
+  }
+  return result;
+}
+
+function readApi(doc: PromiseDoc): PromiseApi | undefined {
+  const crd = doc.spec.api;
+  if (!crd) return undefined;
+  const { group, names, versions } = crd.spec;
+  const expected = `${names.plural}.${group}`;
+  if (crd.metadata?.name !== undefined && crd.metadata.name !== expected) {
+    invalid(
+      'spec.api.metadata.name',
+      'crd-name',
+      `must be '${expected}' (<plural>.<group>), got '${crd.metadata.name}'`,
+    );
+  }
+  const version =
+    versions.find(v => v.storage) ??
+    versions.find(v => v.served) ??
+    versions[0];
+  return {
+    group,
+    version: version.name,
+    kind: names.kind,
+    plural: names.plural,
+    openAPIV3Schema: version.schema?.openAPIV3Schema,
+  };
+}
+
+/**
+ * Parses a Promise from YAML/JSON text or an already parsed document.
+ * Throws a `KratixValidationError` naming the field and rule broken.
+ */
+export function parsePromise(source: string | object): ParsedPromise {
+  const raw =
+    typeof source === 'string' ? parseYamlDocument(source, 'Promise') : source;
+  const parsed = promiseSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw fromSchemaIssue('Promise', raw, parsed.error.issues[0]);
+  }
+  const doc = parsed.data;
+  return {
+    name: doc.metadata.name,
+    promise: raw as KratixPromise,
+    api: readApi(doc),
+    workflows: readWorkflows(doc),
+    destinationSelectors: (doc.spec.destinationSelectors ?? []).map(s => ({
+      matchLabels: s.matchLabels ?? {},
+    })),
+  };
+}
+
+/** The pipelines of one workflow of a Promise, in order. */
+export function getWorkflowPipelines(
+  promise: ParsedPromise,
+  workflow: WorkflowRef,
+): Pipeline[] {
+  return promise.workflows[workflow.type][workflow.action];
+}

@@ -1,0 +1,429 @@
+// Runs one workflow of an object: its pipelines in order (spec sections 2, 3, 5).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { stringify } from 'yaml';
+import {
+  DEFAULT_NAMESPACE,
+  KratixStatus,
+} from '@kratix-backstage/plugin-kratix-common';
+import {
+  Destination,
+  KratixObject,
+  Pipeline,
+  PipelineRunner,
+  StateStore,
+  WorkflowRef,
+} from './interfaces';
+import { getWorkflowPipelines, ParsedPromise } from './promise';
+import { MergeStrategy, mergeStatus } from './merge';
+import { parseStatusFile } from './statusFile';
+import {
+  markConfigureFailed,
+  markConfigureSucceeded,
+  markDeleteFailed,
+  markPipeline,
+  markWorkflowRunning,
+  withPendingMessage,
+} from './lifecycle';
+import {
+  collectOutputFiles,
+  parseDestinationSelectors,
+  routeOutputs,
+  workloadPath,
+} from './outputs';
+
+/** The container name under which the engine writes its own lines to a pipeline's log. */
+export const ENGINE_LOG_CONTAINER = 'kratix';
+
+export type WorkflowEvent =
+  | { type: 'pipeline-started'; pipeline: string; index: number; runId: string }
+  | { type: 'pipeline-log'; pipeline: string; container: string; chunk: string }
+  | { type: 'pipeline-succeeded'; pipeline: string }
+  | {
+      type: 'pipeline-failed';
+      pipeline: string;
+      message: string;
+      exitCode: number;
+    }
+  | { type: 'status-changed'; object: KratixObject }
+  | { type: 'warning'; pipeline: string; message: string };
+
+export interface ExecuteWorkflowOptions {
+  /** With its current status (undefined for a new Resource). */
+  object: KratixObject;
+  promise: ParsedPromise;
+  workflow: WorkflowRef;
+  runner: PipelineRunner;
+  stateStore: StateStore;
+  destinations: Destination[];
+  /** Persists the object; returns what was saved. */
+  save(object: KratixObject): Promise<KratixObject>;
+  /** Parent folder of the per-pipeline directories (removed after each pipeline). */
+  workDir: string;
+  /** Resume: index of the first pipeline to run (earlier ones completed). */
+  startAt?: number;
+  strategy?: MergeStrategy;
+  statusMaxBytes?: number;
+  now?: () => Date;
+  /** Cancellation, e.g. superseded by a newer spec. */
+  signal?: AbortSignal;
+  onEvent?(event: WorkflowEvent): void;
+}
+
+export interface WorkflowResult {
+  outcome: 'succeeded' | 'failed' | 'cancelled';
+  object: KratixObject;
+  failedPipeline?: string;
+}
+
+/** A refusal by the engine after the containers succeeded. */
+class PipelineFailure extends Error {}
+
+interface Failure {
+  message: string;
+  exitCode: number;
+}
+
+/** What one run of `executeWorkflow` shares between its steps. */
+interface Run {
+  options: ExecuteWorkflowOptions;
+  object: KratixObject;
+  now(): Date;
+  emit(event: WorkflowEvent): void;
+  log(pipeline: string, line: string): void;
+  save(status: KratixStatus): Promise<void>;
+}
+
+/** The KRATIX_* variables every container of the pipeline gets. */
+export function pipelineEnv(
+  object: KratixObject,
+  promise: ParsedPromise,
+  workflow: WorkflowRef,
+  pipeline: Pipeline,
+): Record<string, string> {
+  const slash = object.apiVersion.indexOf('/');
+  return {
+    KRATIX_WORKFLOW_ACTION: workflow.action,
+    KRATIX_WORKFLOW_TYPE: workflow.type,
+    KRATIX_PROMISE_NAME: promise.name,
+    KRATIX_PIPELINE_NAME: pipeline.name,
+    KRATIX_OBJECT_KIND: object.kind,
+    KRATIX_OBJECT_GROUP: slash >= 0 ? object.apiVersion.slice(0, slash) : '',
+    KRATIX_OBJECT_VERSION: object.apiVersion.slice(slash + 1),
+    KRATIX_OBJECT_NAME: object.metadata.name,
+    KRATIX_OBJECT_NAMESPACE: object.metadata.namespace ?? DEFAULT_NAMESPACE,
+  };
+}
+
+async function readIfPresent(file: string): Promise<Buffer | undefined> {
+  try {
+    return await fs.readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Runs `work`, turning any error into a PipelineFailure with its message. */
+async function refuse<T>(work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    throw new PipelineFailure((e as Error).message);
+  }
+}
+
+/**
+ * Runs a workflow of an object: marks it running, runs its pipelines in
+ * order, and records the outcome in the status, saving after every step.
+ * A failing pipeline is an outcome, not an exception; errors of `save` or
+ * the StateStore are thrown.
+ */
+export async function executeWorkflow(
+  options: ExecuteWorkflowOptions,
+): Promise<WorkflowResult> {
+  const { workflow, signal } = options;
+  const configure = workflow.action === 'configure';
+  const pipelines = getWorkflowPipelines(options.promise, workflow);
+  const startAt = options.startAt ?? 0;
+  const generation = options.object.metadata.generation ?? 1;
+  const emit = (event: WorkflowEvent) => options.onEvent?.(event);
+  const run: Run = {
+    options,
+    object: options.object,
+    now: options.now ?? (() => new Date()),
+    emit,
+    log: (pipeline, line) =>
+      emit({
+        type: 'pipeline-log',
+        pipeline,
+        container: ENGINE_LOG_CONTAINER,
+        chunk: `${line}\n`,
+      }),
+    save: async status => {
+      run.object = await options.save({
+        ...run.object,
+        status,
+      } as KratixObject);
+      emit({ type: 'status-changed', object: run.object });
+    },
+  };
+  if (signal?.aborted) return { outcome: 'cancelled', object: run.object };
+
+  const before = run.object.status;
+  await run.save(
+    markWorkflowRunning(
+      configure ? withPendingMessage(before) : { ...before },
+      {
+        configure,
+        pipelines: pipelines.map(p => p.name),
+        startAt,
+        now: run.now(),
+      },
+    ),
+  );
+
+  let outputsPlaced = true;
+  for (let index = startAt; index < pipelines.length; index++) {
+    const pipeline = pipelines[index];
+    const result = await runPipeline(run, pipeline, index);
+    if (result === 'cancelled') {
+      await run.save(
+        markPipeline(
+          run.object.status!,
+          pipeline.name,
+          'Pending',
+          run.now(),
+          'Cancelled',
+        ),
+      );
+      return { outcome: 'cancelled', object: run.object };
+    }
+    if ('failure' in result) {
+      await recordFailure(
+        run,
+        pipeline.name,
+        result.failure,
+        index,
+        pipelines.length,
+      );
+      return {
+        outcome: 'failed',
+        object: run.object,
+        failedPipeline: pipeline.name,
+      };
+    }
+    outputsPlaced = outputsPlaced && result.placed;
+    emit({ type: 'pipeline-succeeded', pipeline: pipeline.name });
+  }
+
+  if (configure) {
+    await run.save(
+      markConfigureSucceeded(run.object.status!, {
+        type: workflow.type,
+        generation,
+        pipelineCount: pipelines.length,
+        outputsPlaced,
+        now: run.now(),
+      }),
+    );
+  }
+  return { outcome: 'succeeded', object: run.object };
+}
+
+async function recordFailure(
+  run: Run,
+  pipeline: string,
+  failure: Failure,
+  index: number,
+  pipelineCount: number,
+): Promise<void> {
+  run.log(pipeline, `pipeline ${pipeline} failed: ${failure.message}`);
+  run.emit({ type: 'pipeline-failed', pipeline, ...failure });
+  const now = run.now();
+  const status = markPipeline(
+    run.object.status!,
+    pipeline,
+    'Failed',
+    now,
+    failure.message,
+  );
+  await run.save(
+    run.options.workflow.action === 'configure'
+      ? markConfigureFailed(status, {
+          pipeline,
+          pipelineCount,
+          succeeded: index,
+          now,
+        })
+      : markDeleteFailed(status, now),
+  );
+}
+
+/** One pipeline in fresh directories, removed afterwards. */
+async function runPipeline(
+  run: Run,
+  pipeline: Pipeline,
+  index: number,
+): Promise<'cancelled' | { failure: Failure } | { placed: boolean }> {
+  const { options } = run;
+  const runId = randomUUID();
+  run.emit({ type: 'pipeline-started', pipeline: pipeline.name, index, runId });
+  await run.save(
+    markPipeline(run.object.status!, pipeline.name, 'Running', run.now()),
+  );
+
+  const root = await fs.mkdtemp(
+    path.join(options.workDir, `${pipeline.name}-`),
+  );
+  const dirs = {
+    input: path.join(root, 'input'),
+    output: path.join(root, 'output'),
+    metadata: path.join(root, 'metadata'),
+  };
+  const signal = options.signal ?? new AbortController().signal;
+  try {
+    await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
+    await fs.writeFile(
+      path.join(dirs.input, 'object.yaml'),
+      stringify(run.object),
+    );
+    let result;
+    try {
+      result = await options.runner.run({
+        runId,
+        pipeline,
+        env: pipelineEnv(
+          run.object,
+          options.promise,
+          options.workflow,
+          pipeline,
+        ),
+        dirs,
+        signal,
+        onLog: (container, chunk) =>
+          run.emit({
+            type: 'pipeline-log',
+            pipeline: pipeline.name,
+            container,
+            chunk,
+          }),
+      });
+    } catch (e) {
+      if (signal.aborted) return 'cancelled';
+      return {
+        failure: {
+          message: `the pipeline could not run: ${(e as Error).message}`,
+          exitCode: -1,
+        },
+      };
+    }
+    if (signal.aborted) return 'cancelled';
+    if (!result.succeeded) {
+      const where = result.failedContainer
+        ? `container ${result.failedContainer} `
+        : '';
+      return {
+        failure: {
+          message:
+            result.message ?? `${where}exited with code ${result.exitCode}`,
+          exitCode: result.exitCode,
+        },
+      };
+    }
+    return { placed: await applyResults(run, pipeline.name, dirs) };
+  } catch (e) {
+    if (e instanceof PipelineFailure)
+      return { failure: { message: e.message, exitCode: 0 } };
+    throw e;
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+function warn(run: Run, pipeline: string, message: string) {
+  run.log(pipeline, `warning: ${message}`);
+  run.emit({ type: 'warning', pipeline, message });
+}
+
+/**
+ * After a pipeline succeeded: merges its status.yaml, writes its outputs
+ * (configure only) and saves. Returns false when some output matched no
+ * Destination. Throws PipelineFailure when a file is refused.
+ */
+async function applyResults(
+  run: Run,
+  pipeline: string,
+  dirs: { output: string; metadata: string },
+): Promise<boolean> {
+  const { options } = run;
+  const now = run.now();
+  let status = run.object.status!;
+  const file = await readIfPresent(path.join(dirs.metadata, 'status.yaml'));
+  if (file) {
+    const parsed = await refuse(() =>
+      parseStatusFile(file, { maxBytes: options.statusMaxBytes }),
+    );
+    parsed.warnings.forEach(w => warn(run, pipeline, w));
+    if (parsed.patch) {
+      status = mergeStatus(
+        status,
+        parsed.patch,
+        options.strategy ?? 'deep',
+        now,
+      );
+    }
+  }
+  let placed = true;
+  if (options.workflow.action === 'configure') {
+    placed = await writeOutputs(run, pipeline, dirs);
+  }
+  await run.save(markPipeline(status, pipeline, 'Succeeded', now));
+  return placed;
+}
+
+async function writeOutputs(
+  run: Run,
+  pipeline: string,
+  dirs: { output: string; metadata: string },
+): Promise<boolean> {
+  const { options, object } = run;
+  const files = await refuse(() => collectOutputFiles(dirs.output));
+  const selectorsFile = await readIfPresent(
+    path.join(dirs.metadata, 'destination-selectors.yaml'),
+  );
+  const selectors = selectorsFile
+    ? await refuse(() => parseDestinationSelectors(selectorsFile.toString()))
+    : [];
+  const { byDestination, unplaced } = routeOutputs({
+    files,
+    selectors,
+    promiseSelectors: options.promise.destinationSelectors,
+    destinations: options.destinations,
+  });
+  if (unplaced.length > 0) {
+    warn(
+      run,
+      pipeline,
+      `no Destination matches the outputs ${unplaced.join(
+        ', ',
+      )}; they are not placed`,
+    );
+  }
+  const workload = workloadPath({
+    type: options.workflow.type,
+    promise: options.promise.name,
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+    pipeline,
+  });
+  for (const [destination, destinationFiles] of byDestination) {
+    await options.stateStore.writeWorkload({
+      destination,
+      workloadPath: workload,
+      files: destinationFiles,
+    });
+  }
+  return unplaced.length === 0;
+}

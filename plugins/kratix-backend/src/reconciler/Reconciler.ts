@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KratixConfig } from '../config';
+import {
+  PipelineRunner,
+  StateStore,
+  getWorkflowPipelines,
+  parsePromise,
+} from '../engine';
+import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
+import { KratixStore, ObjectKey, WorkItem } from '../database/KratixStore';
+import { StatusPublisher } from './StatusPublisher';
+import { WorkflowRunRecorder } from './WorkflowRunRecorder';
+import { objectWorkloadPath, promiseKey } from './keys';
+import { runObjectWorkflow } from './runObjectWorkflow';
+
+export interface ReconcilerOptions {
+  store: KratixStore;
+  runner: PipelineRunner;
+  stateStore: StateStore;
+  publisher: StatusPublisher;
+  logger: LoggerService;
+  config: KratixConfig;
+}
+
+const keyId = (k: ObjectKey) => `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
+
+/**
+ * Takes work from the durable queue and runs the workflows it asks for, at
+ * most one per object (the queue lease is the lock) and up to
+ * `concurrency` at once.
+ */
+export class Reconciler {
+  readonly owner = `kratix-${randomUUID()}`;
+  private readonly running = new Map<string, ObjectKey>();
+  private readonly loops: Promise<void>[] = [];
+  private stopped = true;
+  private wakeUp?: () => void;
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    for (let i = 0; i < this.options.config.concurrency; i++) {
+      this.loops.push(this.loop());
+    }
+  }
+
+  /** Stops taking work and waits for the running workflows. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.loops.splice(0));
+  }
+
+  /** Call after enqueueing, so the work starts without waiting for a poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async loop(): Promise<void> {
+    const { store, logger, config } = this.options;
+    while (!this.stopped) {
+      let item: WorkItem | undefined;
+      try {
+        item = await store.claimNext({
+          owner: this.owner,
+          leaseMs: config.leaseMs,
+          exclude: [...this.running.values()],
+        });
+      } catch (e) {
+        logger.error(`Kratix work queue unavailable: ${e}`);
+      }
+      if (!item) {
+        await this.sleep();
+        continue;
+      }
+      this.running.set(keyId(item.key), item.key);
+      try {
+        await this.reconcile(item);
+      } catch (e) {
+        logger.error(`Reconciling ${keyId(item.key)} failed: ${e}`);
+        await store
+          .release(item.key, this.owner, {
+            notBefore: new Date(Date.now() + config.pollIntervalMs * 5),
+          })
+          .catch(() => undefined);
+      } finally {
+        this.running.delete(keyId(item.key));
+      }
+    }
+  }
+
+  private async sleep(): Promise<void> {
+    const { store, config } = this.options;
+    const due = await store.nextDueAt().catch(() => undefined);
+    const until = due ? due.getTime() - Date.now() : config.pollIntervalMs;
+    const ms = Math.max(10, Math.min(config.pollIntervalMs, until));
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(done, ms);
+      const previous = this.wakeUp;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        previous?.();
+        done();
+      };
+    });
+    this.wakeUp = undefined;
+  }
+
+  /** One claimed queue entry: the workflow its object needs now. */
+  private async reconcile(item: WorkItem): Promise<void> {
+    const { store, config } = this.options;
+    const stored = await store.getObject(item.key);
+    if (!stored) {
+      await store.complete(item.key, this.owner, item.seq);
+      return;
+    }
+    const deleting = Boolean(stored.object.metadata.deletionTimestamp);
+    if (deleting && item.key.kind === 'Promise') {
+      const pending = await this.deleteResourcesOf(item.key.name);
+      if (pending) {
+        await store.release(item.key, this.owner, {
+          notBefore: new Date(Date.now() + config.pollIntervalMs),
+        });
+        return;
+      }
+    }
+    const action: WorkflowAction = deleting ? 'delete' : 'configure';
+    const outcome = await this.runWorkflow(item, action);
+    const result = await store.complete(item.key, this.owner, item.seq);
+    if (action === 'configure' && outcome !== 'cancelled' && result !== 'lost') {
+      await store.enqueue(item.key, {
+        reason: 'interval',
+        notBefore: new Date(Date.now() + config.reconcileIntervalMs),
+      });
+    }
+  }
+
+  /** Marks a Promise's Resources for deletion; true while any remain. */
+  private async deleteResourcesOf(promise: string): Promise<boolean> {
+    const { store } = this.options;
+    const resources = await store.listObjects({ kind: 'Resource', promise });
+    for (const r of resources) {
+      if (!r.object.metadata.deletionTimestamp) {
+        await store.updateObject(r.key, {
+          deletionTimestamp: new Date().toISOString(),
+        });
+        await store.enqueue(r.key, { reason: 'promise-deleted' });
+      }
+    }
+    if (resources.length) this.wake();
+    return resources.length > 0;
+  }
+
+  private async runWorkflow(
+    item: WorkItem,
+    action: WorkflowAction,
+  ): Promise<'succeeded' | 'failed' | 'cancelled'> {
+    const { store, config, publisher, logger } = this.options;
+    const promiseStored = await store.getObject(promiseKey(item.key.promise));
+    if (!promiseStored) {
+      logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
+      return 'failed';
+    }
+    const promise = parsePromise(promiseStored.object);
+    const type = item.key.kind === 'Promise' ? 'promise' : 'resource';
+    const workflow = { type, action } as const;
+    const pipelines = getWorkflowPipelines(promise, workflow);
+    const stored = (await store.getObject(item.key))!;
+
+    const recorder = await WorkflowRunRecorder.start({
+      store,
+      key: item.key,
+      workflow,
+      generation: stored.object.metadata.generation ?? 1,
+      pipelines: pipelines.map(p => p.name),
+    });
+    const controller = new AbortController();
+    const watch = setInterval(() => {
+      void this.checkLease(item, stored.object.metadata.generation, controller);
+    }, Math.min(500, config.leaseMs / 3));
+    try {
+      const result = await runObjectWorkflow({
+        ...this.options,
+        key: item.key,
+        object: stored.object,
+        promise,
+        workflow,
+        startAt: recorder.startAt,
+        signal: controller.signal,
+        onEvent: e => recorder.onEvent(e),
+      });
+      await recorder.finish(result.outcome);
+      if (action === 'delete' && result.outcome === 'succeeded') {
+        await this.removeObject(item.key);
+      }
+      return result.outcome;
+    } catch (e) {
+      await recorder.finish('failed', String(e));
+      throw e;
+    } finally {
+      clearInterval(watch);
+      await publisher.publish(item.key, await store.getObject(item.key));
+    }
+  }
+
+  /** Renews the lease; aborts the run when lost or superseded by a new spec. */
+  private async checkLease(
+    item: WorkItem,
+    generation: number | undefined,
+    controller: AbortController,
+  ): Promise<void> {
+    const { store, config } = this.options;
+    try {
+      const kept = await store.renewLease(item.key, this.owner, config.leaseMs);
+      const now = await store.getObject(item.key);
+      const newer = (now?.object.metadata.generation ?? 0) !== generation;
+      if (!kept || newer) controller.abort();
+    } catch {
+      // A failed check is retried on the next tick.
+    }
+  }
+
+  private async removeObject(key: ObjectKey): Promise<void> {
+    const { store, stateStore } = this.options;
+    await stateStore.deleteWorkload({ workloadPath: objectWorkloadPath(key) });
+    await store.deleteObject(key);
+  }
+}

@@ -1,0 +1,309 @@
+// A private mount namespace per pipeline run, so that containers see the
+// run's host directories at /kratix/{input,output,metadata}, as in a pod.
+//
+// `unshare --mount` (as root) or `unshare --user --map-root-user --mount`
+// (unprivileged, with user namespaces) runs a tiny `sh` wrapper that sets up
+// every mount with a single `mount -a -T <fstab>`, then execs the command.
+// Two layouts, chosen by the probe:
+// - `host`: empty mountpoints /kratix/{input,output,metadata} exist on the
+//   host (the probe creates them when it may, e.g. as root); the run's dirs
+//   are bind-mounted on them. Cheapest: three bind mounts.
+// - `newRoot`: no /kratix on the host and no right to create it. A tmpfs is
+//   mounted on a private empty dir, every top-level entry of `/` is
+//   recursively bound into it, the run's dirs on `<root>/kratix/*`, and
+//   `unshare --root` chroots into it. The host's `/` is never changed.
+// Either way the mounts exist only in the run's own namespace, so parallel
+// runs never see each other's /kratix.
+import { spawn } from 'node:child_process';
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** How the namespace is entered: as real root, or via a user namespace. */
+export type MountNamespaceMode = 'root' | 'user';
+export type MountNamespaceLayout = 'host' | 'newRoot';
+
+export interface MountNamespaceProbeOptions {
+  /** Path of util-linux `unshare`; default: found on PATH. */
+  unshare?: string;
+  /** Modes to try, in order; default: `root` when uid 0, then `user`. */
+  modes?: MountNamespaceMode[];
+  /** Default: `host` when /kratix mountpoints exist or can be made. */
+  layout?: MountNamespaceLayout;
+}
+
+export const DEFAULT_PATH =
+  '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Exit code and stderr line of the wrapper when mounting fails. */
+export const MOUNT_FAILED_EXIT = 125;
+export const MOUNT_FAILED_MARKER = 'kratix-runner: cannot mount /kratix';
+
+const MOUNT = `"$m" -a -T "$f" || { echo "${MOUNT_FAILED_MARKER}" >&2; exit ${MOUNT_FAILED_EXIT}; }`;
+const WRAPPERS: Record<MountNamespaceLayout, string> = {
+  host: `m=$1 f=$2; shift 2\n${MOUNT}\nexec "$@"`,
+  newRoot: `m=$1 f=$2 u=$3 r=$4 w=$5; shift 5\n${MOUNT}\nexec "$u" --root="$r" --wd="$w" -- "$@"`,
+};
+
+const KRATIX_DIRS = ['input', 'output', 'metadata'] as const;
+
+/** Finds an executable on `searchPath` (or checks a path with a slash). */
+export function findExecutable(
+  name: string,
+  searchPath = DEFAULT_PATH,
+  cwd = process.cwd(),
+): string | undefined {
+  const candidates = name.includes('/')
+    ? [path.resolve(cwd, name)]
+    : searchPath
+        .split(':')
+        .filter(Boolean)
+        .map(dir => path.join(dir, name));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+/** Escapes a path for an fstab field (space, tab, newline, backslash). */
+function fstabEscape(p: string): string {
+  return p.replace(
+    /[\\ \t\n]/g,
+    c => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`,
+  );
+}
+
+function fstabLine(source: string, target: string, options: string): string {
+  return `${fstabEscape(source)} ${fstabEscape(target)} none ${options} 0 0\n`;
+}
+
+/** True when /kratix/{input,output,metadata} are (now) plain dirs. */
+function hostMountpoints(): boolean {
+  const isDir = (p: string) => {
+    try {
+      return lstatSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  try {
+    for (const name of KRATIX_DIRS) {
+      mkdirSync(`/kratix/${name}`, { recursive: true, mode: 0o755 });
+    }
+  } catch {
+    // not allowed (unprivileged): check what is there
+  }
+  return ['/kratix', ...KRATIX_DIRS.map(n => `/kratix/${n}`)].every(isDir);
+}
+
+/** The fstab lines that rebuild the host's `/` under `root`. */
+function rootSkeleton(root: string): string {
+  let fstab = `tmpfs ${fstabEscape(root)} tmpfs mode=755 0 0\n`;
+  for (const entry of readdirSync('/', { withFileTypes: true })) {
+    if (entry.name === 'kratix') continue;
+    let source = `/${entry.name}`;
+    if (entry.isSymbolicLink()) {
+      try {
+        source = realpathSync(source); // e.g. /bin -> /usr/bin
+      } catch {
+        continue; // dangling
+      }
+    } else if (!entry.isDirectory()) {
+      continue; // top-level files are not carried over
+    }
+    fstab += fstabLine(source, path.join(root, entry.name), 'rbind,X-mount.mkdir');
+  }
+  return fstab;
+}
+
+/**
+ * A private dir for fstab files and the new root's mountpoint: one per
+ * user, reused, unless someone else could have planted it.
+ */
+let workDir: string | undefined;
+let fstabCounter = 0;
+function getWorkDir(): string {
+  if (workDir) return workDir;
+  const uid = process.getuid?.() ?? 0;
+  let dir = path.join(os.tmpdir(), `kratix-runner-${uid}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    // exists: checked below
+  }
+  const stat = lstatSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory() || stat.uid !== uid || stat.mode & 0o077) {
+    dir = mkdtempSync(`${dir}-`);
+    const created = dir;
+    process.once('exit', () => rmSync(created, { recursive: true, force: true }));
+  }
+  mkdirSync(path.join(dir, 'root'), { recursive: true });
+  workDir = realpathSync(dir);
+  return workDir;
+}
+
+/** A probed, working way to give each run its own `/kratix`. */
+export class MountNamespace {
+  private constructor(
+    readonly mode: MountNamespaceMode,
+    readonly layout: MountNamespaceLayout,
+    private readonly unshare: string,
+    private readonly mount: string,
+    /** fstab lines mounted before the run's own (newRoot only). */
+    private readonly skeleton: string,
+  ) {}
+
+  /**
+   * Checks, once, that a private mount namespace with `/kratix` works here
+   * and returns it; throws an error naming the fix otherwise.
+   */
+  static async probe(
+    options: MountNamespaceProbeOptions = {},
+  ): Promise<MountNamespace> {
+    const fail = (why: string) =>
+      new Error(
+        `The process pipeline runner cannot give containers /kratix/input, ` +
+          `/kratix/output and /kratix/metadata: ${why}. Fix: run the backend ` +
+          `as root, or enable unprivileged user namespaces ` +
+          `(sysctl -w kernel.unprivileged_userns_clone=1 and ` +
+          `user.max_user_namespaces > 0; on Ubuntu also ` +
+          `kernel.apparmor_restrict_unprivileged_userns=0), or set ` +
+          `kratix.runner.process.mountNamespace: false (containers then only ` +
+          `get KRATIX_INPUT_DIR, KRATIX_OUTPUT_DIR and KRATIX_METADATA_DIR; ` +
+          `scripts using the absolute /kratix/... paths will fail).`,
+      );
+    if (process.platform !== 'linux') {
+      throw fail(`mount namespaces need Linux, this is ${process.platform}`);
+    }
+    const unshare = options.unshare ?? findExecutable('unshare');
+    const mount = findExecutable('mount');
+    if (!unshare || !mount) {
+      throw fail('util-linux `unshare` and `mount` were not found on PATH');
+    }
+    const modes =
+      options.modes ??
+      (process.getuid?.() === 0 ? ['root', 'user'] : ['user']);
+    const layout =
+      options.layout ?? (hostMountpoints() ? 'host' : 'newRoot');
+    const skeleton =
+      layout === 'newRoot' ? rootSkeleton(path.join(getWorkDir(), 'root')) : '';
+
+    const errors: string[] = [];
+    for (const mode of modes) {
+      const ns = new MountNamespace(mode, layout, unshare, mount, skeleton);
+      const error = await ns.selfTest();
+      if (!error) return ns;
+      errors.push(`${ns.unshareArgs().join(' ')}: ${error}`);
+    }
+    throw fail(errors.join('; '));
+  }
+
+  /** Writes the run's fstab; call `release` when the run is over. */
+  async prepare(dirs: {
+    input: string;
+    output: string;
+    metadata: string;
+  }): Promise<{ fstab: string; release(): Promise<void> }> {
+    const kratix =
+      this.layout === 'host' ? '/kratix' : path.join(getWorkDir(), 'root', 'kratix');
+    let fstab = this.skeleton;
+    for (const name of KRATIX_DIRS) {
+      const target = path.join(kratix, name);
+      fstab += fstabLine(path.resolve(dirs[name]), target, 'bind,X-mount.mkdir');
+    }
+    fstabCounter += 1;
+    const file = path.join(
+      getWorkDir(),
+      `run-${process.pid}-${fstabCounter}.fstab`,
+    );
+    await fs.writeFile(file, fstab, { mode: 0o644 });
+    return { fstab: file, release: () => fs.rm(file, { force: true }) };
+  }
+
+  /** The command line that runs `command` inside a fresh namespace. */
+  wrap(
+    fstab: string,
+    command: string[],
+    cwd: string,
+  ): { file: string; args: string[] } {
+    const layoutArgs =
+      this.layout === 'host'
+        ? [this.mount, fstab]
+        : [this.mount, fstab, this.unshare, path.join(getWorkDir(), 'root'), cwd];
+    return {
+      file: this.unshare,
+      args: [
+        ...this.unshareArgs(),
+        '/bin/sh',
+        '-c',
+        WRAPPERS[this.layout],
+        'kratix-mount',
+        ...layoutArgs,
+        ...command,
+      ],
+    };
+  }
+
+  private unshareArgs(): string[] {
+    const user = this.mode === 'user' ? ['--user', '--map-root-user'] : [];
+    return [...user, '--mount', '--propagation', 'private'];
+  }
+
+  /** Runs a container-like check; returns why it failed, if it did. */
+  private async selfTest(): Promise<string | undefined> {
+    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-probe-'));
+    try {
+      const dirs = {
+        input: path.join(base, 'input'),
+        output: path.join(base, 'output'),
+        metadata: path.join(base, 'metadata'),
+      };
+      await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
+      await fs.writeFile(path.join(dirs.input, 'object.yaml'), 'probe\n');
+      const { fstab, release } = await this.prepare(dirs);
+      try {
+        const check = 'cat /kratix/input/object.yaml > /kratix/output/probe';
+        const { file, args } = this.wrap(fstab, ['/bin/sh', '-c', check], '/');
+        const error = await new Promise<string>(resolve => {
+          let stderr = '';
+          const child = spawn(file, args, {
+            cwd: '/',
+            stdio: ['ignore', 'ignore', 'pipe'],
+            env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' },
+          });
+          child.stderr.setEncoding('utf8').on('data', c => (stderr += c));
+          child.on('error', e => resolve(e.message));
+          child.on('close', code =>
+            resolve(code === 0 ? '' : `exit code ${code}: ${stderr.trim()}`),
+          );
+        });
+        if (error) return error;
+        const seen = await fs
+          .readFile(path.join(dirs.output, 'probe'), 'utf8')
+          .catch(() => '');
+        return seen === 'probe\n'
+          ? undefined
+          : 'the test file did not reach the host directory';
+      } finally {
+        await release();
+      }
+    } finally {
+      await fs.rm(base, { recursive: true, force: true });
+    }
+  }
+}

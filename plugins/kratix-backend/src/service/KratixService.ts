@@ -1,0 +1,388 @@
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  ContainerLog,
+  HealthRecord,
+  KratixPromise,
+  KratixResource,
+  PENDING_MESSAGE,
+  WorkflowRun,
+} from '@kratix-backstage/plugin-kratix-common';
+import {
+  ParsedPromise,
+  applyHealthRecords,
+  parseHealthRecord,
+  parsePromise,
+  validateResource,
+} from '../engine';
+import { KratixStore, ObjectKey, StoredObject } from '../database/KratixStore';
+import { StatusPublisher } from '../reconciler/StatusPublisher';
+import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
+import { parseLabelSelector } from './labelSelector';
+
+/** What a client sends to create or update a Resource. */
+export interface ResourceInput {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+  };
+  spec?: unknown;
+}
+
+export interface Applied<T> {
+  object: T;
+  created: boolean;
+}
+
+const SAVE_ATTEMPTS = 10;
+
+/**
+ * The engine's operations: what the REST API, the scaffolder actions and
+ * the seed files call. Callers authorize first; this enforces the rules.
+ */
+export class KratixService {
+  constructor(
+    private readonly options: {
+      store: KratixStore;
+      publisher: StatusPublisher;
+      /** Called after work was enqueued. */
+      wake(): void;
+    },
+  ) {}
+
+  private get store() {
+    return this.options.store;
+  }
+
+  async listPromises(): Promise<KratixPromise[]> {
+    const all = await this.store.listObjects({ kind: 'Promise' });
+    return all.map(p => p.object as KratixPromise);
+  }
+
+  async getPromise(name: string): Promise<KratixPromise> {
+    return (await this.storedPromise(name)).object as KratixPromise;
+  }
+
+  async applyPromise(
+    document: unknown,
+    expectedName?: string,
+  ): Promise<Applied<KratixPromise>> {
+    const parsed = parsePromise(document as object);
+    if (expectedName !== undefined && parsed.name !== expectedName) {
+      throw new InputError(
+        `Promise metadata.name '${parsed.name}' does not match the URL's '${expectedName}'`,
+      );
+    }
+    const key = promiseKey(parsed.name);
+    const { metadata, spec } = parsed.promise;
+    const existing = await this.store.getObject(key);
+    if (!existing) {
+      const stored = await this.store.createObject(key, {
+        apiVersion: parsed.promise.apiVersion,
+        kind: 'Promise',
+        labels: metadata.labels,
+        annotations: metadata.annotations,
+        spec,
+        status: { message: PENDING_MESSAGE },
+      });
+      await this.enqueue(key, 'created');
+      return { object: stored.object as KratixPromise, created: true };
+    }
+    this.refuseWhileDeleting(existing);
+    const stored = await this.store.updateObject(key, {
+      resourceVersion: metadata.resourceVersion,
+      labels: metadata.labels,
+      annotations: metadata.annotations,
+      spec,
+    });
+    if (stored.specHash !== existing.specHash) {
+      await this.enqueue(key, 'spec-changed');
+      for (const r of await resourceKeysOf(this.store, parsed.name)) {
+        await this.enqueue(r, 'promise-changed');
+      }
+    }
+    return { object: stored.object as KratixPromise, created: false };
+  }
+
+  async deletePromise(name: string): Promise<void> {
+    await this.markDeleted(await this.storedPromise(name));
+  }
+
+  async listResources(
+    promise: string,
+    filter: { namespace?: string; labelSelector?: string } = {},
+  ): Promise<KratixResource[]> {
+    const matches = filter.labelSelector
+      ? parseLabelSelector(filter.labelSelector)
+      : () => true;
+    await this.storedPromise(promise);
+    const all = await this.store.listObjects({
+      kind: 'Resource',
+      promise,
+      namespace: filter.namespace,
+    });
+    return all
+      .map(r => r.object as KratixResource)
+      .filter(r => matches(r.metadata.labels ?? {}));
+  }
+
+  async getResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<KratixResource> {
+    return (await this.storedResource(promise, namespace, name))
+      .object as KratixResource;
+  }
+
+  /** Validates and creates or updates a Resource; `dryRun` only validates. */
+  async applyResource(
+    promise: string,
+    namespace: string,
+    name: string,
+    input: ResourceInput,
+    options: { dryRun?: boolean } = {},
+  ): Promise<Applied<KratixResource>> {
+    const stored = await this.storedPromise(promise);
+    this.refuseWhileDeleting(stored);
+    const parsed = parsePromise(stored.object);
+    const meta = input.metadata ?? {};
+    for (const [field, want] of [
+      ['name', name],
+      ['namespace', namespace],
+    ] as const) {
+      if (meta[field] !== undefined && meta[field] !== want) {
+        throw new InputError(
+          `Resource metadata.${field} '${meta[field]}' does not match the URL's '${want}'`,
+        );
+      }
+    }
+    const { apiVersion, kind } = expectedType(parsed);
+    const spec = validateResource(parsed, {
+      apiVersion: input.apiVersion ?? apiVersion,
+      kind: input.kind ?? kind,
+      spec: input.spec,
+    });
+    const key = resourceKey(promise, namespace, name);
+    const existing = await this.store.getObject(key);
+    if (options.dryRun) {
+      const preview = {
+        apiVersion,
+        kind,
+        metadata: { ...existing?.object.metadata, name, namespace },
+        spec,
+        status: existing?.object.status,
+      };
+      return { object: preview as KratixResource, created: !existing };
+    }
+    if (!existing) {
+      const created = await this.store.createObject(key, {
+        apiVersion,
+        kind,
+        labels: meta.labels,
+        annotations: meta.annotations,
+        spec,
+        status: { message: PENDING_MESSAGE },
+      });
+      await this.enqueue(key, 'created');
+      return { object: created.object as KratixResource, created: true };
+    }
+    this.refuseWhileDeleting(existing);
+    const updated = await this.store.updateObject(key, {
+      resourceVersion: meta.resourceVersion,
+      labels: meta.labels ?? existing.object.metadata.labels,
+      annotations: meta.annotations ?? existing.object.metadata.annotations,
+      spec,
+    });
+    if (updated.specHash !== existing.specHash) {
+      await this.enqueue(key, 'spec-changed');
+    }
+    return { object: updated.object as KratixResource, created: false };
+  }
+
+  async deleteResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<void> {
+    await this.markDeleted(await this.storedResource(promise, namespace, name));
+  }
+
+  async reconcile(key: ObjectKey): Promise<void> {
+    if (key.kind === 'Promise') await this.storedPromise(key.name);
+    else await this.storedResource(key.promise, key.namespace, key.name);
+    await this.enqueue(key, 'manual');
+  }
+
+  async listRuns(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<WorkflowRun[]> {
+    const { key } = await this.storedResource(promise, namespace, name);
+    const runs = await this.store.listWorkflowRuns(key, { limit: 50 });
+    return runs.map(({ key: _key, ...run }) => run);
+  }
+
+  async getLogs(
+    promise: string,
+    namespace: string,
+    name: string,
+    runId: string,
+  ): Promise<ContainerLog[]> {
+    const { key } = await this.storedResource(promise, namespace, name);
+    const run = await this.store.getWorkflowRun(runId);
+    if (!run || !sameKey(run.key, key)) {
+      throw new NotFoundError(
+        `Workflow run '${runId}' of Resource ${namespace}/${name} not found`,
+      );
+    }
+    return this.store.getLogs(runId);
+  }
+
+  async getHealthRecord(namespace: string, name: string): Promise<HealthRecord> {
+    const record = await this.store.getHealthRecord(namespace, name);
+    if (!record) {
+      throw new NotFoundError(`HealthRecord ${namespace}/${name} not found`);
+    }
+    return record;
+  }
+
+  /** Saves a HealthRecord and applies it to its Resource's status at once. */
+  async putHealthRecord(
+    namespace: string,
+    name: string,
+    document: unknown,
+  ): Promise<Applied<HealthRecord>> {
+    const record = parseHealthRecord(document as object);
+    const meta = record.metadata;
+    if (meta.name !== name || (meta.namespace ?? namespace) !== namespace) {
+      throw new InputError(
+        `HealthRecord metadata '${meta.namespace ?? namespace}/${meta.name}' does not match the URL's '${namespace}/${name}'`,
+      );
+    }
+    const normalized = { ...record, metadata: { name, namespace } };
+    const target = healthTarget(normalized);
+    await this.storedResource(target.promise, target.namespace, target.name);
+    const previous = await this.store.getHealthRecord(namespace, name);
+    const { created } = await this.store.putHealthRecord(normalized);
+    await this.refreshHealth(target);
+    if (previous && !sameKey(healthTarget(previous), target)) {
+      await this.refreshHealth(healthTarget(previous)).catch(() => undefined);
+    }
+    return { object: normalized, created };
+  }
+
+  async deleteHealthRecord(namespace: string, name: string): Promise<void> {
+    const record = await this.getHealthRecord(namespace, name);
+    await this.store.deleteHealthRecord(namespace, name);
+    await this.refreshHealth(healthTarget(record)).catch(e => {
+      if (!(e instanceof NotFoundError)) throw e;
+    });
+  }
+
+  /** Re-derives `healthRecord`/`healthStatus` from the records; CAS with retry. */
+  private async refreshHealth(key: ObjectKey): Promise<void> {
+    const records = await this.store.listHealthRecordsForResource(key);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.storedResource(
+        key.promise,
+        key.namespace,
+        key.name,
+      );
+      const status = applyHealthRecords(current.object.status, records);
+      try {
+        const saved = await this.store.updateStatus(
+          key,
+          status,
+          current.object.metadata.resourceVersion,
+        );
+        await this.options.publisher.publish(key, saved);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt >= SAVE_ATTEMPTS) throw e;
+      }
+    }
+  }
+
+  private async storedPromise(name: string): Promise<StoredObject> {
+    const stored = await this.store.getObject(promiseKey(name));
+    if (!stored) throw new NotFoundError(`Promise '${name}' not found`);
+    return stored;
+  }
+
+  private async storedResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<StoredObject> {
+    await this.storedPromise(promise);
+    const stored = await this.store.getObject(
+      resourceKey(promise, namespace, name),
+    );
+    if (!stored) {
+      throw new NotFoundError(
+        `Resource ${namespace}/${name} of Promise '${promise}' not found`,
+      );
+    }
+    return stored;
+  }
+
+  private refuseWhileDeleting(stored: StoredObject): void {
+    if (stored.object.metadata.deletionTimestamp) {
+      throw new ConflictError(
+        `${stored.key.kind} '${stored.key.name}' is being deleted`,
+      );
+    }
+  }
+
+  private async markDeleted(stored: StoredObject): Promise<void> {
+    if (!stored.object.metadata.deletionTimestamp) {
+      await this.store.updateObject(stored.key, {
+        deletionTimestamp: new Date().toISOString(),
+      });
+    }
+    await this.enqueue(stored.key, 'deleted');
+  }
+
+  private async enqueue(key: ObjectKey, reason: string): Promise<void> {
+    await this.store.enqueue(key, { reason });
+    this.options.wake();
+  }
+}
+
+function expectedType(promise: ParsedPromise) {
+  const api = promise.api;
+  if (!api) {
+    throw new InputError(
+      `Promise '${promise.name}' has no spec.api, so it offers no Resources`,
+    );
+  }
+  return { apiVersion: `${api.group}/${api.version}`, kind: api.kind };
+}
+
+function healthTarget(record: HealthRecord): ObjectKey {
+  const { promiseRef, resourceRef } = record.data;
+  return resourceKey(
+    promiseRef.name,
+    resourceRef.namespace ?? record.metadata.namespace ?? 'default',
+    resourceRef.name,
+  );
+}
+
+function sameKey(a: ObjectKey, b: ObjectKey): boolean {
+  return (
+    a.kind === b.kind &&
+    a.promise === b.promise &&
+    a.namespace === b.namespace &&
+    a.name === b.name
+  );
+}

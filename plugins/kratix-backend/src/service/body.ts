@@ -1,0 +1,49 @@
+import express, { RequestHandler } from 'express';
+import { InputError } from '@backstage/errors';
+import { parseYamlDocument } from '../engine';
+
+/** Largest request body accepted. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+/** Turns body-parser failures into errors that say what was wrong. */
+function explained(parser: RequestHandler, format: string): RequestHandler {
+  return (req, res, next) =>
+    parser(req, res, (err?: any) => {
+      if (!err) return next();
+      if (err.type === 'entity.too.large') {
+        const e = new InputError(
+          `Request body is larger than the limit of ${MAX_BODY_BYTES} bytes`,
+        );
+        (e as any).statusCode = 413;
+        return next(e);
+      }
+      return next(
+        new InputError(`Request body is not valid ${format}: ${err.message}`),
+      );
+    });
+}
+
+/** JSON, and YAML as text (`Content-Type: application/yaml`). */
+export function bodyParsers(): RequestHandler[] {
+  return [
+    explained(express.json({ limit: MAX_BODY_BYTES }), 'JSON'),
+    explained(
+      express.text({ type: YAML_TYPES, limit: MAX_BODY_BYTES }),
+      'YAML',
+    ),
+  ];
+}
+
+/** The request's document, parsed from JSON or YAML. */
+export function parseBody(req: express.Request, kind: string): unknown {
+  const body = req.body;
+  if (typeof body === 'string') return parseYamlDocument(body, kind);
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    if (Object.keys(body).length > 0) return body;
+  }
+  throw new InputError(
+    `Request body must be a ${kind} document, as JSON (Content-Type: application/json) or YAML (Content-Type: application/yaml)`,
+  );
+}

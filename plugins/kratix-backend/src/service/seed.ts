@@ -1,0 +1,74 @@
+import fs from 'node:fs/promises';
+import { parseAllDocuments } from 'yaml';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
+import { KratixService, ResourceInput } from './KratixService';
+
+interface Document {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
+/**
+ * Applies the Promise, Resource and HealthRecord documents of seed files:
+ * Promises first, then Resources (matched to their Promise by apiVersion
+ * and kind), then HealthRecords. A bad document is logged and skipped.
+ */
+export async function applySeedFiles(
+  service: KratixService,
+  files: string[],
+  logger: LoggerService,
+): Promise<void> {
+  const docs: Document[] = [];
+  for (const file of files) {
+    const text = await fs.readFile(file, 'utf8');
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length) {
+        logger.error(`Seed file ${file}: ${doc.errors[0].message}`);
+      } else if (doc.contents) docs.push(doc.toJS() as Document);
+    }
+  }
+  const attempt = async (doc: Document, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (e) {
+      logger.error(
+        `Seed ${doc.kind ?? 'document'} '${doc.metadata?.name}' refused: ${e}`,
+      );
+    }
+  };
+  const promises = docs.filter(d => d.kind === 'Promise');
+  const health = docs.filter(d => d.kind === 'HealthRecord');
+  const resources = docs.filter(d => !promises.includes(d) && !health.includes(d));
+  for (const doc of promises) await attempt(doc, () => service.applyPromise(doc));
+  const known = await service.listPromises();
+  for (const doc of resources) {
+    await attempt(doc, async () => {
+      const promise = known.find(p => {
+        const api = (p.spec.api ?? {}) as any;
+        return (
+          api.spec?.names?.kind === doc.kind &&
+          doc.apiVersion?.startsWith(`${api.spec?.group}/`)
+        );
+      });
+      if (!promise) throw new Error(`no Promise offers ${doc.apiVersion} ${doc.kind}`);
+      await service.applyResource(
+        promise.metadata.name,
+        doc.metadata?.namespace ?? 'default',
+        doc.metadata?.name ?? '',
+        doc as ResourceInput,
+      );
+    });
+  }
+  for (const doc of health) {
+    const record = doc as HealthRecord;
+    await attempt(doc, () =>
+      service.putHealthRecord(
+        record.metadata?.namespace ?? 'default',
+        record.metadata?.name,
+        record,
+      ),
+    );
+  }
+}
