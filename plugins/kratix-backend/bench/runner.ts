@@ -50,6 +50,10 @@ export async function runRunnerBench(): Promise<void> {
     };
     const withNs = new ProcessPipelineRunner();
     await withNs.probe();
+    const withNewRoot = new ProcessPipelineRunner({
+      namespaceLayout: 'newRoot',
+    });
+    await withNewRoot.probe();
     const withoutNs = new ProcessPipelineRunner({ mountNamespace: false });
     const viaRunner = (runner: ProcessPipelineRunner) => async () => {
       const result = await runner.run(request);
@@ -59,8 +63,9 @@ export async function runRunnerBench(): Promise<void> {
 
     const cases: Array<[string, () => Promise<void>]> = [
       ['bare spawn(true)', bareSpawn],
-      ['runner, mount namespace', viaRunner(withNs)],
+      [`runner, mount namespace`, viaRunner(withNs)],
       ['runner, no mount namespace', viaRunner(withoutNs)],
+      ['runner, namespace + new root', viaRunner(withNewRoot)],
     ];
     const times = cases.map(() => [] as number[]);
     // Interleaved, so load from other processes hits every case alike.

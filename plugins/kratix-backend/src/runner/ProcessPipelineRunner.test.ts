@@ -37,8 +37,13 @@ async function request(
     output: path.join(runDir, 'output'),
     metadata: path.join(runDir, 'metadata'),
   };
-  await Promise.all(Object.values(dirs).map(d => fs.mkdir(d, { recursive: true })));
-  await fs.writeFile(path.join(dirs.input, 'object.yaml'), `name: run-${runCount}\n`);
+  await Promise.all(
+    Object.values(dirs).map(d => fs.mkdir(d, { recursive: true })),
+  );
+  await fs.writeFile(
+    path.join(dirs.input, 'object.yaml'),
+    `name: run-${runCount}\n`,
+  );
   const logs: Array<[string, string]> = [];
   const req: PipelineRunRequest = {
     runId: `run-${runCount}`,
@@ -55,7 +60,10 @@ async function request(
     ...extra,
   };
   const logOf = (container: string) =>
-    logs.filter(([c]) => c === container).map(([, chunk]) => chunk).join('');
+    logs
+      .filter(([c]) => c === container)
+      .map(([, chunk]) => chunk)
+      .join('');
   return { req, dirs, logOf };
 }
 
@@ -73,91 +81,122 @@ async function waitGone(pid: number): Promise<boolean> {
 
 describe.each<[string, ProcessPipelineRunnerOptions, RegExp, boolean]>([
   ['as root, /kratix mountpoints', {}, /^\s*0\s+0\s+4294967295$/, false],
-  ['as root, new root', { namespaceLayout: 'newRoot' }, /^\s*0\s+0\s+4294967295$/, true],
-  ['user namespace, /kratix mountpoints', { namespaceModes: ['user'], namespaceLayout: 'host' }, /^\s*0\s+0\s+1$/, false],
-  ['user namespace, new root', { namespaceModes: ['user'], namespaceLayout: 'newRoot' }, /^\s*0\s+0\s+1$/, true],
-])('ProcessPipelineRunner with /kratix mounts (%s)', (_mode, nsOptions, uidMap, tmpfsRoot) => {
-  it('runs the containers in order with /kratix paths and env', async () => {
-    const createDb = await script(
-      'create-db',
-      `test "$(cat /kratix/input/object.yaml)" = "$EXPECTED"
+  [
+    'as root, new root',
+    { namespaceLayout: 'newRoot' },
+    /^\s*0\s+0\s+4294967295$/,
+    true,
+  ],
+  [
+    'user namespace, /kratix mountpoints',
+    { namespaceModes: ['user'], namespaceLayout: 'host' },
+    /^\s*0\s+0\s+1$/,
+    false,
+  ],
+  [
+    'user namespace, new root',
+    { namespaceModes: ['user'], namespaceLayout: 'newRoot' },
+    /^\s*0\s+0\s+1$/,
+    true,
+  ],
+])(
+  'ProcessPipelineRunner with /kratix mounts (%s)',
+  (_mode, nsOptions, uidMap, tmpfsRoot) => {
+    it('runs the containers in order with /kratix paths and env', async () => {
+      const createDb = await script(
+        'create-db',
+        `test "$(cat /kratix/input/object.yaml)" = "$EXPECTED"
 cat > /kratix/metadata/status.yaml <<EOF
 message: created by $KRATIX_PROMISE_NAME/$KRATIX_PIPELINE_NAME
 size: $DB_SIZE
 EOF
 echo "created $DB_SIZE"`,
-    );
-    const writeOutput = await script(
-      'write-output',
-      `cat /kratix/metadata/status.yaml > /kratix/output/x.yaml
+      );
+      const writeOutput = await script(
+        'write-output',
+        `cat /kratix/metadata/status.yaml > /kratix/output/x.yaml
 echo "input=$KRATIX_INPUT_DIR output=$KRATIX_OUTPUT_DIR metadata=$KRATIX_METADATA_DIR" >> /kratix/output/x.yaml
 echo "args=$*" >> /kratix/output/x.yaml
 cat /proc/self/uid_map > /kratix/metadata/uid_map
 stat -f -c %T / > /kratix/metadata/rootfs`,
-    );
-    const runner = new ProcessPipelineRunner({
-      ...nsOptions,
-      images: { 'write-output:v1': ['sh', writeOutput] },
+      );
+      const runner = new ProcessPipelineRunner({
+        ...nsOptions,
+        images: { 'write-output:v1': ['sh', writeOutput] },
+      });
+      const { req, dirs, logOf } = await request([
+        {
+          name: 'create-db',
+          image: 'create-db:v1',
+          command: ['sh', createDb],
+          env: [{ name: 'DB_SIZE', value: '10Gb' }, { name: 'FROM_SECRET' }],
+        },
+        {
+          name: 'write-output',
+          image: 'write-output:v1',
+          args: ['one', 'two'],
+        },
+      ]);
+      req.pipeline.containers[0].env!.push({
+        name: 'EXPECTED',
+        value: `name: ${req.runId}`,
+      });
+
+      const result = await runner.run(req);
+
+      expect(logOf('create-db')).toContain('created 10Gb');
+      expect(result).toEqual({ succeeded: true, exitCode: 0 });
+      expect(await read(path.join(dirs.metadata, 'status.yaml'))).toBe(
+        'message: created by database/instance-configure\nsize: 10Gb\n',
+      );
+      expect(await read(path.join(dirs.output, 'x.yaml'))).toBe(
+        'message: created by database/instance-configure\nsize: 10Gb\n' +
+          `input=${dirs.input} output=${dirs.output} metadata=${dirs.metadata}\n` +
+          'args=one two\n',
+      );
+      expect(logOf('create-db')).toMatch(/env FROM_SECRET skipped.*valueFrom/);
+      expect((await read(path.join(dirs.metadata, 'uid_map'))).trim()).toMatch(
+        uidMap,
+      );
+      const rootFs = (await read(path.join(dirs.metadata, 'rootfs'))).trim();
+      expect(rootFs === 'tmpfs').toBe(tmpfsRoot);
+      // the host's /kratix, if any, stays empty
+      await expect(fs.stat('/kratix/input/object.yaml')).rejects.toThrow(
+        /ENOENT/,
+      );
     });
-    const { req, dirs, logOf } = await request([
-      {
-        name: 'create-db',
-        image: 'create-db:v1',
-        command: ['sh', createDb],
-        env: [{ name: 'DB_SIZE', value: '10Gb' }, { name: 'FROM_SECRET' }],
-      },
-      { name: 'write-output', image: 'write-output:v1', args: ['one', 'two'] },
-    ]);
-    req.pipeline.containers[0].env!.push({
-      name: 'EXPECTED',
-      value: `name: ${req.runId}`,
-    });
 
-    const result = await runner.run(req);
-
-    expect(logOf('create-db')).toContain('created 10Gb');
-    expect(result).toEqual({ succeeded: true, exitCode: 0 });
-    expect(await read(path.join(dirs.metadata, 'status.yaml'))).toBe(
-      'message: created by database/instance-configure\nsize: 10Gb\n',
-    );
-    expect(await read(path.join(dirs.output, 'x.yaml'))).toBe(
-      'message: created by database/instance-configure\nsize: 10Gb\n' +
-        `input=${dirs.input} output=${dirs.output} metadata=${dirs.metadata}\n` +
-        'args=one two\n',
-    );
-    expect(logOf('create-db')).toMatch(/env FROM_SECRET skipped.*valueFrom/);
-    expect((await read(path.join(dirs.metadata, 'uid_map'))).trim()).toMatch(uidMap);
-    const rootFs = (await read(path.join(dirs.metadata, 'rootfs'))).trim();
-    expect(rootFs === 'tmpfs').toBe(tmpfsRoot);
-    // the host's /kratix, if any, stays empty
-    await expect(fs.stat('/kratix/input/object.yaml')).rejects.toThrow(/ENOENT/);
-  });
-
-  it('never lets two parallel runs see each other\'s files', async () => {
-    const probe = await script(
-      'isolation',
-      `echo "$RUN" > "/kratix/output/$RUN"
+    it("never lets two parallel runs see each other's files", async () => {
+      const probe = await script(
+        'isolation',
+        `echo "$RUN" > "/kratix/output/$RUN"
 sleep 0.5
 ls /kratix/output > /kratix/metadata/seen
 cat /kratix/input/object.yaml >> /kratix/metadata/seen`,
-    );
-    const runner = new ProcessPipelineRunner(nsOptions);
-    const runs = await Promise.all(
-      ['a', 'b'].map(async run =>
-        request([
-          { name: 'c', image: 'i', command: ['sh', probe], env: [{ name: 'RUN', value: run }] },
-        ]),
-      ),
-    );
-    const results = await Promise.all(runs.map(r => runner.run(r.req)));
-    expect(results.map(r => r.succeeded)).toEqual([true, true]);
-    for (const [i, run] of ['a', 'b'].entries()) {
-      expect(await read(path.join(runs[i].dirs.metadata, 'seen'))).toBe(
-        `${run}\nname: ${runs[i].req.runId}\n`,
       );
-    }
-  });
-});
+      const runner = new ProcessPipelineRunner(nsOptions);
+      const runs = await Promise.all(
+        ['a', 'b'].map(async run =>
+          request([
+            {
+              name: 'c',
+              image: 'i',
+              command: ['sh', probe],
+              env: [{ name: 'RUN', value: run }],
+            },
+          ]),
+        ),
+      );
+      const results = await Promise.all(runs.map(r => runner.run(r.req)));
+      expect(results.map(r => r.succeeded)).toEqual([true, true]);
+      for (const [i, run] of ['a', 'b'].entries()) {
+        expect(await read(path.join(runs[i].dirs.metadata, 'seen'))).toBe(
+          `${run}\nname: ${runs[i].req.runId}\n`,
+        );
+      }
+    });
+  },
+);
 
 describe('ProcessPipelineRunner', () => {
   const runner = new ProcessPipelineRunner();
@@ -165,7 +204,11 @@ describe('ProcessPipelineRunner', () => {
   it('stops at a container that exits non-zero and captures its output', async () => {
     const marker = path.join(base, 'second-ran');
     const { req, logOf } = await request([
-      { name: 'first', image: 'i', command: ['sh', '-c', 'echo to-stdout; echo to-stderr >&2; exit 3'] },
+      {
+        name: 'first',
+        image: 'i',
+        command: ['sh', '-c', 'echo to-stdout; echo to-stderr >&2; exit 3'],
+      },
       { name: 'second', image: 'i', command: ['touch', marker] },
     ]);
     const result = await runner.run(req);
@@ -187,7 +230,10 @@ describe('ProcessPipelineRunner', () => {
 trap '' TERM
 sleep 30`,
     );
-    const timed = new ProcessPipelineRunner({ timeoutMs: 500, killGraceMs: 300 });
+    const timed = new ProcessPipelineRunner({
+      timeoutMs: 500,
+      killGraceMs: 300,
+    });
     const { req, dirs } = await request([
       { name: 'slow', image: 'i', command: ['sh', slow] },
     ]);
@@ -208,7 +254,11 @@ sleep 30`,
     const controller = new AbortController();
     const { req, dirs } = await request(
       [
-        { name: 'waits', image: 'i', command: ['sh', '-c', 'echo $$ > /kratix/output/pid; sleep 30'] },
+        {
+          name: 'waits',
+          image: 'i',
+          command: ['sh', '-c', 'echo $$ > /kratix/output/pid; sleep 30'],
+        },
         { name: 'never', image: 'i', command: ['true'] },
       ],
       { signal: controller.signal },
@@ -220,21 +270,35 @@ sleep 30`,
       failedContainer: 'waits',
       message: 'cancelled',
     });
-    expect(await waitGone(Number(await read(path.join(dirs.output, 'pid'))))).toBe(true);
+    expect(
+      await waitGone(Number(await read(path.join(dirs.output, 'pid')))),
+    ).toBe(true);
 
-    const early = await request([{ name: 'x', image: 'i', command: ['true'] }], {
-      signal: AbortSignal.abort(),
+    const early = await request(
+      [{ name: 'x', image: 'i', command: ['true'] }],
+      {
+        signal: AbortSignal.abort(),
+      },
+    );
+    expect(await runner.run(early.req)).toMatchObject({
+      succeeded: false,
+      message: 'cancelled',
     });
-    expect(await runner.run(early.req)).toMatchObject({ succeeded: false, message: 'cancelled' });
   });
 
   it('names the container, image and config key when there is no command', async () => {
-    const { req } = await request([{ name: 'create-db', image: 'create-db:v0.1.0' }]);
+    const { req } = await request([
+      { name: 'create-db', image: 'create-db:v0.1.0' },
+    ]);
     const result = await runner.run(req);
     expect(result.succeeded).toBe(false);
     expect(result.failedContainer).toBe('create-db');
-    expect(result.message).toContain('Container create-db (image create-db:v0.1.0)');
-    expect(result.message).toContain('kratix.runner.process.images["create-db:v0.1.0"]');
+    expect(result.message).toContain(
+      'Container create-db (image create-db:v0.1.0)',
+    );
+    expect(result.message).toContain(
+      'kratix.runner.process.images["create-db:v0.1.0"]',
+    );
   });
 
   it('reports a command that cannot be found, without throwing', async () => {
@@ -249,11 +313,41 @@ sleep 30`,
     }
   });
 
+  it('reports a failure to mount /kratix clearly', async () => {
+    const { req, logOf } = await request([
+      { name: 'c', image: 'i', command: ['true'] },
+    ]);
+    req.dirs = { ...req.dirs, output: path.join(base, 'no-such-dir') };
+    const result = await runner.run(req);
+    expect(result).toMatchObject({
+      succeeded: false,
+      failedContainer: 'c',
+      message:
+        'Container c could not start: mounting /kratix failed (see its log)',
+    });
+    expect(logOf('c')).toContain('no-such-dir');
+  });
+
+  it('rejects an argument that cannot be passed, without throwing', async () => {
+    const { req } = await request([
+      { name: 'c', image: 'i', command: ['echo', 'a\0b'] },
+    ]);
+    expect(await runner.run(req)).toMatchObject({
+      succeeded: false,
+      failedContainer: 'c',
+      message: expect.stringContaining('Container c could not start'),
+    });
+  });
+
   it('does not pass the backend environment (secrets) to containers', async () => {
     process.env.KRATIX_TEST_BACKEND_SECRET = 'hunter2';
     try {
       const { req, dirs } = await request([
-        { name: 'env', image: 'i', command: ['sh', '-c', 'env > /kratix/output/env'] },
+        {
+          name: 'env',
+          image: 'i',
+          command: ['sh', '-c', 'env > /kratix/output/env'],
+        },
       ]);
       expect((await runner.run(req)).succeeded).toBe(true);
       const env = await read(path.join(dirs.output, 'env'));
@@ -268,16 +362,24 @@ sleep 30`,
 
   it('without a mount namespace, gives only the KRATIX_*_DIR variables', async () => {
     const plain = new ProcessPipelineRunner({ mountNamespace: false });
-    await expect(ProcessPipelineRunner.probe({ mountNamespace: false })).resolves.toBeUndefined();
+    await expect(
+      ProcessPipelineRunner.probe({ mountNamespace: false }),
+    ).resolves.toBeUndefined();
     const { req, dirs } = await request([
       {
         name: 'c',
         image: 'i',
-        command: ['sh', '-c', 'test ! -e /kratix/input/object.yaml && cp "$KRATIX_INPUT_DIR/object.yaml" "$KRATIX_OUTPUT_DIR/copy"'],
+        command: [
+          'sh',
+          '-c',
+          'test ! -e /kratix/input/object.yaml && cp "$KRATIX_INPUT_DIR/object.yaml" "$KRATIX_OUTPUT_DIR/copy"',
+        ],
       },
     ]);
     expect(await plain.run(req)).toEqual({ succeeded: true, exitCode: 0 });
-    expect(await read(path.join(dirs.output, 'copy'))).toBe(`name: ${req.runId}\n`);
+    expect(await read(path.join(dirs.output, 'copy'))).toBe(
+      `name: ${req.runId}\n`,
+    );
   });
 
   describe('probe', () => {
@@ -296,11 +398,17 @@ sleep 30`,
       const probe = ProcessPipelineRunner.probe(options);
       await expect(probe).rejects.toThrow(/Operation not permitted/);
       await expect(probe).rejects.toThrow(/run the backend as root/);
-      await expect(probe).rejects.toThrow(/kernel\.unprivileged_userns_clone=1/);
-      await expect(probe).rejects.toThrow(/kratix\.runner\.process\.mountNamespace: false/);
+      await expect(probe).rejects.toThrow(
+        /kernel\.unprivileged_userns_clone=1/,
+      );
+      await expect(probe).rejects.toThrow(
+        /kratix\.runner\.process\.mountNamespace: false/,
+      );
 
       // A run with a broken namespace fails with the same message, no throw.
-      const { req } = await request([{ name: 'c', image: 'i', command: ['true'] }]);
+      const { req } = await request([
+        { name: 'c', image: 'i', command: ['true'] },
+      ]);
       const result = await new ProcessPipelineRunner(options).run(req);
       expect(result.succeeded).toBe(false);
       expect(result.message).toMatch(/run the backend as root/);

@@ -1,5 +1,6 @@
 // Runs a Kratix Pipeline's containers, in order, as local processes.
-import { spawn } from 'node:child_process';
+import { ChildProcessByStdio, spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
 import os from 'node:os';
 import {
   PipelineContainer,
@@ -79,30 +80,45 @@ export class ProcessPipelineRunner implements PipelineRunner {
   }
 
   async run(request: PipelineRunRequest): Promise<PipelineRunResult> {
+    // A throwing onLog must not crash the backend.
+    const onLog = (container: string, chunk: string) => {
+      try {
+        request.onLog(container, chunk);
+      } catch {
+        // the run's log is best effort
+      }
+    };
+    const req = { ...request, onLog };
+    let ns: MountNamespace | undefined;
     let fstab: { fstab: string; release(): Promise<void> } | undefined;
     try {
       const nsPromise = this.getNamespace();
-      let ns: MountNamespace | undefined;
       if (nsPromise) {
-        try {
-          ns = await nsPromise;
-        } catch (e) {
-          return { succeeded: false, exitCode: 1, message: (e as Error).message };
-        }
+        ns = await nsPromise;
         fstab = await ns.prepare(request.dirs);
       }
+    } catch (e) {
+      this.namespace = undefined; // probe again on the next run
+      return { succeeded: false, exitCode: 1, message: (e as Error).message };
+    }
+    try {
       let exitCode = 0;
       for (const container of request.pipeline.containers) {
         if (request.signal.aborted) {
           return cancelled(container.name, exitCode);
         }
-        const result = await this.runContainer(request, container, ns, fstab?.fstab);
+        const result = await this.runContainer(
+          req,
+          container,
+          ns,
+          fstab?.fstab,
+        );
         if (!result.succeeded) return result;
         exitCode = result.exitCode;
       }
       return { succeeded: true, exitCode };
     } finally {
-      await fstab?.release();
+      await fstab?.release().catch(() => {});
     }
   }
 
@@ -129,7 +145,9 @@ export class ProcessPipelineRunner implements PipelineRunner {
     if (!command[0].startsWith('/kratix/')) {
       if (!findExecutable(command[0], env.PATH ?? '', cwd)) {
         return fail(
-          `Container ${name} could not start: command "${command[0]}" not found or not executable (PATH=${env.PATH ?? ''})`,
+          `Container ${name} could not start: command "${
+            command[0]
+          }" not found or not executable (PATH=${env.PATH ?? ''})`,
           127,
         );
       }
@@ -142,17 +160,22 @@ export class ProcessPipelineRunner implements PipelineRunner {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
-    return new Promise<PipelineRunResult>(resolve => {
-      let stopReason: 'timeout' | 'cancelled' | undefined;
-      let mountFailed = false;
-      let graceTimer: NodeJS.Timeout | undefined;
-
-      const child = spawn(file, args, {
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(file, args, {
         cwd,
         env,
         detached: true, // own process group, so we can kill its children
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+    } catch (e) {
+      return fail(`Container ${name} could not start: ${(e as Error).message}`);
+    }
+
+    return new Promise<PipelineRunResult>(resolve => {
+      let stopReason: 'timeout' | 'cancelled' | undefined;
+      let mountFailed = false;
+      let graceTimer: NodeJS.Timeout | undefined;
 
       const killGroup = (signal: NodeJS.Signals) => {
         if (child.pid === undefined) return;
@@ -191,16 +214,28 @@ export class ProcessPipelineRunner implements PipelineRunner {
         clearTimeout(graceTimer);
         request.signal.removeEventListener('abort', onAbort);
         if (ended?.kind === 'error') {
-          resolve(fail(`Container ${name} could not start: ${ended.message}`, 127));
+          resolve(
+            fail(`Container ${name} could not start: ${ended.message}`, 127),
+          );
           return;
         }
         const code = ended?.kind === 'exit' ? ended.code : 1;
         if (stopReason === 'timeout') {
-          resolve(fail(`Container ${name} timed out after ${timeoutMs / 1000}s`, code));
+          resolve(
+            fail(
+              `Container ${name} timed out after ${timeoutMs / 1000}s`,
+              code,
+            ),
+          );
         } else if (stopReason === 'cancelled') {
           resolve(cancelled(name, code));
         } else if (mountFailed && code === MOUNT_FAILED_EXIT) {
-          resolve(fail(`Container ${name} could not start: mounting /kratix failed (see its log)`, code));
+          resolve(
+            fail(
+              `Container ${name} could not start: mounting /kratix failed (see its log)`,
+              code,
+            ),
+          );
         } else if (code !== 0) {
           resolve(fail(`Container ${name} exited with code ${code}`, code));
         } else {
@@ -211,7 +246,6 @@ export class ProcessPipelineRunner implements PipelineRunner {
       child.on('error', err => {
         ended = { kind: 'error', message: err.message };
         if (child.pid === undefined) setImmediate(finish); // never started
-
       });
       child.on('exit', (code, signal) => {
         ended = {

@@ -126,7 +126,11 @@ function rootSkeleton(root: string): string {
     } else if (!entry.isDirectory()) {
       continue; // top-level files are not carried over
     }
-    fstab += fstabLine(source, path.join(root, entry.name), 'rbind,X-mount.mkdir');
+    fstab += fstabLine(
+      source,
+      path.join(root, entry.name),
+      'rbind,X-mount.mkdir',
+    );
   }
   return fstab;
 }
@@ -150,7 +154,9 @@ function getWorkDir(): string {
   if (!stat?.isDirectory() || stat.uid !== uid || stat.mode & 0o077) {
     dir = mkdtempSync(`${dir}-`);
     const created = dir;
-    process.once('exit', () => rmSync(created, { recursive: true, force: true }));
+    process.once('exit', () =>
+      rmSync(created, { recursive: true, force: true }),
+    );
   }
   mkdirSync(path.join(dir, 'root'), { recursive: true });
   workDir = realpathSync(dir);
@@ -196,10 +202,8 @@ export class MountNamespace {
       throw fail('util-linux `unshare` and `mount` were not found on PATH');
     }
     const modes =
-      options.modes ??
-      (process.getuid?.() === 0 ? ['root', 'user'] : ['user']);
-    const layout =
-      options.layout ?? (hostMountpoints() ? 'host' : 'newRoot');
+      options.modes ?? (process.getuid?.() === 0 ? ['root', 'user'] : ['user']);
+    const layout = options.layout ?? (hostMountpoints() ? 'host' : 'newRoot');
     const skeleton =
       layout === 'newRoot' ? rootSkeleton(path.join(getWorkDir(), 'root')) : '';
 
@@ -220,11 +224,17 @@ export class MountNamespace {
     metadata: string;
   }): Promise<{ fstab: string; release(): Promise<void> }> {
     const kratix =
-      this.layout === 'host' ? '/kratix' : path.join(getWorkDir(), 'root', 'kratix');
+      this.layout === 'host'
+        ? '/kratix'
+        : path.join(getWorkDir(), 'root', 'kratix');
     let fstab = this.skeleton;
     for (const name of KRATIX_DIRS) {
       const target = path.join(kratix, name);
-      fstab += fstabLine(path.resolve(dirs[name]), target, 'bind,X-mount.mkdir');
+      fstab += fstabLine(
+        path.resolve(dirs[name]),
+        target,
+        'bind,X-mount.mkdir',
+      );
     }
     fstabCounter += 1;
     const file = path.join(
@@ -244,7 +254,13 @@ export class MountNamespace {
     const layoutArgs =
       this.layout === 'host'
         ? [this.mount, fstab]
-        : [this.mount, fstab, this.unshare, path.join(getWorkDir(), 'root'), cwd];
+        : [
+            this.mount,
+            fstab,
+            this.unshare,
+            path.join(getWorkDir(), 'root'),
+            cwd,
+          ];
     return {
       file: this.unshare,
       args: [

@@ -3,10 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { FileSystemStateStore } from './FileSystemStateStore';
 
-const file = (p: string, text: string) => ({ path: p, content: Buffer.from(text) });
+const file = (p: string, text: string) => ({
+  path: p,
+  content: Buffer.from(text),
+});
 
 async function listFiles(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  const entries = await fs.readdir(dir, {
+    recursive: true,
+    withFileTypes: true,
+  });
   return entries
     .filter(e => e.isFile())
     .map(e => path.relative(dir, path.join(e.parentPath, e.name)))
@@ -28,7 +34,10 @@ describe('FileSystemStateStore', () => {
     await store.writeWorkload({
       destination: 'dev',
       workloadPath,
-      files: [file('db.yaml', 'kind: Db\n'), file('nested/cm.yaml', 'kind: Cm\n')],
+      files: [
+        file('db.yaml', 'kind: Db\n'),
+        file('nested/cm.yaml', 'kind: Cm\n'),
+      ],
     });
     const dir = path.join(root, 'dev', workloadPath);
     expect(await listFiles(dir)).toEqual(['db.yaml', 'nested/cm.yaml']);
@@ -41,59 +50,150 @@ describe('FileSystemStateStore', () => {
 
   it('replaces what the workload wrote before, leaving others alone', async () => {
     const other = 'resources/default/db/other/create';
-    await store.writeWorkload({ destination: 'dev', workloadPath: other, files: [file('o.yaml', 'o')] });
-    await store.writeWorkload({ destination: 'dev', workloadPath, files: [file('old.yaml', 'old')] });
-    await store.writeWorkload({ destination: 'dev', workloadPath, files: [file('new.yaml', 'new')] });
-    expect(await listFiles(path.join(root, 'dev', workloadPath))).toEqual(['new.yaml']);
+    await store.writeWorkload({
+      destination: 'dev',
+      workloadPath: other,
+      files: [file('o.yaml', 'o')],
+    });
+    await store.writeWorkload({
+      destination: 'dev',
+      workloadPath,
+      files: [file('old.yaml', 'old')],
+    });
+    await store.writeWorkload({
+      destination: 'dev',
+      workloadPath,
+      files: [file('new.yaml', 'new')],
+    });
+    expect(await listFiles(path.join(root, 'dev', workloadPath))).toEqual([
+      'new.yaml',
+    ]);
     expect(await listFiles(path.join(root, 'dev', other))).toEqual(['o.yaml']);
   });
 
   it('serialises concurrent writes of one workload', async () => {
     await Promise.all(
       ['a', 'b', 'c'].map(n =>
-        store.writeWorkload({ destination: 'dev', workloadPath, files: [file(`${n}.yaml`, n)] }),
+        store.writeWorkload({
+          destination: 'dev',
+          workloadPath,
+          files: [file(`${n}.yaml`, n)],
+        }),
       ),
     );
-    expect(await listFiles(path.join(root, 'dev', workloadPath))).toEqual(['c.yaml']);
+    expect(await listFiles(path.join(root, 'dev', workloadPath))).toEqual([
+      'c.yaml',
+    ]);
   });
 
   it('deletes the workload from every destination and prunes empty folders', async () => {
     const other = 'resources/default/db/other/create';
     for (const destination of ['dev', 'prod']) {
-      await store.writeWorkload({ destination, workloadPath, files: [file('x.yaml', 'x')] });
+      await store.writeWorkload({
+        destination,
+        workloadPath,
+        files: [file('x.yaml', 'x')],
+      });
     }
-    await store.writeWorkload({ destination: 'dev', workloadPath: other, files: [file('o.yaml', 'o')] });
+    await store.writeWorkload({
+      destination: 'dev',
+      workloadPath: other,
+      files: [file('o.yaml', 'o')],
+    });
     await store.deleteWorkload({ workloadPath });
-    await expect(fs.stat(path.join(root, 'dev', workloadPath))).rejects.toThrow(/ENOENT/);
-    await expect(fs.stat(path.join(root, 'prod', 'resources'))).rejects.toThrow(/ENOENT/);
-    expect(await listFiles(path.join(root, 'dev'))).toEqual([`${other}/o.yaml`]);
+    await expect(fs.stat(path.join(root, 'dev', workloadPath))).rejects.toThrow(
+      /ENOENT/,
+    );
+    await expect(fs.stat(path.join(root, 'prod', 'resources'))).rejects.toThrow(
+      /ENOENT/,
+    );
+    expect(await listFiles(path.join(root, 'dev'))).toEqual([
+      `${other}/o.yaml`,
+    ]);
     // deleting again, or from an empty store, is fine
     await store.deleteWorkload({ workloadPath });
-    await new FileSystemStateStore({ path: path.join(root, 'missing') }).deleteWorkload({ workloadPath });
+    await new FileSystemStateStore({
+      path: path.join(root, 'missing'),
+    }).deleteWorkload({ workloadPath });
   });
 
   it.each([
-    ['destination', '../evil', workloadPath, 'a.yaml', /refusing destination "\.\.\/evil"/],
-    ['destination', '/etc', workloadPath, 'a.yaml', /refusing destination "\/etc": it is absolute/],
+    [
+      'destination',
+      '../evil',
+      workloadPath,
+      'a.yaml',
+      /refusing destination "\.\.\/evil"/,
+    ],
+    [
+      'destination',
+      '/etc',
+      workloadPath,
+      'a.yaml',
+      /refusing destination "\/etc": it is absolute/,
+    ],
     ['destination', 'a/b', workloadPath, 'a.yaml', /single folder name/],
-    ['destination', '.kratix-tmp', workloadPath, 'a.yaml', /single folder name/],
-    ['workloadPath', 'dev', 'resources/../../x', 'a.yaml', /refusing workloadPath ".*": it would escape/],
-    ['workloadPath', 'dev', '/abs', 'a.yaml', /refusing workloadPath "\/abs": it is absolute/],
-    ['workloadPath', 'dev', '', 'a.yaml', /refusing workloadPath "": it is empty/],
-    ['file path', 'dev', workloadPath, '../../../../../../x.yaml', /refusing file path .*it would escape/],
-    ['file path', 'dev', workloadPath, '/etc/passwd', /refusing file path .*it is absolute/],
+    [
+      'destination',
+      '.kratix-tmp',
+      workloadPath,
+      'a.yaml',
+      /single folder name/,
+    ],
+    [
+      'workloadPath',
+      'dev',
+      'resources/../../x',
+      'a.yaml',
+      /refusing workloadPath ".*": it would escape/,
+    ],
+    [
+      'workloadPath',
+      'dev',
+      '/abs',
+      'a.yaml',
+      /refusing workloadPath "\/abs": it is absolute/,
+    ],
+    [
+      'workloadPath',
+      'dev',
+      '',
+      'a.yaml',
+      /refusing workloadPath "": it is empty/,
+    ],
+    [
+      'file path',
+      'dev',
+      workloadPath,
+      '../../../../../../x.yaml',
+      /refusing file path .*it would escape/,
+    ],
+    [
+      'file path',
+      'dev',
+      workloadPath,
+      '/etc/passwd',
+      /refusing file path .*it is absolute/,
+    ],
     ['file path', 'dev', workloadPath, 'a/./b', /it would escape/],
-  ])('refuses a %s that escapes the store', async (_kind, destination, wp, fp, error) => {
-    await expect(
-      store.writeWorkload({ destination, workloadPath: wp, files: [file(fp, 'x')] }),
-    ).rejects.toThrow(error);
-    expect(await fs.readdir(root)).toEqual([]);
-  });
+  ])(
+    'refuses a %s that escapes the store',
+    async (_kind, destination, wp, fp, error) => {
+      await expect(
+        store.writeWorkload({
+          destination,
+          workloadPath: wp,
+          files: [file(fp, 'x')],
+        }),
+      ).rejects.toThrow(error);
+      expect(await fs.readdir(root)).toEqual([]);
+    },
+  );
 
   it('refuses to delete an escaping workloadPath', async () => {
-    await expect(store.deleteWorkload({ workloadPath: '../x' })).rejects.toThrow(
-      /refusing workloadPath "\.\.\/x"/,
-    );
+    await expect(
+      store.deleteWorkload({ workloadPath: '../x' }),
+    ).rejects.toThrow(/refusing workloadPath "\.\.\/x"/);
   });
 
   it('refuses to follow a symlinked destination out of the store', async () => {
@@ -102,7 +202,11 @@ describe('FileSystemStateStore', () => {
       await fs.mkdir(path.join(root, 'dev'));
       await fs.symlink(outside, path.join(root, 'dev', 'resources'));
       await expect(
-        store.writeWorkload({ destination: 'dev', workloadPath, files: [file('a.yaml', 'a')] }),
+        store.writeWorkload({
+          destination: 'dev',
+          workloadPath,
+          files: [file('a.yaml', 'a')],
+        }),
       ).rejects.toThrow(/leads out of the store/);
       expect(await fs.readdir(outside)).toEqual([]); // nothing created there
       const victim = path.join(outside, 'default/db/example/create');

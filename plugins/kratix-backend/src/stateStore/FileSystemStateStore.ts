@@ -17,13 +17,12 @@ const TMP_DIR = '.kratix-tmp';
  * not empty, not absolute, no `..` or `.` segments, no NUL or backslash.
  */
 function assertInside(kind: string, p: string): string[] {
-  const why = !p
-    ? 'it is empty'
-    : p.startsWith('/')
-      ? 'it is absolute'
-      : p.includes('\0') || p.includes('\\')
-        ? 'it holds a NUL or backslash'
-        : undefined;
+  let why: string | undefined;
+  if (!p) why = 'it is empty';
+  else if (p.startsWith('/')) why = 'it is absolute';
+  else if (p.includes('\0') || p.includes('\\')) {
+    why = 'it holds a NUL or backslash';
+  }
   if (why) {
     throw new Error(`State store: refusing ${kind} "${p}": ${why}`);
   }
@@ -103,7 +102,9 @@ export class FileSystemStateStore implements StateStore {
         }
       } catch (e) {
         throw new Error(
-          `State store: could not write ${destination}/${options.workloadPath}: ${(e as Error).message}`,
+          `State store: could not write ${destination}/${
+            options.workloadPath
+          }: ${(e as Error).message}`,
         );
       } finally {
         await fs.rm(staging, { recursive: true, force: true });
@@ -129,7 +130,9 @@ export class FileSystemStateStore implements StateStore {
           await this.assertNoSymlinkEscape(path.dirname(target));
         } catch (e) {
           throw new Error(
-            `State store: refusing to delete ${entry.name}/${options.workloadPath}: ${(e as Error).message}`,
+            `State store: refusing to delete ${entry.name}/${
+              options.workloadPath
+            }: ${(e as Error).message}`,
           );
         }
         await fs.rm(target, { recursive: true, force: true });
