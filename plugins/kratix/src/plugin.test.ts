@@ -1,7 +1,30 @@
-import { kratixPlugin } from './plugin';
+import { kratixApiRef } from './api';
+import {
+  EntityKratixContent,
+  EntityKratixStatusCard,
+  kratixPlugin,
+} from './plugin';
+import * as index from './index';
 
-describe('kratix', () => {
-  it('should export plugin', () => {
-    expect(kratixPlugin).toBeDefined();
+describe('kratix plugin (legacy frontend system)', () => {
+  it('registers the Kratix client for kratixApiRef', () => {
+    expect(kratixPlugin.getId()).toBe('kratix');
+    const apis = [...kratixPlugin.getApis()];
+    expect(apis.map(a => a.api.id)).toEqual([kratixApiRef.id]);
+    expect(kratixPlugin.routes.entityContent).toBeDefined();
+  });
+
+  it('exports the card, the tab and the helpers from the main entry', () => {
+    expect(index.EntityKratixStatusCard).toBe(EntityKratixStatusCard);
+    expect(index.EntityKratixContent).toBe(EntityKratixContent);
+    expect(
+      index.isKratixAvailable({
+        apiVersion: 'a',
+        kind: 'k',
+        metadata: { name: 'n' },
+      }),
+    ).toBe(false);
+    expect(typeof index.KratixClient).toBe('function');
+    expect((index as Record<string, unknown>).default).toBeUndefined();
   });
 });

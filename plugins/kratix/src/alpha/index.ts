@@ -1,0 +1,4 @@
+export { default } from './plugin';
+export { kratixApi } from './apis';
+export { kratixStatusEntityCard } from './entityCard';
+export { kratixEntityContent } from './entityContent';

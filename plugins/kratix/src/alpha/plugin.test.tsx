@@ -1,0 +1,32 @@
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { entityWith } from '../__testUtils__/fixtures';
+import plugin, { kratixEntityContent, kratixStatusEntityCard } from './index';
+
+describe('kratix plugin (new frontend system)', () => {
+  it('provides the API, the entity card and the entity tab', () => {
+    expect(plugin.id).toBe('kratix');
+    expect(plugin.getExtension('api:kratix')).toBeDefined();
+    expect(plugin.getExtension('entity-card:kratix/status')).toBeDefined();
+    expect(plugin.getExtension('entity-content:kratix')).toBeDefined();
+  });
+
+  it('shows the card only on entities with the annotation', () => {
+    const filter = createExtensionTester(kratixStatusEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
+    expect(filter?.(entityWith('postgres/db'))).toBe(true);
+    expect(filter?.(entityWith())).toBe(false);
+  });
+
+  it('mounts the tab at kratix, titled Kratix, only on annotated entities', () => {
+    const tester = createExtensionTester(kratixEntityContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Kratix');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(filter?.(entityWith('postgres/team-a/db'))).toBe(true);
+    expect(filter?.(entityWith())).toBe(false);
+  });
+});

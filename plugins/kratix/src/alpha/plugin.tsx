@@ -1,0 +1,17 @@
+import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { kratixApi } from './apis';
+import { kratixStatusEntityCard } from './entityCard';
+import { kratixEntityContent } from './entityContent';
+
+/**
+ * The Kratix frontend plugin for the new frontend system: an entity card
+ * (`entity-card:kratix/status`), an entity tab (`entity-content:kratix`, path
+ * `kratix`) and the REST client (`api:kratix`).
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'kratix',
+  info: { packageJson: () => import('../../package.json') },
+  extensions: [kratixApi, kratixStatusEntityCard, kratixEntityContent],
+});

@@ -1,0 +1,304 @@
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { SWRConfig } from 'swr';
+import {
+  FakeSignalApi,
+  RESOURCE_URL,
+  entityWith,
+  kratixClientApi,
+  readyStatus,
+  resource,
+  runs,
+} from '../../__testUtils__/fixtures';
+import { EntityKratixContent } from './EntityKratixContent';
+
+const CHANNEL = 'kratix:postgres:team-a:orders-db';
+
+function renderTab(
+  options: {
+    annotation?: string;
+    authorize?: () => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    signals?: FakeSignalApi;
+  } = {},
+) {
+  const authorize = options.authorize ?? (() => AuthorizeResult.ALLOW);
+  // A fresh cache per test, so usePermission answers are not shared.
+  return renderInTestApp(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      <EntityProvider
+        entity={entityWith(options.annotation ?? 'postgres/team-a/orders-db')}
+      >
+        <EntityKratixContent />
+      </EntityProvider>
+    </SWRConfig>,
+    {
+      apis: [
+        kratixClientApi(),
+        mockApis.permission({ authorize }),
+        [signalApiRef, options.signals ?? new FakeSignalApi()],
+      ],
+    },
+  );
+}
+
+describe('EntityKratixContent', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  let logRequests: string[];
+  let reconciles: number;
+
+  beforeEach(() => {
+    logRequests = [];
+    reconciles = 0;
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
+      http.get(`${RESOURCE_URL}/runs`, () =>
+        HttpResponse.json({ items: runs() }),
+      ),
+      http.get(`${RESOURCE_URL}/runs/:run/logs`, ({ params }) => {
+        logRequests.push(String(params.run));
+        return HttpResponse.json({
+          items: [
+            {
+              pipeline: 'create-user',
+              container: 'main',
+              log: `log line of ${params.run}\nsecond line`,
+              truncated: params.run === 'run-2',
+            },
+          ],
+        });
+      }),
+      http.post(`${RESOURCE_URL}/reconcile`, () => {
+        reconciles += 1;
+        return new HttpResponse(null, { status: 202 });
+      }),
+    );
+  });
+
+  it('hides Reconcile now from users without the reconcile permission', async () => {
+    const authorize = jest.fn(
+      (_request?: { permission: { name: string } }) =>
+        AuthorizeResult.DENY as AuthorizeResult.DENY,
+    );
+    renderTab({ authorize });
+
+    expect(
+      await screen.findByText('Resource provisioned with database size 10Gb'),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(authorize).toHaveBeenCalled());
+    expect(authorize.mock.calls[0][0]?.permission.name).toBe(
+      'kratix.resource.reconcile',
+    );
+    await act(async () => {});
+    expect(
+      screen.queryByRole('button', { name: 'Reconcile now' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows the full status as YAML with a copy button', async () => {
+    renderTab();
+
+    const yamlCard = (await screen.findByText('Status (YAML)')).closest(
+      '.MuiCard-root',
+    ) as HTMLElement;
+    await waitFor(() =>
+      expect(yamlCard).toHaveTextContent('message: Resource provisioned'),
+    );
+    expect(yamlCard).toHaveTextContent('host: example.com');
+    expect(yamlCard).toHaveTextContent('type: ConfigureWorkflowCompleted');
+    expect(yamlCard).toHaveTextContent('observedGeneration: 2');
+    expect(
+      within(yamlCard).getByRole('button', { name: /copy/i }),
+    ).toBeInTheDocument();
+  });
+
+  it('lists the workflow runs with each pipeline’s phase, duration and exit code', async () => {
+    renderTab();
+
+    const table = await screen.findByRole('table', { name: 'Workflow runs' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('resource configure · generation 2');
+    expect(rows[0]).toHaveTextContent('run-2');
+    expect(rows[0]).toHaveTextContent('Failed');
+    expect(rows[0]).toHaveTextContent('1m 05s');
+    expect(rows[1]).toHaveTextContent('create-db');
+    expect(rows[1]).toHaveTextContent('Succeeded');
+    expect(rows[1]).toHaveTextContent('42s');
+    expect(rows[1]).toHaveTextContent('exit 0');
+    expect(rows[2]).toHaveTextContent('create-user');
+    expect(rows[2]).toHaveTextContent('23s');
+    expect(rows[2]).toHaveTextContent('exit 3');
+    expect(rows[2]).toHaveTextContent('container main exited with 3');
+    expect(rows[3]).toHaveTextContent('generation 1');
+  });
+
+  it('shows the logs of the newest run, and of the run the user picks', async () => {
+    renderTab();
+
+    expect(await screen.findByText('Logs of run run-2')).toBeInTheDocument();
+    const log = await screen.findByLabelText('Logs of create-user / main');
+    expect(log).toHaveTextContent('log line of run-2');
+    expect(
+      screen.getByText('The log was cut at the size limit.'),
+    ).toBeInTheDocument();
+
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Show logs of run run-1' }),
+    );
+    expect(await screen.findByText('Logs of run run-1')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(
+        screen.getByLabelText('Logs of create-user / main'),
+      ).toHaveTextContent('log line of run-1'),
+    );
+    expect(logRequests).toEqual(['run-2', 'run-1']);
+  });
+
+  it('reloads runs and logs when a signal arrives', async () => {
+    const signals = new FakeSignalApi();
+    let runCalls = 0;
+    server.use(
+      http.get(`${RESOURCE_URL}/runs`, () => {
+        runCalls += 1;
+        const items = runs();
+        if (runCalls > 1) {
+          items.unshift({
+            ...items[0],
+            id: 'run-3',
+            phase: 'Running',
+            pipelines: [],
+          });
+        }
+        return HttpResponse.json({ items });
+      }),
+    );
+    renderTab({ signals });
+
+    expect(await screen.findByText('Logs of run run-2')).toBeInTheDocument();
+    signals.publish(CHANNEL, {
+      resourceVersion: '12',
+      status: { ...readyStatus(), message: 'Reconciling' } as any,
+    });
+
+    expect(
+      await screen.findByText('Reconciling', { selector: 'p' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Logs of run run-3', undefined, {
+        timeout: 1000,
+      }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(logRequests).toContain('run-3'));
+  });
+
+  it('requests a reconcile for users allowed to', async () => {
+    renderTab();
+
+    const button = await screen.findByRole('button', { name: 'Reconcile now' });
+    fireEvent.click(button);
+
+    expect(await screen.findByText('Reconcile requested')).toBeInTheDocument();
+    expect(reconciles).toBe(1);
+  });
+
+  it('says why a reconcile failed', async () => {
+    server.use(
+      http.post(`${RESOURCE_URL}/reconcile`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'engine is busy' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        ),
+      ),
+    );
+    renderTab();
+
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Reconcile now' }),
+    );
+    expect(
+      await screen.findByText('Could not request a reconcile: engine is busy'),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when a reconcile is refused', async () => {
+    server.use(
+      http.post(`${RESOURCE_URL}/reconcile`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'not yours' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    renderTab();
+
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Reconcile now' }),
+    );
+    expect(
+      await screen.findByText(
+        'You are not allowed to reconcile postgres/team-a/orders-db: not yours',
+      ),
+    ).toBeInTheDocument();
+    expect(reconciles).toBe(0);
+  });
+
+  it('explains a missing Resource instead of the tab', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotFoundError', message: 'gone' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        ),
+      ),
+    );
+    renderTab();
+
+    expect(
+      await screen.findByText(
+        /Kratix has no Resource postgres\/team-a\/orders-db/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Workflow runs')).not.toBeInTheDocument();
+  });
+
+  it('says when no workflow has run yet', async () => {
+    server.use(
+      http.get(`${RESOURCE_URL}/runs`, () => HttpResponse.json({ items: [] })),
+    );
+    renderTab();
+
+    expect(
+      await screen.findByText('No workflow has run for this Resource yet.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Select a run to see its logs.'),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for the annotation when the entity has none', async () => {
+    renderTab({ annotation: ' ' });
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+  });
+});

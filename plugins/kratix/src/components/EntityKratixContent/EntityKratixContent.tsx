@@ -1,0 +1,159 @@
+import { useState } from 'react';
+import {
+  CodeSnippet,
+  InfoCard,
+  Progress,
+  WarningPanel,
+} from '@backstage/core-components';
+import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import {
+  KRATIX_RESOURCE_REF_ANNOTATION,
+  ResourceRef,
+  stringifyResourceRef,
+} from '@kratix-backstage/plugin-kratix-common';
+import { stringify } from 'yaml';
+import {
+  useKratixResource,
+  useKratixRunLogs,
+  useKratixRuns,
+} from '../../hooks';
+import { useEntityResourceRefs } from '../../hooks/useEntityResourceRefs';
+import {
+  ResourceErrorPanel,
+  ResourceHeader,
+  ResourceStatusView,
+} from '../ResourceStatus';
+import { ReconcileButton } from './ReconcileButton';
+import { RunHistory } from './RunHistory';
+import { RunLogs } from './RunLogs';
+
+/** @public */
+export interface EntityKratixContentProps {
+  /** Polling interval when signals are not available. Default 10 s. */
+  pollIntervalMs?: number;
+}
+
+const ResourceDetails = (props: {
+  resourceRef: ResourceRef;
+  pollIntervalMs?: number;
+}) => {
+  const { resourceRef, pollIntervalMs } = props;
+  const { resource, loading, error, retry, live, refreshKey, refresh } =
+    useKratixResource(resourceRef, { pollIntervalMs });
+  const runs = useKratixRuns(resourceRef, refreshKey);
+  const [chosenRunId, setChosenRunId] = useState<string>();
+  // Follow the newest run until the user picks one.
+  const selectedRunId = chosenRunId ?? runs.value?.[0]?.id;
+  const logs = useKratixRunLogs(resourceRef, selectedRunId, refreshKey);
+
+  const header = (
+    <ResourceHeader
+      resourceRef={resourceRef}
+      resource={resource}
+      live={resource ? live : undefined}
+      actions={
+        resource && (
+          <ReconcileButton resourceRef={resourceRef} onRequested={refresh} />
+        )
+      }
+    />
+  );
+
+  if (loading || error || !resource) {
+    return (
+      <InfoCard title={header}>
+        {error ? (
+          <ResourceErrorPanel
+            resourceRef={resourceRef}
+            error={error}
+            onRetry={retry}
+          />
+        ) : (
+          <Progress />
+        )}
+      </InfoCard>
+    );
+  }
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} lg={6}>
+        <InfoCard title={header}>
+          <ResourceStatusView resource={resource} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <InfoCard title="Status (YAML)">
+          <CodeSnippet
+            language="yaml"
+            text={stringify(resource.status ?? {})}
+            showCopyCodeButton
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Workflow runs">
+          <RunHistory
+            resourceRef={resourceRef}
+            runs={runs}
+            selectedRunId={selectedRunId}
+            onSelectRun={setChosenRunId}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title={selectedRunId ? `Logs of run ${selectedRunId}` : 'Logs'}
+        >
+          <RunLogs
+            resourceRef={resourceRef}
+            runId={selectedRunId}
+            logs={logs}
+          />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+};
+
+/**
+ * Entity tab: every Resource the entity names, with its full status (YAML),
+ * workflow run history, the logs of a run, and *Reconcile now*. Live.
+ *
+ * @public
+ */
+export const EntityKratixContent = (props: EntityKratixContentProps) => {
+  const { available, refs, error } = useEntityResourceRefs();
+  if (!available) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={KRATIX_RESOURCE_REF_ANNOTATION}
+      />
+    );
+  }
+  return (
+    <Box>
+      {error && (
+        <WarningPanel
+          severity="error"
+          title={`The ${KRATIX_RESOURCE_REF_ANNOTATION} annotation is not valid`}
+          message={error.message}
+        />
+      )}
+      {refs.length === 0 && !error && (
+        <Typography>The entity names no Kratix Resource.</Typography>
+      )}
+      {refs.map(ref => (
+        <Box key={stringifyResourceRef(ref)} mb={4}>
+          <ResourceDetails
+            resourceRef={ref}
+            pollIntervalMs={props.pollIntervalMs}
+          />
+        </Box>
+      ))}
+    </Box>
+  );
+};

@@ -1,0 +1,323 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  FakeSignalApi,
+  RESOURCE_URL,
+  TRANSITION,
+  entityWith,
+  kratixClientApi,
+  readyStatus,
+  resource,
+  runningStatus,
+} from '../../__testUtils__/fixtures';
+import { EntityKratixStatusCard } from './EntityKratixStatusCard';
+
+const ANNOTATION = 'postgres/team-a/orders-db';
+
+const errorBody = (statusCode: number, name: string, message: string) =>
+  HttpResponse.json(
+    { error: { name, message }, response: { statusCode } },
+    { status: statusCode },
+  );
+
+function renderCard(
+  annotation: string | undefined = ANNOTATION,
+  options: { signals?: FakeSignalApi; pollIntervalMs?: number } = {},
+) {
+  const card = (
+    <EntityProvider entity={entityWith(annotation)}>
+      <EntityKratixStatusCard pollIntervalMs={options.pollIntervalMs} />
+    </EntityProvider>
+  );
+  // Without a signals API the card must fall back to polling.
+  return options.signals
+    ? renderInTestApp(card, {
+        apis: [kratixClientApi(), [signalApiRef, options.signals]],
+      })
+    : renderInTestApp(card, { apis: [kratixClientApi()] });
+}
+
+describe('EntityKratixStatusCard', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('asks for the annotation when the entity has none', async () => {
+    renderCard('');
+    expect(await screen.findByText(/Missing Annotation/i)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/kratix\.io\/resource-ref/).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('shows progress while the Resource loads', async () => {
+    server.use(http.get(RESOURCE_URL, () => new Promise<Response>(() => {})));
+    renderCard();
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    expect(screen.getByText('postgres/team-a/orders-db')).toBeInTheDocument();
+  });
+
+  it('shows message, health, conditions and the pipelines’ status keys', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
+    );
+    renderCard();
+
+    expect(
+      await screen.findByText('Resource provisioned with database size 10Gb'),
+    ).toBeInTheDocument();
+
+    // health: chip, relative lastRun, details on demand
+    expect(screen.getByLabelText('Health: Healthy')).toHaveTextContent(
+      'Healthy',
+    );
+    expect(screen.getByText('5 minutes ago')).toBeInTheDocument();
+    expect(screen.queryByText(/SELECT 1 answered/)).not.toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Show health details' }),
+    );
+    expect(
+      await screen.findByText(/SELECT 1 answered in 12ms/),
+    ).toBeInTheDocument();
+
+    // conditions, workflow condition first, exact time on hover
+    expect(
+      screen.getByText('Configure workflow succeeded'),
+    ).toBeInTheDocument();
+    const rows = within(screen.getByRole('table', { name: 'Conditions' }))
+      .getAllByRole('row')
+      .slice(1);
+    expect(rows[0]).toHaveTextContent('ConfigureWorkflowCompleted');
+    expect(rows[0]).toHaveTextContent('PipelinesExecutedSuccessfully');
+    expect(rows[0]).toHaveTextContent('Pipelines completed');
+    expect(rows[1]).toHaveTextContent('Reconciled');
+    expect(within(rows[0]).getByTitle(TRANSITION)).toHaveTextContent(
+      '3 hours ago',
+    );
+
+    // other status keys, engine-owned ones left out, secrets hidden
+    expect(screen.getByText('connectionDetails')).toBeInTheDocument();
+    expect(screen.getByText('example.com')).toBeInTheDocument();
+    expect(screen.getByText('root')).toBeInTheDocument();
+    expect(screen.queryByText('observedGeneration')).not.toBeInTheDocument();
+    expect(screen.queryByText(/workflowsSucceeded/)).not.toBeInTheDocument();
+    expect(screen.queryByText('s3cr3t-value')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Show password' }));
+    expect(screen.getByText('s3cr3t-value')).toBeInTheDocument();
+
+    // no pipeline progress once the workflow is done
+    expect(screen.queryByText(/pipelines done/)).not.toBeInTheDocument();
+  });
+
+  it('shows each pipeline’s phase while the workflow runs', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () =>
+        HttpResponse.json(resource(runningStatus())),
+      ),
+    );
+    renderCard();
+
+    expect(
+      await screen.findByText('Configure workflow running'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 of 3 pipelines done')).toBeInTheDocument();
+    const pipelines = within(screen.getByRole('list', { name: 'Pipelines' }));
+    expect(pipelines.getByText('create-db: Succeeded')).toBeInTheDocument();
+    expect(pipelines.getByText('create-user: Running')).toBeInTheDocument();
+    expect(pipelines.getByText(/creating user/)).toBeInTheDocument();
+    expect(pipelines.getByText('notify: Pending')).toBeInTheDocument();
+    expect(screen.getByText('No health checks reported.')).toBeInTheDocument();
+  });
+
+  it('understands the legacy PipelineCompleted condition', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () =>
+        HttpResponse.json(
+          resource({
+            message: 'Resource requested',
+            conditions: [
+              {
+                type: 'PipelineCompleted',
+                status: 'True',
+                reason: 'PipelineExecutedSuccessfully',
+                message: 'Pipeline completed',
+                lastTransitionTime: TRANSITION,
+              },
+            ],
+            healthStatus: {
+              state: 'unhealthy',
+              healthRecords: [
+                {
+                  state: 'unhealthy',
+                  lastRun: Math.floor(Date.now() / 1000) - 7200,
+                  source: { name: 'probe', namespace: 'team-a' },
+                  details: 'connection refused',
+                },
+              ],
+            },
+          }),
+        ),
+      ),
+    );
+    renderCard();
+
+    expect(
+      await screen.findByText('Configure workflow succeeded'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('PipelineCompleted')).toBeInTheDocument();
+    expect(screen.getByText('reported by an older Kratix')).toBeInTheDocument();
+    expect(screen.getByLabelText('Health: Unhealthy')).toBeInTheDocument();
+    expect(screen.getByText('2 hours ago')).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Show health details' }),
+    );
+    expect(await screen.findByText('connection refused')).toBeInTheDocument();
+    expect(screen.getByText('team-a/probe')).toBeInTheDocument();
+  });
+
+  it('says when the Resource does not exist, and retries', async () => {
+    let calls = 0;
+    server.use(
+      http.get(RESOURCE_URL, () => {
+        calls += 1;
+        return calls === 1
+          ? errorBody(404, 'NotFoundError', 'no such resource')
+          : HttpResponse.json(resource({ message: 'Now it exists' }));
+      }),
+    );
+    renderCard();
+
+    expect(
+      await screen.findByText(
+        /Kratix has no Resource postgres\/team-a\/orders-db/,
+      ),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Now it exists')).toBeInTheDocument();
+  });
+
+  it('says when the user may not see the Resource', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () => errorBody(403, 'NotAllowedError', 'denied')),
+    );
+    renderCard();
+
+    expect(
+      await screen.findByText(
+        /You are not allowed to see the resource of postgres\/team-a\/orders-db/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/kratix\.resource\.read/)).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Retry' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows a server error with a Retry that works', async () => {
+    let calls = 0;
+    server.use(
+      http.get(RESOURCE_URL, () => {
+        calls += 1;
+        return calls === 1
+          ? errorBody(500, 'Error', 'database is down')
+          : HttpResponse.json(resource({ message: 'Back again' }));
+      }),
+    );
+    renderCard();
+
+    expect(
+      await screen.findByText(
+        /Could not load the resource of postgres\/team-a\/orders-db/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/database is down/).length).toBeGreaterThan(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Back again')).toBeInTheDocument();
+    expect(calls).toBe(2);
+  });
+
+  it('shows every Resource the annotation names', async () => {
+    server.use(
+      http.get(
+        `${RESOURCE_URL.replace(/team-a.*/, '')}:ns/:name`,
+        ({ params }) =>
+          HttpResponse.json(resource({ message: `message of ${params.name}` })),
+      ),
+    );
+    renderCard('postgres/team-a/orders-db, postgres/cache');
+
+    expect(await screen.findByText('message of orders-db')).toBeInTheDocument();
+    expect(await screen.findByText('message of cache')).toBeInTheDocument();
+    expect(screen.getByText('postgres/default/cache')).toBeInTheDocument();
+  });
+
+  it('reports an annotation it cannot parse', async () => {
+    renderCard('just-a-name');
+    expect(
+      await screen.findByText(/annotation is not valid/),
+    ).toBeInTheDocument();
+  });
+
+  it('updates live when a signal arrives on the Resource channel', async () => {
+    const signals = new FakeSignalApi();
+    let calls = 0;
+    server.use(
+      http.get(RESOURCE_URL, () => {
+        calls += 1;
+        return HttpResponse.json(
+          resource(
+            calls === 1
+              ? runningStatus()
+              : { ...readyStatus(), message: 'Fetched after the signal' },
+          ),
+        );
+      }),
+    );
+    renderCard(ANNOTATION, { signals });
+
+    expect(
+      await screen.findByText('Configure workflow running'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Live')).toBeInTheDocument();
+    expect(signals.channels()).toEqual(['kratix:postgres:team-a:orders-db']);
+
+    // The signal's status shows at once ...
+    signals.publish('kratix:postgres:team-a:orders-db', {
+      resourceVersion: '11',
+      generation: 2,
+      status: { ...readyStatus(), message: 'From the signal' } as any,
+    });
+    expect(await screen.findByText('From the signal')).toBeInTheDocument();
+    expect(
+      screen.getByText('Configure workflow succeeded'),
+    ).toBeInTheDocument();
+
+    // ... and the Resource is re-read within a second.
+    expect(
+      await screen.findByText('Fetched after the signal', undefined, {
+        timeout: 1000,
+      }),
+    ).toBeInTheDocument();
+    expect(calls).toBe(2);
+  });
+
+  it('polls when signals are not available', async () => {
+    let calls = 0;
+    server.use(
+      http.get(RESOURCE_URL, () => {
+        calls += 1;
+        return HttpResponse.json(resource({ message: `poll ${calls}` }));
+      }),
+    );
+    renderCard(ANNOTATION, { pollIntervalMs: 50 });
+
+    expect(await screen.findByText('poll 1')).toBeInTheDocument();
+    expect(screen.getByText('Polling')).toBeInTheDocument();
+    expect(await screen.findByText(/poll [2-9]/)).toBeInTheDocument();
+    await waitFor(() => expect(calls).toBeGreaterThanOrEqual(3));
+  });
+});

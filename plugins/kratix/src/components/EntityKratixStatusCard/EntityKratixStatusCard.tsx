@@ -1,0 +1,102 @@
+import { Fragment } from 'react';
+import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
+import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Divider from '@material-ui/core/Divider';
+import {
+  KRATIX_RESOURCE_REF_ANNOTATION,
+  ResourceRef,
+  stringifyResourceRef,
+} from '@kratix-backstage/plugin-kratix-common';
+import { useKratixResource } from '../../hooks';
+import { useEntityResourceRefs } from '../../hooks/useEntityResourceRefs';
+import {
+  ResourceErrorPanel,
+  ResourceHeader,
+  ResourceStatusView,
+} from '../ResourceStatus';
+
+/** @public */
+export interface EntityKratixStatusCardProps {
+  /** Card title. Default "Kratix". */
+  title?: string;
+  /** Polling interval when signals are not available. Default 10 s. */
+  pollIntervalMs?: number;
+}
+
+const ResourceSection = (props: {
+  resourceRef: ResourceRef;
+  pollIntervalMs?: number;
+}) => {
+  const { resourceRef, pollIntervalMs } = props;
+  const { resource, loading, error, retry, live } = useKratixResource(
+    resourceRef,
+    { pollIntervalMs },
+  );
+  let body;
+  if (loading) {
+    body = <Progress />;
+  } else if (error) {
+    body = (
+      <ResourceErrorPanel
+        resourceRef={resourceRef}
+        error={error}
+        onRetry={retry}
+      />
+    );
+  } else if (resource) {
+    body = <ResourceStatusView resource={resource} />;
+  }
+  return (
+    <Box component="section" aria-label={stringifyResourceRef(resourceRef)}>
+      <ResourceHeader
+        resourceRef={resourceRef}
+        resource={resource}
+        live={resource ? live : undefined}
+      />
+      <Box mt={1}>{body}</Box>
+    </Box>
+  );
+};
+
+/**
+ * Entity card: for each Resource the entity names, its message, health,
+ * workflow progress, conditions and the status the pipelines wrote. Live.
+ *
+ * @public
+ */
+export const EntityKratixStatusCard = (props: EntityKratixStatusCardProps) => {
+  const { available, refs, error } = useEntityResourceRefs();
+  const title = props.title ?? 'Kratix';
+  if (!available) {
+    return (
+      <MissingAnnotationEmptyState
+        annotation={KRATIX_RESOURCE_REF_ANNOTATION}
+      />
+    );
+  }
+  return (
+    <InfoCard title={title}>
+      {error && (
+        <WarningPanel
+          severity="error"
+          title={`The ${KRATIX_RESOURCE_REF_ANNOTATION} annotation is not valid`}
+          message={error.message}
+        />
+      )}
+      {refs.map((ref, index) => (
+        <Fragment key={stringifyResourceRef(ref)}>
+          {index > 0 && (
+            <Box my={2}>
+              <Divider />
+            </Box>
+          )}
+          <ResourceSection
+            resourceRef={ref}
+            pollIntervalMs={props.pollIntervalMs}
+          />
+        </Fragment>
+      ))}
+    </InfoCard>
+  );
+};

@@ -1,0 +1,2 @@
+export { EntityKratixStatusCard } from './EntityKratixStatusCard';
+export type { EntityKratixStatusCardProps } from './EntityKratixStatusCard';

@@ -1,0 +1,47 @@
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import {
+  KratixResource,
+  ResourceRef,
+  stringifyResourceRef,
+} from '@kratix-backstage/plugin-kratix-common';
+import { ReactNode } from 'react';
+
+/** `promise/namespace/name`, the kind, and how it is kept live. */
+export const ResourceHeader = (props: {
+  resourceRef: ResourceRef;
+  resource?: KratixResource;
+  live?: 'signals' | 'polling';
+  actions?: ReactNode;
+}) => {
+  const { resourceRef, resource, live, actions } = props;
+  return (
+    <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
+      <Typography variant="subtitle1" component="h3">
+        {stringifyResourceRef(resourceRef)}
+      </Typography>
+      {resource && (
+        <Typography variant="body2" color="textSecondary" component="span">
+          {resource.kind}
+          {resource.metadata.generation !== undefined &&
+            ` · generation ${resource.metadata.generation}`}
+        </Typography>
+      )}
+      {live && (
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          title={
+            live === 'signals'
+              ? 'Updates as soon as the status changes'
+              : 'Signals are not available: refreshed every few seconds'
+          }
+        >
+          {live === 'signals' ? 'Live' : 'Polling'}
+        </Typography>
+      )}
+      <Box flexGrow={1} />
+      {actions}
+    </Box>
+  );
+};

@@ -1,0 +1,71 @@
+import { ReactNode, useState } from 'react';
+import { StructuredMetadataTable } from '@backstage/core-components';
+import IconButton from '@material-ui/core/IconButton';
+import Typography from '@material-ui/core/Typography';
+import Visibility from '@material-ui/icons/Visibility';
+import VisibilityOff from '@material-ui/icons/VisibilityOff';
+import { KratixStatus } from '@kratix-backstage/plugin-kratix-common';
+import { pipelineStatusKeys } from '../../lib/status';
+
+const SECRET_KEY = /(password|passwd|secret|token|private[-_]?key)/i;
+
+const SecretValue = (props: { name: string; value: string }) => {
+  const [shown, setShown] = useState(false);
+  return (
+    <Typography variant="body2" component="span">
+      {shown ? props.value : '••••••••'}
+      <IconButton
+        size="small"
+        aria-label={shown ? `Hide ${props.name}` : `Show ${props.name}`}
+        onClick={() => setShown(s => !s)}
+      >
+        {shown ? (
+          <VisibilityOff fontSize="small" />
+        ) : (
+          <Visibility fontSize="small" />
+        )}
+      </IconButton>
+    </Typography>
+  );
+};
+
+/** Makes every leaf printable, and hides values whose key looks secret. */
+function toDisplay(value: unknown, key?: string): unknown {
+  if (Array.isArray(value)) {
+    return value.map(v => toDisplay(v, key));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        toDisplay(v, k),
+      ]),
+    );
+  }
+  const text = value === null ? 'null' : String(value);
+  if (key && SECRET_KEY.test(key) && typeof value === 'string') {
+    return (<SecretValue name={key} value={text} />) as ReactNode;
+  }
+  return text;
+}
+
+/**
+ * The status keys written by pipelines (`connectionDetails`, `iam`, ...), as a
+ * key/value tree. Engine-owned keys are left out.
+ */
+export const StatusKeys = (props: { status: KratixStatus | undefined }) => {
+  const keys = pipelineStatusKeys(props.status);
+  if (Object.keys(keys).length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        The pipelines have written no other status.
+      </Typography>
+    );
+  }
+  return (
+    <StructuredMetadataTable
+      metadata={toDisplay(keys) as Record<string, unknown>}
+      options={{ titleFormat: (key: string) => key }}
+    />
+  );
+};

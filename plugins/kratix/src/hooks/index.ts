@@ -1,0 +1,10 @@
+export {
+  useKratixResource,
+  DEFAULT_POLL_INTERVAL_MS,
+} from './useKratixResource';
+export type {
+  KratixResourceState,
+  UseKratixResourceOptions,
+} from './useKratixResource';
+export { useKratixRuns, useKratixRunLogs } from './useKratixRuns';
+export type { RefreshingAsyncState } from './useRefreshingAsync';

@@ -1,0 +1,64 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { KratixClient, kratixApiRef } from './api';
+import { entityContentRouteRef } from './routes';
+
+/**
+ * The Kratix frontend plugin for the legacy frontend system. For the new
+ * frontend system use the default export of `@kratix-backstage/plugin-kratix/alpha`.
+ *
+ * @public
+ */
+export const kratixPlugin = createPlugin({
+  id: 'kratix',
+  apis: [
+    createApiFactory({
+      api: kratixApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KratixClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: {
+    entityContent: entityContentRouteRef,
+  },
+});
+
+/**
+ * Entity card with the live status of the entity's Kratix Resources.
+ *
+ * @public
+ */
+export const EntityKratixStatusCard = kratixPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKratixStatusCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityKratixStatusCard').then(
+          m => m.EntityKratixStatusCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Entity tab with status YAML, workflow runs, logs and reconcile.
+ *
+ * @public
+ */
+export const EntityKratixContent = kratixPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityKratixContent',
+    component: () =>
+      import('./components/EntityKratixContent').then(
+        m => m.EntityKratixContent,
+      ),
+    mountPoint: entityContentRouteRef,
+  }),
+);
