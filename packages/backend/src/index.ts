@@ -14,6 +14,9 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(
+  import('@kratix-backstage/plugin-scaffolder-backend-module-kratix'),
+);
 
 // Local use only: replace with your own policy in production.
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -51,7 +51,11 @@ export function readKratixConfig(root: Config): KratixConfig {
   })) ?? [{ name: 'local', labels: { environment: 'dev' } }];
   return {
     strategy,
-    reconcileIntervalMs: durationMs(c, 'engine.reconcileInterval', 10 * 3600_000),
+    reconcileIntervalMs: durationMs(
+      c,
+      'engine.reconcileInterval',
+      10 * 3600_000,
+    ),
     concurrency: c.getOptionalNumber('engine.concurrency') ?? 4,
     statusMaxBytes: c.getOptionalNumber('engine.statusMaxBytes') ?? MiB,
     logMaxBytes: c.getOptionalNumber('engine.logMaxBytes') ?? MiB,

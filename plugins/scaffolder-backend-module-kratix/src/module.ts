@@ -1,21 +1,58 @@
-import { createBackendModule } from "@backstage/backend-plugin-api";
-import { scaffolderActionsExtensionPoint  } from '@backstage/plugin-scaffolder-node';
-import { createExampleAction } from "./actions/example";
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { KratixEngineClient } from './client/KratixEngineClient';
+import { createKratixActions } from './actions';
+import { registerKratixActions } from './mcp/registerKratixActions';
 
 /**
- * A backend module that registers the action into the scaffolder
+ * Adds the `kratix:resource:*` actions to the scaffolder.
+ *
+ * @public
  */
-export const scaffolderModule = createBackendModule({
-  moduleId: 'example-action',
+export const kratixScaffolderModule = createBackendModule({
   pluginId: 'scaffolder',
+  moduleId: 'kratix',
   register({ registerInit }) {
     registerInit({
       deps: {
-        scaffolderActions: scaffolderActionsExtensionPoint
+        scaffolderActions: scaffolderActionsExtensionPoint,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
       },
-      async init({ scaffolderActions}) {
-        scaffolderActions.addActions(createExampleAction());
-      }
+      async init({ scaffolderActions, auth, discovery }) {
+        const engine = new KratixEngineClient({ auth, discovery });
+        scaffolderActions.addActions(...createKratixActions({ engine }));
+      },
     });
   },
-})
+});
+
+/**
+ * Registers the Kratix actions (`kratix:request-resource`, …) in the
+ * actions registry of the `kratix` plugin, for MCP clients.
+ *
+ * @public
+ */
+export const kratixActionsModule = createBackendModule({
+  pluginId: 'kratix',
+  moduleId: 'actions',
+  register({ registerInit }) {
+    registerInit({
+      deps: {
+        actionsRegistry: actionsRegistryServiceRef,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
+      },
+      async init({ actionsRegistry, auth, discovery, catalog }) {
+        const engine = new KratixEngineClient({ auth, discovery });
+        registerKratixActions(actionsRegistry, { engine, catalog });
+      },
+    });
+  },
+});

@@ -41,7 +41,12 @@ export class WorkflowRunRecorder {
           p => p.phase !== 'Succeeded',
         );
         const startAt = done < 0 ? pipelines.length : done;
-        return new WorkflowRunRecorder(store, interrupted.id, startAt, pipelines);
+        return new WorkflowRunRecorder(
+          store,
+          interrupted.id,
+          startAt,
+          pipelines,
+        );
       }
       await store.finishWorkflowRun(interrupted.id, {
         phase: 'Cancelled',
@@ -108,7 +113,11 @@ export class WorkflowRunRecorder {
     message?: string,
   ): Promise<void> {
     await this.chain;
-    const phase = { succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' } as const;
+    const phase = {
+      succeeded: 'Succeeded',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+    } as const;
     await this.store.finishWorkflowRun(this.runId, {
       phase: phase[outcome],
       message,

@@ -40,8 +40,11 @@ export async function applySeedFiles(
   };
   const promises = docs.filter(d => d.kind === 'Promise');
   const health = docs.filter(d => d.kind === 'HealthRecord');
-  const resources = docs.filter(d => !promises.includes(d) && !health.includes(d));
-  for (const doc of promises) await attempt(doc, () => service.applyPromise(doc));
+  const resources = docs.filter(
+    d => !promises.includes(d) && !health.includes(d),
+  );
+  for (const doc of promises)
+    await attempt(doc, () => service.applyPromise(doc));
   const known = await service.listPromises();
   for (const doc of resources) {
     await attempt(doc, async () => {
@@ -52,7 +55,8 @@ export async function applySeedFiles(
           doc.apiVersion?.startsWith(`${api.spec?.group}/`)
         );
       });
-      if (!promise) throw new Error(`no Promise offers ${doc.apiVersion} ${doc.kind}`);
+      if (!promise)
+        throw new Error(`no Promise offers ${doc.apiVersion} ${doc.kind}`);
       await service.applyResource(
         promise.metadata.name,
         doc.metadata?.namespace ?? 'default',
