@@ -50,12 +50,12 @@ export const ConditionsTable = (props: {
                 </Typography>
               )}
             </TableCell>
-            <TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
               <ConditionStatusIcon condition={condition} />
             </TableCell>
             <TableCell>{condition.reason}</TableCell>
             <TableCell>{condition.message}</TableCell>
-            <TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
               <RelativeTime value={condition.lastTransitionTime} />
             </TableCell>
           </TableRow>
