@@ -1,10 +1,14 @@
 // `yarn bench` at the repository root.
 import { runEngineBench } from './engine';
 import { runRunnerBench } from './runner';
+import { runApiBench } from './api';
 
 runEngineBench()
   .then(() => runRunnerBench())
+  .then(() => runApiBench())
   .catch(error => {
     console.error(error);
     process.exitCode = 1;
-  });
+  })
+  // The backend's HTTP server keeps a handle after stop().
+  .finally(() => process.exit());

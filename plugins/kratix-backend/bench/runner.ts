@@ -9,7 +9,7 @@ import { ProcessPipelineRunner } from '../src/runner/ProcessPipelineRunner';
 const ITERATIONS = 200;
 const WARMUP = 10;
 
-function bareSpawn(): Promise<void> {
+export function bareSpawn(): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn('true', [], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.resume();
@@ -21,7 +21,7 @@ function bareSpawn(): Promise<void> {
   });
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;

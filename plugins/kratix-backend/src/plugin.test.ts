@@ -52,9 +52,7 @@ describe.each(databases.eachSupportedId())('kratix plugin on %p', id => {
         status: { message: 'Pending' },
       });
 
-      const done = await waitForStatus(
-        b => b.status?.observedGeneration === 1,
-      );
+      const done = await waitForStatus(b => b.status?.observedGeneration === 1);
       expect(done.status).toMatchObject({
         message: 'User created and vault secret created',
         iam: { user: 'admin', password: '<vault-ref>' },

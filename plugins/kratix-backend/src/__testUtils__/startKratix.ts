@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import { Knex } from 'knex';
 import {
   TestDatabaseId,
   TestDatabases,
@@ -13,9 +14,14 @@ import { kratixPlugin } from '../plugin';
 export async function startKratix(
   databases: TestDatabases,
   id: TestDatabaseId,
-  options: { features?: any[]; kratix?: object } = {},
+  options: {
+    features?: any[];
+    kratix?: { engine?: object; [key: string]: unknown };
+    /** Share a database with another instance, as a second replica does. */
+    knex?: Knex;
+  } = {},
 ) {
-  const knex = await databases.init(id);
+  const knex = options.knex ?? (await databases.init(id));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-test-'));
   const backend = await startTestBackend({
     features: [
@@ -24,9 +30,13 @@ export async function startKratix(
       mockServices.rootConfig.factory({
         data: {
           kratix: {
-            engine: { pollInterval: '50ms', leaseDuration: '2s' },
             stateStore: { path: path.join(dir, 'state') },
             ...options.kratix,
+            engine: {
+              pollInterval: '50ms',
+              leaseDuration: '2s',
+              ...options.kratix?.engine,
+            },
           },
         },
       }),

@@ -19,8 +19,22 @@ export async function getMigratedClient(
   database: DatabaseService,
 ): Promise<Knex> {
   const knex = await database.getClient();
+  await useWriteAheadLog(knex);
   if (!database.migrations?.skip) {
     await applyKratixMigrations(knex);
   }
   return knex;
+}
+
+/**
+ * SQLite files default to a rollback journal: several fsyncs per write, and
+ * the engine writes on every step. WAL makes each write one append.
+ */
+async function useWriteAheadLog(knex: Knex): Promise<void> {
+  const { client, connection } = knex.client.config as Knex.Config;
+  if (client !== 'better-sqlite3' && client !== 'sqlite3') return;
+  const filename =
+    (connection as { filename?: string })?.filename ?? ':memory:';
+  if (filename === ':memory:') return;
+  await knex.raw('PRAGMA journal_mode = WAL');
 }

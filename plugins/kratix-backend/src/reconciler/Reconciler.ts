@@ -23,7 +23,8 @@ export interface ReconcilerOptions {
   config: KratixConfig;
 }
 
-const keyId = (k: ObjectKey) => `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
+const keyId = (k: ObjectKey) =>
+  `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
 
 /**
  * Takes work from the durable queue and runs the workflows it asks for, at
@@ -133,7 +134,11 @@ export class Reconciler {
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
     const outcome = await this.runWorkflow(item, action);
     const result = await store.complete(item.key, this.owner, item.seq);
-    if (action === 'configure' && outcome !== 'cancelled' && result !== 'lost') {
+    if (
+      action === 'configure' &&
+      outcome !== 'cancelled' &&
+      result !== 'lost'
+    ) {
       await store.enqueue(item.key, {
         reason: 'interval',
         notBefore: new Date(Date.now() + config.reconcileIntervalMs),

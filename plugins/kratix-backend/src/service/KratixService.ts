@@ -1,8 +1,4 @@
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   ContainerLog,
   HealthRecord,
@@ -93,6 +89,7 @@ export class KratixService {
         spec,
         status: { message: PENDING_MESSAGE },
       });
+      await this.options.publisher.publish(key, stored);
       await this.enqueue(key, 'created');
       return { object: stored.object as KratixPromise, created: true };
     }
@@ -192,6 +189,7 @@ export class KratixService {
         spec,
         status: { message: PENDING_MESSAGE },
       });
+      await this.options.publisher.publish(key, created);
       await this.enqueue(key, 'created');
       return { object: created.object as KratixResource, created: true };
     }
@@ -248,7 +246,10 @@ export class KratixService {
     return this.store.getLogs(runId);
   }
 
-  async getHealthRecord(namespace: string, name: string): Promise<HealthRecord> {
+  async getHealthRecord(
+    namespace: string,
+    name: string,
+  ): Promise<HealthRecord> {
     const record = await this.store.getHealthRecord(namespace, name);
     if (!record) {
       throw new NotFoundError(`HealthRecord ${namespace}/${name} not found`);
@@ -266,7 +267,9 @@ export class KratixService {
     const meta = record.metadata;
     if (meta.name !== name || (meta.namespace ?? namespace) !== namespace) {
       throw new InputError(
-        `HealthRecord metadata '${meta.namespace ?? namespace}/${meta.name}' does not match the URL's '${namespace}/${name}'`,
+        `HealthRecord metadata '${meta.namespace ?? namespace}/${
+          meta.name
+        }' does not match the URL's '${namespace}/${name}'`,
       );
     }
     const normalized = { ...record, metadata: { name, namespace } };
@@ -324,16 +327,15 @@ export class KratixService {
     namespace: string,
     name: string,
   ): Promise<StoredObject> {
-    await this.storedPromise(promise);
     const stored = await this.store.getObject(
       resourceKey(promise, namespace, name),
     );
-    if (!stored) {
-      throw new NotFoundError(
-        `Resource ${namespace}/${name} of Promise '${promise}' not found`,
-      );
-    }
-    return stored;
+    if (stored) return stored;
+    // Resources go before their Promise: only a miss needs to know which.
+    await this.storedPromise(promise);
+    throw new NotFoundError(
+      `Resource ${namespace}/${name} of Promise '${promise}' not found`,
+    );
   }
 
   private refuseWhileDeleting(stored: StoredObject): void {

@@ -102,7 +102,7 @@ export async function createRouter(
     return credentials;
   }
 
-  /** A write: audited, authorized as the caller, then done. */
+  /** A write: audited, authorized as the caller, then its body read and done. */
   async function mutate<T>(
     req: express.Request,
     eventId: string,
@@ -143,12 +143,11 @@ export async function createRouter(
 
   router.put('/promises/:promise', async (req, res) => {
     const p = parse(z.object({ promise: name }), req.params, 'path');
-    const body = parseBody(req, 'Promise');
     const applied = await mutate(
       req,
       'promise-apply',
       kratixPromiseManagePermission,
-      () => service.applyPromise(body, p.promise),
+      () => service.applyPromise(parseBody(req, 'Promise'), p.promise),
     );
     res.status(applied.created ? 201 : 200).json(applied.object);
   });
@@ -190,16 +189,18 @@ export async function createRouter(
       req.query,
       'query',
     );
-    const input = parse(resourceInput, parseBody(req, 'Resource'), 'body');
     const dryRun = q.dryRun === 'true' || q.dryRun === 'All';
     const applied = await mutate(
       req,
       'resource-request',
       kratixResourceRequestPermission,
-      () =>
-        service.applyResource(p.promise, p.namespace, p.name, input, {
+      () => {
+        const body = parseBody(req, 'Resource');
+        const input = parse(resourceInput, body, 'body');
+        return service.applyResource(p.promise, p.namespace, p.name, input, {
           dryRun,
-        }),
+        });
+      },
     );
     res.status(applied.created ? 201 : 200).json(applied.object);
   });
@@ -252,12 +253,16 @@ export async function createRouter(
 
   router.put(healthPath, async (req, res) => {
     const p = parse(healthParams, req.params, 'path');
-    const body = parseBody(req, 'HealthRecord');
     const applied = await mutate(
       req,
       'healthrecord-write',
       kratixHealthRecordWritePermission,
-      () => service.putHealthRecord(p.namespace, p.name, body),
+      () =>
+        service.putHealthRecord(
+          p.namespace,
+          p.name,
+          parseBody(req, 'HealthRecord'),
+        ),
     );
     res.status(applied.created ? 201 : 200).json(applied.object);
   });

@@ -1,0 +1,138 @@
+// Issue 4: kill the engine (SIGKILL) mid-workflow, start a new one on the
+// same database, and see the workflow finish with nothing lost.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  POSTGRES_ENV,
+  createTestDatabases,
+} from '../database/__testUtils__/databases';
+import { eventually } from '../__testUtils__/startKratix';
+import { EngineProcess, spawnEngine } from '../__testUtils__/spawnEngine';
+import {
+  configureCondition,
+  scriptPromise,
+} from '../__testUtils__/scriptPromise';
+
+jest.setTimeout(90_000);
+
+const databases = createTestDatabases();
+
+const pipelines = [
+  {
+    name: 'first',
+    script: `echo run >> "$MARKERS/first.log"
+printf 'first:\\n  user: ada\\nmessage: first done\\n' > /kratix/metadata/status.yaml`,
+  },
+  {
+    name: 'second',
+    script: `echo "start $$" >> "$MARKERS/second.log"
+while [ ! -f "$MARKERS/release" ]; do sleep 0.05; done
+printf 'first:\\n  password: secret\\nsecond: done\\n' > /kratix/metadata/status.yaml`,
+  },
+];
+
+const lines = (file: string) =>
+  fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+
+/** `backend.database` for a child process, on a fresh test database. */
+async function databaseConfig(id: TestDatabaseId, dir: string) {
+  if (id === 'SQLITE_3') {
+    return { client: 'better-sqlite3', connection: { directory: dir } };
+  }
+  const knex = await databases.init(id);
+  const url = new URL(process.env[POSTGRES_ENV]!);
+  url.pathname = `/${knex.client.config.connection.database}`;
+  // A fresh database for this test, the plugin in its own schema of it.
+  return { client: 'pg', connection: `${url}`, pluginDivisionMode: 'schema' };
+}
+
+describe.each(databases.eachSupportedId())('engine crash on %p', id => {
+  it('resumes the interrupted workflow at the pipeline that was running', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-crash-'));
+    const options = {
+      database: await databaseConfig(id, dir),
+      kratix: {
+        engine: { pollInterval: '100ms', leaseDuration: '2s' },
+        stateStore: { path: path.join(dir, 'state') },
+      },
+    };
+    const engines: EngineProcess[] = [];
+    const call = async (method: string, url: string, body?: object) => {
+      const res = await fetch(`${engines[engines.length - 1].api}${url}`, {
+        method,
+        headers: {
+          authorization: engines[engines.length - 1].authorization,
+          'content-type': 'application/json',
+        },
+        body: body && JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const resourceUrl = '/promises/crash/resources/default/one';
+    try {
+      engines.push(await spawnEngine(options));
+      const promise = scriptPromise('crash', pipelines, { MARKERS: dir });
+      expect((await call('PUT', '/promises/crash', promise)).status).toBe(201);
+      expect(
+        (await call('PUT', resourceUrl, { spec: { size: 1 } })).status,
+      ).toBe(201);
+
+      // Pipeline 2 runs (and blocks): crash the engine, and with it, as a
+      // machine crash would, the pipeline's processes.
+      const [started] = await eventually(async () => {
+        const l = lines(path.join(dir, 'second.log'));
+        return l.length ? l : undefined;
+      });
+      await engines[0].crash();
+      process.kill(Number(started.split(' ')[1]), 'SIGKILL');
+
+      engines.push(await spawnEngine(options));
+      // The new engine takes the work once the lease runs out and re-runs
+      // pipeline 2 from its start, with pipeline 1's status already there.
+      await eventually(async () =>
+        lines(path.join(dir, 'second.log')).length === 2 ? true : undefined,
+      );
+      const midway = await call('GET', resourceUrl);
+      expect(midway.body.status.first).toEqual({ user: 'ada' });
+      expect(midway.body.status.message).toBe('first done');
+      expect(configureCondition(midway.body).status).toBe('False');
+
+      fs.writeFileSync(path.join(dir, 'release'), '');
+      const done = await eventually(async () => {
+        const res = await call('GET', resourceUrl);
+        return configureCondition(res.body)?.status === 'True'
+          ? res.body
+          : undefined;
+      });
+      expect(lines(path.join(dir, 'first.log'))).toEqual(['run']);
+      expect(lines(path.join(dir, 'second.log'))).toHaveLength(2);
+      expect(done.status).toMatchObject({
+        message: 'first done',
+        first: { user: 'ada', password: 'secret' },
+        second: 'done',
+        observedGeneration: 1,
+      });
+      expect(configureCondition(done)).toMatchObject({
+        reason: 'PipelinesExecutedSuccessfully',
+      });
+      // One run, resumed: both pipelines Succeeded in it.
+      const runs = await call('GET', `${resourceUrl}/runs`);
+      expect(runs.body.items).toHaveLength(1);
+      expect(runs.body.items[0]).toMatchObject({
+        phase: 'Succeeded',
+        pipelines: [
+          { name: 'first', phase: 'Succeeded' },
+          { name: 'second', phase: 'Succeeded' },
+        ],
+      });
+    } catch (e) {
+      for (const engine of engines) console.log(engine.output().slice(-3000));
+      throw e;
+    } finally {
+      fs.writeFileSync(path.join(dir, 'release'), '');
+      for (const engine of engines) await engine.stop();
+    }
+  });
+});
