@@ -1,4 +1,3 @@
-import { ConflictError } from '@backstage/errors';
 import { KratixConfig } from '../config';
 import {
   KratixObject,
@@ -12,8 +11,7 @@ import {
 } from '../engine';
 import { KratixStore, ObjectKey } from '../database/KratixStore';
 import { StatusPublisher } from './StatusPublisher';
-
-const SAVE_ATTEMPTS = 10;
+import { updateStatusFrom } from '../database/updateStatusFrom';
 
 /**
  * Runs the executor for a stored object. Each save writes the status only,
@@ -35,28 +33,23 @@ export async function runObjectWorkflow(options: {
 }): Promise<WorkflowResult> {
   const { store, config, key, publisher } = options;
   const save = async (object: KratixObject): Promise<KratixObject> => {
-    for (let attempt = 1; ; attempt++) {
-      const current = await store.getObject(key);
-      if (!current) throw new Error(`${key.kind} ${key.name} was removed`);
+    const saved = await updateStatusFrom(store, key, current => {
+      // The health fields belong to HealthRecords: keep the current ones.
       const { healthRecord, healthStatus } = current.object.status ?? {};
-      const status = { ...object.status };
-      delete status.healthRecord;
-      delete status.healthStatus;
-      if (healthRecord) status.healthRecord = healthRecord;
-      if (healthStatus) status.healthStatus = healthStatus;
-      try {
-        const saved = await store.updateStatus(
-          key,
-          status,
-          current.object.metadata.resourceVersion,
-        );
-        await publisher.publish(key, saved);
-        // The run keeps the spec it started with; only the status moves on.
-        return { ...object, status: saved.object.status } as KratixObject;
-      } catch (e) {
-        if (!(e instanceof ConflictError) || attempt >= SAVE_ATTEMPTS) throw e;
-      }
-    }
+      const {
+        healthRecord: _r,
+        healthStatus: _s,
+        ...status
+      } = object.status ?? {};
+      return {
+        ...status,
+        ...(healthRecord && { healthRecord }),
+        ...(healthStatus && { healthStatus }),
+      };
+    });
+    await publisher.publish(key, saved);
+    // The run keeps the spec it started with; only the status moves on.
+    return { ...object, status: saved.object.status } as KratixObject;
   };
   return executeWorkflow({
     object: options.object,

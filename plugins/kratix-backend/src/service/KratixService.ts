@@ -16,6 +16,7 @@ import {
 } from '../engine';
 import { KratixStore, ObjectKey, StoredObject } from '../database/KratixStore';
 import { StatusPublisher } from '../reconciler/StatusPublisher';
+import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
 import { parseLabelSelector } from './labelSelector';
 
@@ -37,8 +38,6 @@ export interface Applied<T> {
   object: T;
   created: boolean;
 }
-
-const SAVE_ATTEMPTS = 10;
 
 /**
  * The engine's operations: what the REST API, the scaffolder actions and
@@ -295,25 +294,11 @@ export class KratixService {
   /** Re-derives `healthRecord`/`healthStatus` from the records; CAS with retry. */
   private async refreshHealth(key: ObjectKey): Promise<void> {
     const records = await this.store.listHealthRecordsForResource(key);
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.storedResource(
-        key.promise,
-        key.namespace,
-        key.name,
-      );
-      const status = applyHealthRecords(current.object.status, records);
-      try {
-        const saved = await this.store.updateStatus(
-          key,
-          status,
-          current.object.metadata.resourceVersion,
-        );
-        await this.options.publisher.publish(key, saved);
-        return;
-      } catch (e) {
-        if (!(e instanceof ConflictError) || attempt >= SAVE_ATTEMPTS) throw e;
-      }
-    }
+    await this.storedResource(key.promise, key.namespace, key.name);
+    const saved = await updateStatusFrom(this.store, key, current =>
+      applyHealthRecords(current.object.status, records),
+    );
+    await this.options.publisher.publish(key, saved);
   }
 
   private async storedPromise(name: string): Promise<StoredObject> {

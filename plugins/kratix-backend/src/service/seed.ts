@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
+import { parsePromise } from '../engine';
 import { KratixService, ResourceInput } from './KratixService';
 
 interface Document {
@@ -49,10 +50,9 @@ export async function applySeedFiles(
   for (const doc of resources) {
     await attempt(doc, async () => {
       const promise = known.find(p => {
-        const api = (p.spec.api ?? {}) as any;
+        const api = parsePromise(p).api;
         return (
-          api.spec?.names?.kind === doc.kind &&
-          doc.apiVersion?.startsWith(`${api.spec?.group}/`)
+          api?.kind === doc.kind && doc.apiVersion?.startsWith(`${api?.group}/`)
         );
       });
       if (!promise)
