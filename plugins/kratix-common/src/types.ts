@@ -158,5 +158,8 @@ export interface ContainerLog {
 export interface ResourceStatusSignal {
   resourceVersion: string;
   generation?: number;
-  status: KratixStatus;
+  /** Absent when the backend sets `kratix.signals.includeStatus: false`. */
+  status?: KratixStatus;
+  /** True when the Resource was deleted. */
+  deleted?: boolean;
 }

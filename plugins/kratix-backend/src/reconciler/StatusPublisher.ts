@@ -34,13 +34,14 @@ export class StatusPublisher {
       const message: ResourceStatusSignal = {
         resourceVersion: object?.metadata.resourceVersion ?? '',
         generation: object?.metadata.generation,
-        status: this.options.includeStatus ? object?.status ?? {} : {},
+        ...(this.options.includeStatus && { status: object?.status ?? {} }),
+        deleted: !object,
       };
       jobs.push(
         this.options.signals.publish({
           recipients: { type: 'broadcast' },
           channel: resourceSignalChannel(key),
-          message: { ...message, deleted: !object } as unknown as JsonObject,
+          message: message as unknown as JsonObject,
         }),
       );
     }
