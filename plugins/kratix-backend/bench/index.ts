@@ -1,10 +1,12 @@
 // `yarn bench` at the repository root.
 import { runEngineBench } from './engine';
 import { runRunnerBench } from './runner';
+import { runReconcileBench } from './reconcile';
 import { runApiBench } from './api';
 
 runEngineBench()
   .then(() => runRunnerBench())
+  .then(() => runReconcileBench())
   .then(() => runApiBench())
   .catch(error => {
     console.error(error);

@@ -47,7 +47,8 @@ export const kratixPlugin = createBackendPlugin({
           mountNamespace: config.runner.mountNamespace,
           timeoutMs: config.runner.timeoutMs,
         });
-        await runner.probe();
+        const probe = await runner.probe();
+        for (const warning of probe.warnings) deps.logger.warn(warning);
         const publisher = new StatusPublisher({
           signals: deps.signals,
           events: deps.events,

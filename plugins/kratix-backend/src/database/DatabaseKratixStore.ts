@@ -18,6 +18,7 @@ import {
   ObjectKey,
   ObjectUpdate,
   PipelineRunUpdate,
+  PipelineRunUpdates,
   ResourceRef,
   StoredObject,
   StoredWorkflowRun,
@@ -26,6 +27,7 @@ import {
 } from './KratixStore';
 import * as logs from './logs';
 import { getMigratedClient } from './migrations';
+import { ObjectLoader } from './objectLoader';
 import * as objects from './objects';
 import * as queue from './queue';
 import * as runs from './runs';
@@ -49,6 +51,7 @@ export class DatabaseKratixStore implements KratixStore {
   }
 
   private readonly ctx: StoreContext;
+  private readonly loader = new ObjectLoader(keys => this.getObjects(keys));
 
   /** On an already migrated database. */
   constructor(db: Knex, options?: DatabaseKratixStoreOptions) {
@@ -61,6 +64,18 @@ export class DatabaseKratixStore implements KratixStore {
 
   getObject(key: ObjectKey): Promise<StoredObject | undefined> {
     return objects.getObject(this.ctx, key);
+  }
+
+  getGeneration(key: ObjectKey): Promise<number | undefined> {
+    return objects.getGeneration(this.ctx, key);
+  }
+
+  getObjects(keys: ObjectKey[]): Promise<Array<StoredObject | undefined>> {
+    return objects.getObjects(this.ctx, keys);
+  }
+
+  loadObject(key: ObjectKey): Promise<StoredObject | undefined> {
+    return this.loader.load(key);
   }
 
   listObjects(options: ListObjectsOptions): Promise<StoredObject[]> {
@@ -116,6 +131,13 @@ export class DatabaseKratixStore implements KratixStore {
     update: PipelineRunUpdate,
   ): Promise<void> {
     return runs.updatePipelineRun(this.ctx, runId, pipelineIndex, update);
+  }
+
+  updatePipelineRuns(
+    runId: string,
+    updates: PipelineRunUpdates,
+  ): Promise<void> {
+    return runs.updatePipelineRuns(this.ctx, runId, updates);
   }
 
   finishWorkflowRun(runId: string, finish: WorkflowRunFinish): Promise<void> {

@@ -83,6 +83,12 @@ export interface PipelineRunUpdate {
   message?: string;
 }
 
+/** Updates of pipelines of one run, in the order they happened. */
+export type PipelineRunUpdates = Array<{
+  index: number;
+  update: PipelineRunUpdate;
+}>;
+
 export interface WorkflowRunFinish {
   /** Cancelled is stored as Failed, with the message "Cancelled" by default. */
   phase: 'Succeeded' | 'Failed' | 'Cancelled';
@@ -124,6 +130,15 @@ export type CompleteResult =
 export interface KratixStore {
   // Objects
   getObject(key: ObjectKey): Promise<StoredObject | undefined>;
+  /** metadata.generation alone, without reading the object. */
+  getGeneration(key: ObjectKey): Promise<number | undefined>;
+  /** In the order of `keys`; undefined for the missing. */
+  getObjects(keys: ObjectKey[]): Promise<Array<StoredObject | undefined>>;
+  /**
+   * As getObject, read with the other loads of the same turn of the event
+   * loop in one query: for many concurrent readers (the API's GETs).
+   */
+  loadObject(key: ObjectKey): Promise<StoredObject | undefined>;
   /** Ordered by promise, namespace, name. */
   listObjects(options: ListObjectsOptions): Promise<StoredObject[]>;
   /** generation 1, resourceVersion '1'; ConflictError if it exists. */
@@ -159,6 +174,8 @@ export interface KratixStore {
     pipelineIndex: number,
     update: PipelineRunUpdate,
   ): Promise<void>;
+  /** Several updates in one write; an index given twice gets both, in order. */
+  updatePipelineRuns(runId: string, updates: PipelineRunUpdates): Promise<void>;
   /** Pipelines still Running are marked Failed unless the run Succeeded. */
   finishWorkflowRun(runId: string, finish: WorkflowRunFinish): Promise<void>;
   getWorkflowRun(runId: string): Promise<StoredWorkflowRun | undefined>;

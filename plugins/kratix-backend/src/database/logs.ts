@@ -31,9 +31,9 @@ export function utf8Head(text: string, maxBytes: number) {
 }
 
 /**
- * Appends in one statement while the chunk fits, so concurrent appends do
- * not conflict; the append that crosses the limit is a compare-and-swap on
- * the size, and marks the log truncated.
+ * Creates or appends to the log in one statement (an upsert) while the chunk
+ * fits, so concurrent appends do not conflict; the append that crosses the
+ * limit is a compare-and-swap on the size, and marks the log truncated.
  */
 export async function appendLog(
   ctx: StoreContext,
@@ -47,15 +47,26 @@ export async function appendLog(
   const chunkBytes = Buffer.byteLength(chunk, 'utf8');
   const appendWhole = () =>
     db('container_logs')
-      .where({ ...where, truncated: false })
-      .andWhere('bytes', '<=', maxLogBytes - chunkBytes)
-      .update({
-        log: db.raw('?? || ?', ['log', chunk]),
-        bytes: db.raw('?? + ?', ['bytes', chunkBytes]),
-      });
+      .insert({ ...where, log: chunk, bytes: chunkBytes, truncated: false })
+      .onConflict(['run_id', 'pipeline', 'container'])
+      .merge({
+        log: db.raw('?? || ??', ['container_logs.log', 'excluded.log']),
+        bytes: db.raw('?? + ??', ['container_logs.bytes', 'excluded.bytes']),
+      })
+      .where('container_logs.truncated', false)
+      .andWhere(
+        db.raw('?? + ?? <= ?', [
+          'container_logs.bytes',
+          'excluded.bytes',
+          maxLogBytes,
+        ]),
+      )
+      .returning('seq');
 
   for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-    if ((await appendWhole()) === 1) return;
+    if (chunkBytes <= maxLogBytes && (await appendWhole()).length === 1) {
+      return;
+    }
     const row = (await db<LogRow>('container_logs')
       .where(where)
       .first(['bytes', 'truncated'])) as LogRow | undefined;

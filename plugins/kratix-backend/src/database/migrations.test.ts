@@ -6,6 +6,7 @@ import {
 } from './__testUtils__/databases';
 import { DatabaseKratixStore } from './DatabaseKratixStore';
 import { applyKratixMigrations, migrationsDir } from './migrations';
+import { STATEMENT_CACHE_SIZE } from './statementCache';
 
 jest.setTimeout(60_000);
 
@@ -61,5 +62,40 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
       migrations: { skip: true },
     });
     expect(await knex.schema.hasTable('objects')).toBe(false);
+  });
+});
+
+describe('the SQLite statement cache', () => {
+  it('compiles each statement once per connection', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const store = await DatabaseKratixStore.create({
+      getClient: async () => knex,
+    });
+    const connection = await knex.client.acquireConnection();
+    try {
+      const first = connection.prepare('select 7 as n');
+      expect(connection.prepare('select 7 as n')).toBe(first);
+      expect(connection.prepare('select 8 as n')).not.toBe(first);
+      // A cached statement is reset to the connection's integer mode.
+      first.safeIntegers(true);
+      expect(first.get().n).toBe(BigInt(7));
+      expect(connection.prepare('select 7 as n').get()).toEqual({ n: 7 });
+      // Bounded: the least recently used go first.
+      for (let i = 0; i < STATEMENT_CACHE_SIZE; i++) {
+        connection.prepare(`select ${i} as m`);
+      }
+      expect(connection.prepare('select 7 as n')).not.toBe(first);
+    } finally {
+      await knex.client.releaseConnection(connection);
+    }
+    // The store works on cached statements.
+    const key = resourceKey('db1');
+    for (let i = 0; i < 3; i++) {
+      await store.enqueue(key, { reason: `r${i}` });
+    }
+    expect(await store.claimNext({ owner: 'a', leaseMs: 1000 })).toMatchObject({
+      reason: 'r2',
+      seq: 3,
+    });
   });
 });

@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { cacheSqliteStatements } from './statementCache';
 
 export const migrationsDir = resolvePackagePath(
   '@kratix-backstage/plugin-kratix-backend',
@@ -20,6 +21,7 @@ export async function getMigratedClient(
 ): Promise<Knex> {
   const knex = await database.getClient();
   await useWriteAheadLog(knex);
+  await cacheSqliteStatements(knex);
   if (!database.migrations?.skip) {
     await applyKratixMigrations(knex);
   }

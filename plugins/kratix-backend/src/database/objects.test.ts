@@ -218,4 +218,92 @@ describe.each(databases.eachSupportedId())('objects on %p', databaseId => {
     expect(await store.getWorkflowRun(kept)).toBeDefined();
     expect(await store.getLogs(kept)).toHaveLength(1);
   });
+  it('writes a status by compare-and-swap in one statement', async () => {
+    const { store, knex } = await createStore(databases, databaseId);
+    const key = resourceKey('db1');
+    await store.createObject(key, newResource);
+    const statements: string[] = [];
+    const count = (q: { sql: string }) => statements.push(q.sql);
+    knex.on('query', count);
+    const saved = await store.updateStatus(key, { message: 'Ready' }, '1');
+    knex.off('query', count);
+    expect(statements).toHaveLength(1);
+    expect(saved).toEqual(await store.getObject(key));
+    expect(saved.object.metadata).toMatchObject({
+      resourceVersion: '2',
+      generation: 1,
+    });
+    expect(saved.object.status).toEqual({ message: 'Ready' });
+
+    await expect(store.updateStatus(key, {}, '1')).rejects.toThrow(
+      'Resource postgresql/default/db1 was modified: resourceVersion 1 is stale, the current one is 2',
+    );
+    for (const malformed of ['02', 'abc', '', '-2', '2.0']) {
+      await expect(store.updateStatus(key, {}, malformed)).rejects.toThrow(
+        ConflictError,
+      );
+    }
+    await expect(
+      store.updateStatus(resourceKey('nope'), {}, '1'),
+    ).rejects.toThrow(NotFoundError);
+    expect((await store.getObject(key))?.object.status).toEqual({
+      message: 'Ready',
+    });
+  });
+
+  it('reads the generation alone, and many objects at once', async () => {
+    const { store } = await createStore(databases, databaseId);
+    const [a, b, c] = ['a', 'b', 'c'].map(n => resourceKey(n));
+    await store.createObject(a, newResource);
+    await store.createObject(c, newResource);
+    await store.updateObject(c, { spec: { size: 'large' } });
+    expect(await store.getGeneration(c)).toBe(2);
+    expect(await store.getGeneration(b)).toBeUndefined();
+
+    const many = Array.from({ length: 150 }, (_, i) => resourceKey(`m${i}`));
+    for (const key of many.slice(0, 120)) {
+      await store.createObject(key, newResource);
+    }
+    const got = await store.getObjects([c, b, a, ...many]);
+    expect(got.slice(0, 3)).toEqual([
+      await store.getObject(c),
+      undefined,
+      await store.getObject(a),
+    ]);
+    expect(got.slice(3).map(o => o?.key.name)).toEqual(
+      many.map((k, i) => (i < 120 ? k.name : undefined)),
+    );
+  });
+
+  it('loads the objects asked for in one turn with one query', async () => {
+    const { store, knex } = await createStore(databases, databaseId);
+    const [a, b] = ['a', 'b'].map(n => resourceKey(n));
+    await store.createObject(a, newResource);
+    await store.createObject(b, newResource);
+    let statements = 0;
+    const count = () => statements++;
+    knex.on('query', count);
+    const [a1, b1, a2, missing] = await Promise.all([
+      store.loadObject(a),
+      store.loadObject(b),
+      store.loadObject(a),
+      store.loadObject(resourceKey('nope')),
+    ]);
+    knex.off('query', count);
+    expect(statements).toBe(1);
+    expect(a1).toEqual(await store.getObject(a));
+    expect(b1).toEqual(await store.getObject(b));
+    expect(missing).toBeUndefined();
+    // Two callers of one object get copies of it.
+    expect(a2).toEqual(a1);
+    expect(a2).not.toBe(a1);
+    a1!.object.status!.message = 'changed by a caller';
+    expect(a2!.object.status!.message).toBe('Pending');
+
+    // A load sees the writes that completed before it.
+    await store.updateStatus(a, { message: 'Ready' });
+    expect((await store.loadObject(a))?.object.status).toEqual({
+      message: 'Ready',
+    });
+  });
 });

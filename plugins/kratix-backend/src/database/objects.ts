@@ -92,6 +92,45 @@ export async function getObject(ctx: StoreContext, key: ObjectKey) {
   return row && toStoredObject(row);
 }
 
+/** Only the generation: for a running workflow to see a newer spec. */
+export async function getGeneration(
+  ctx: StoreContext,
+  key: ObjectKey,
+): Promise<number | undefined> {
+  const row = (await ctx
+    .db<ObjectRow>(TABLE)
+    .where(keyColumns(key))
+    .first('generation')) as Pick<ObjectRow, 'generation'> | undefined;
+  return row && toNumber(row.generation);
+}
+
+/** Keys a batch of getObjects reads per statement. */
+const KEYS_PER_QUERY = 100;
+
+/** Several objects in one statement per KEYS_PER_QUERY keys, in the order of `keys`. */
+export async function getObjects(
+  ctx: StoreContext,
+  keys: ObjectKey[],
+): Promise<Array<StoredObject | undefined>> {
+  const found = new Map<string, StoredObject>();
+  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+    const chunk = keys.slice(i, i + KEYS_PER_QUERY);
+    const rows = (await ctx.db<ObjectRow>(TABLE).whereIn(
+      ['kind', 'promise', 'namespace', 'name'],
+      chunk.map(k => [k.kind, k.promise, k.namespace, k.name]),
+    )) as ObjectRow[];
+    for (const row of rows) {
+      const stored = toStoredObject(row);
+      found.set(keyString(stored.key), stored);
+    }
+  }
+  return keys.map(k => found.get(keyString(k)));
+}
+
+export function keyString(key: ObjectKey): string {
+  return JSON.stringify([key.kind, key.promise, key.namespace, key.name]);
+}
+
 export async function listObjects(
   ctx: StoreContext,
   options: ListObjectsOptions,
@@ -234,16 +273,45 @@ export async function updateObject(
   );
 }
 
+/**
+ * With an expected resourceVersion: one statement, the compare-and-swap
+ * itself, returning the row (no read first). Without: as updateObject.
+ */
 export async function updateStatus(
   ctx: StoreContext,
   key: ObjectKey,
   status: KratixStatus,
   expectedResourceVersion?: string,
-) {
-  return updateObject(ctx, key, {
-    status,
-    resourceVersion: expectedResourceVersion,
-  });
+): Promise<StoredObject> {
+  if (expectedResourceVersion === undefined) {
+    return updateObject(ctx, key, { status });
+  }
+  if (/^[1-9][0-9]{0,15}$/.test(expectedResourceVersion)) {
+    const [row] = (await ctx
+      .db<ObjectRow>(TABLE)
+      .where({
+        ...keyColumns(key),
+        resource_version: Number(expectedResourceVersion),
+      })
+      .update({
+        status: JSON.stringify(status),
+        resource_version: ctx.db.raw('?? + 1', ['resource_version']),
+      })
+      .returning('*')) as ObjectRow[];
+    if (row) return toStoredObject(row);
+  }
+  // Stale, malformed or missing: say which.
+  const current = await getRow(ctx, key);
+  if (!current) {
+    throw new NotFoundError(`${describeKey(key)} not found`);
+  }
+  throw new ConflictError(
+    `${describeKey(
+      key,
+    )} was modified: resourceVersion ${expectedResourceVersion} is stale, the current one is ${
+      current.resource_version
+    }`,
+  );
 }
 
 /** Removes the object with its workflow runs, pipeline runs and logs. */

@@ -14,10 +14,6 @@ import {
 
 const TABLE = 'work_queue';
 const KEY = ['kind', 'promise', 'namespace', 'name'];
-/** Due entries tried per round of claimNext. */
-const CLAIM_BATCH = 10;
-/** Rounds of claimNext before it gives up to other claimers. */
-const CLAIM_ROUNDS = 50;
 
 interface QueueRow {
   id: number | string;
@@ -85,46 +81,46 @@ function whereClaimable(query: Knex.QueryBuilder, now: number) {
     );
 }
 
+/**
+ * One statement: updates the first free due entry, chosen by a subquery.
+ * SQLite runs it alone; on Postgres the subquery locks the row it picks
+ * and skips rows that other claimers hold (FOR UPDATE SKIP LOCKED), so
+ * concurrent claimers get different entries without retrying.
+ */
 export async function claimNext(
   ctx: StoreContext,
   options: ClaimOptions,
 ): Promise<WorkItem | undefined> {
   const { db } = ctx;
-  for (let round = 0; round < CLAIM_ROUNDS; round++) {
-    const now = ctx.now();
-    const candidates = whereClaimable(db(TABLE), now)
-      .orderBy(['not_before', 'id'])
-      .limit(CLAIM_BATCH)
-      .select('id');
-    for (const excluded of options.exclude ?? []) {
-      candidates.whereNot(b => b.where(keyColumns(excluded)));
-    }
-    const ids = ((await candidates) as QueueRow[]).map(row => row.id);
-    if (ids.length === 0) return undefined;
-    for (const id of ids) {
-      const [claimed] = (await whereClaimable(db(TABLE).where({ id }), now)
-        .update({
-          owner: options.owner,
-          lease_until: now + options.leaseMs,
-          claimed_seq: db.ref('seq'),
-        })
-        .returning([...KEY, 'reason', 'seq'])) as QueueRow[];
-      if (claimed) {
-        return {
-          key: {
-            kind: claimed.kind,
-            promise: claimed.promise,
-            namespace: claimed.namespace,
-            name: claimed.name,
-          },
-          reason: claimed.reason,
-          seq: toNumber(claimed.seq),
-        };
-      }
-      // Another backend claimed it first: try the next candidate.
-    }
+  const now = ctx.now();
+  const candidate = whereClaimable(db(TABLE), now)
+    .orderBy(['not_before', 'id'])
+    .limit(1)
+    .select('id');
+  for (const excluded of options.exclude ?? []) {
+    candidate.whereNot(b => b.where(keyColumns(excluded)));
   }
-  return undefined;
+  if (db.client.dialect === 'postgresql') {
+    candidate.forUpdate().skipLocked();
+  }
+  const [claimed] = (await whereClaimable(db(TABLE).where('id', candidate), now)
+    .update({
+      owner: options.owner,
+      lease_until: now + options.leaseMs,
+      claimed_seq: db.ref('seq'),
+    })
+    .returning([...KEY, 'reason', 'seq'])) as QueueRow[];
+  if (!claimed) return undefined;
+  return {
+    key: {
+      kind: claimed.kind,
+      promise: claimed.promise,
+      namespace: claimed.namespace,
+      name: claimed.name,
+    },
+    reason: claimed.reason,
+    seq: toNumber(claimed.seq),
+  };
 }
 
 export async function renewLease(

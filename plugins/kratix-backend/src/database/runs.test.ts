@@ -189,6 +189,128 @@ describe.each(databases.eachSupportedId())(
       // Eight whole chunks, then the first byte of a ninth.
       expect(log.log).toMatch(/^(?:([A-T])\1\1){8}[A-T]$/);
     });
+
+    it('writes several pipeline updates in one statement, in order', async () => {
+      const { store, knex } = await createStore(databases, databaseId);
+      const run = await store.createWorkflowRun({
+        ...configure('db1'),
+        pipelines: ['a', 'b', 'c'],
+      });
+      await store.updatePipelineRun(run, 0, {
+        phase: 'Running',
+        startedAt: '2025-01-01T00:00:01.000Z',
+      });
+      let statements = 0;
+      const count = () => statements++;
+      knex.on('query', count);
+      await store.updatePipelineRuns(run, [
+        {
+          index: 0,
+          update: {
+            phase: 'Succeeded',
+            finishedAt: '2025-01-01T00:00:02.000Z',
+            exitCode: 0,
+          },
+        },
+        {
+          index: 1,
+          update: { phase: 'Running', startedAt: '2025-01-01T00:00:02.000Z' },
+        },
+        // The same pipeline again: both updates apply, the later winning.
+        {
+          index: 1,
+          update: {
+            phase: 'Failed',
+            finishedAt: '2025-01-01T00:00:03.000Z',
+            exitCode: 2,
+            message: 'exited with code 2',
+          },
+        },
+      ]);
+      await store.updatePipelineRuns(run, []);
+      knex.off('query', count);
+      expect(statements).toBe(1);
+      expect((await store.getWorkflowRun(run))?.pipelines).toEqual([
+        {
+          name: 'a',
+          phase: 'Succeeded',
+          startedAt: '2025-01-01T00:00:01.000Z',
+          finishedAt: '2025-01-01T00:00:02.000Z',
+          exitCode: 0,
+        },
+        {
+          name: 'b',
+          phase: 'Failed',
+          startedAt: '2025-01-01T00:00:02.000Z',
+          finishedAt: '2025-01-01T00:00:03.000Z',
+          exitCode: 2,
+          message: 'exited with code 2',
+        },
+        { name: 'c', phase: 'Pending' },
+      ]);
+      await expect(
+        store.updatePipelineRuns(run, [
+          { index: 2, update: { phase: 'Running' } },
+          { index: 7, update: { phase: 'Running' } },
+        ]),
+      ).rejects.toThrow(NotFoundError);
+    });
+
+    it('finishes a run that succeeded in one statement', async () => {
+      const { store, knex } = await createStore(databases, databaseId);
+      const run = await store.createWorkflowRun(configure('db1'));
+      await store.updatePipelineRun(run, 0, { phase: 'Succeeded' });
+      await store.updatePipelineRun(run, 1, { phase: 'Succeeded' });
+      let statements = 0;
+      const count = () => statements++;
+      knex.on('query', count);
+      await store.finishWorkflowRun(run, { phase: 'Succeeded' });
+      knex.off('query', count);
+      expect(statements).toBe(1);
+      expect(await store.getWorkflowRun(run)).toMatchObject({
+        phase: 'Succeeded',
+        pipelines: [
+          { name: 'instance', phase: 'Succeeded' },
+          { name: 'backup', phase: 'Succeeded' },
+        ],
+      });
+      await expect(
+        store.finishWorkflowRun('no-such-run', { phase: 'Succeeded' }),
+      ).rejects.toThrow(NotFoundError);
+    });
+
+    it('creates a log and appends to it in one statement each', async () => {
+      const { store, knex } = await createStore(databases, databaseId, {
+        maxLogBytes: 8,
+      });
+      const run = await store.createWorkflowRun(configure('db1'));
+      let statements = 0;
+      const count = () => statements++;
+      knex.on('query', count);
+      await store.appendLog(run, 'instance', 'main', 'abc');
+      await store.appendLog(run, 'instance', 'main', 'def');
+      knex.off('query', count);
+      expect(statements).toBe(2);
+      // Past the limit: cut, and the rest ignored.
+      await store.appendLog(run, 'instance', 'main', 'ghijk');
+      await store.appendLog(run, 'instance', 'main', 'more');
+      // A first chunk longer than the limit.
+      await store.appendLog(run, 'instance', 'big', '0123456789');
+      expect(await store.getLogs(run)).toEqual([
+        {
+          pipeline: 'instance',
+          container: 'main',
+          log: 'abcdefgh',
+          truncated: true,
+        },
+        {
+          pipeline: 'instance',
+          container: 'big',
+          log: '01234567',
+          truncated: true,
+        },
+      ]);
+    });
   },
 );
 

@@ -6,11 +6,13 @@ import {
   PipelineRun,
 } from '@kratix-backstage/plugin-kratix-common';
 import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
 import { keyColumns, StoreContext, toIso, toMs, toNumber } from './context';
 import {
   NewWorkflowRun,
   ObjectKey,
   PipelineRunUpdate,
+  PipelineRunUpdates,
   StoredWorkflowRun,
   WorkflowRunFinish,
 } from './KratixStore';
@@ -115,12 +117,7 @@ export async function createWorkflowRun(
   return id;
 }
 
-export async function updatePipelineRun(
-  ctx: StoreContext,
-  runId: string,
-  pipelineIndex: number,
-  update: PipelineRunUpdate,
-): Promise<void> {
+function pipelineChanges(update: PipelineRunUpdate): Partial<PipelineRow> {
   const changes: Partial<PipelineRow> = { phase: update.phase };
   if (update.startedAt !== undefined) {
     changes.started_at = toMs(update.startedAt, 'startedAt');
@@ -130,13 +127,63 @@ export async function updatePipelineRun(
   }
   if (update.exitCode !== undefined) changes.exit_code = update.exitCode;
   if (update.message !== undefined) changes.message = update.message;
+  return changes;
+}
+
+export async function updatePipelineRun(
+  ctx: StoreContext,
+  runId: string,
+  pipelineIndex: number,
+  update: PipelineRunUpdate,
+): Promise<void> {
+  await updatePipelineRuns(ctx, runId, [{ index: pipelineIndex, update }]);
+}
+
+/**
+ * Several updates of a run's pipelines, in order, in one statement: an
+ * index updated twice gets both, the later winning.
+ */
+export async function updatePipelineRuns(
+  ctx: StoreContext,
+  runId: string,
+  updates: PipelineRunUpdates,
+): Promise<void> {
+  const byIndex = new Map<number, Partial<PipelineRow>>();
+  for (const { index, update } of updates) {
+    byIndex.set(index, { ...byIndex.get(index), ...pipelineChanges(update) });
+  }
+  if (byIndex.size === 0) return;
+  let changes: Record<string, unknown>;
+  if (byIndex.size === 1) {
+    changes = [...byIndex.values()][0];
+  } else {
+    // Per column: CASE pipeline_index WHEN i THEN value ... ELSE column END
+    changes = {};
+    const columns = new Set(
+      [...byIndex.values()].flatMap(c => Object.keys(c)),
+    ) as Set<keyof PipelineRow>;
+    for (const column of columns) {
+      const cases = [...byIndex].filter(([, c]) => c[column] !== undefined);
+      changes[column] = ctx.db.raw(
+        `CASE ?? ${cases.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ?? END`,
+        [
+          'pipeline_index',
+          ...cases.flatMap(([index, c]) => [index, c[column]!]),
+          column,
+        ],
+      );
+    }
+  }
   const updated = await ctx
     .db('pipeline_runs')
-    .where({ run_id: runId, pipeline_index: pipelineIndex })
+    .where({ run_id: runId })
+    .whereIn('pipeline_index', [...byIndex.keys()])
     .update(changes);
-  if (updated === 0) {
+  if (updated !== byIndex.size) {
     throw new NotFoundError(
-      `Pipeline ${pipelineIndex} of workflow run ${runId} not found`,
+      `Pipeline ${[...byIndex.keys()].join(
+        ', ',
+      )} of workflow run ${runId} not found`,
     );
   }
 }
@@ -152,8 +199,8 @@ export async function finishWorkflowRun(
   const failed = finish.phase !== 'Succeeded';
   const message =
     finish.message ?? (finish.phase === 'Cancelled' ? 'Cancelled' : null);
-  await ctx.db.transaction(async trx => {
-    const updated = await trx('workflow_runs')
+  const finishRun = async (db: Knex) => {
+    const updated = await db('workflow_runs')
       .where({ id: runId })
       .update({
         phase: failed ? 'Failed' : 'Succeeded',
@@ -163,15 +210,21 @@ export async function finishWorkflowRun(
     if (updated === 0) {
       throw new NotFoundError(`Workflow run ${runId} not found`);
     }
-    if (failed) {
-      await trx('pipeline_runs')
-        .where({ run_id: runId, phase: 'Running' })
-        .update({
-          phase: 'Failed',
-          finished_at: finishedAt,
-          ...(message === null ? {} : { message }),
-        });
-    }
+  };
+  // Succeeded leaves the pipelines as they are: one statement, no transaction.
+  if (!failed) {
+    await finishRun(ctx.db);
+    return;
+  }
+  await ctx.db.transaction(async trx => {
+    await finishRun(trx);
+    await trx('pipeline_runs')
+      .where({ run_id: runId, phase: 'Running' })
+      .update({
+        phase: 'Failed',
+        finished_at: finishedAt,
+        ...(message === null ? {} : { message }),
+      });
   });
 }
 

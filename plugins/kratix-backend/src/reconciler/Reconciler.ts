@@ -8,7 +8,12 @@ import {
   parsePromise,
 } from '../engine';
 import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
-import { KratixStore, ObjectKey, WorkItem } from '../database/KratixStore';
+import {
+  KratixStore,
+  ObjectKey,
+  StoredObject,
+  WorkItem,
+} from '../database/KratixStore';
 import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { objectWorkloadPath, promiseKey } from './keys';
@@ -36,7 +41,10 @@ export class Reconciler {
   private readonly running = new Map<string, ObjectKey>();
   private readonly loops: Promise<void>[] = [];
   private stopped = true;
-  private wakeUp?: () => void;
+  /** The sleeping workers' alarms. */
+  private readonly sleepers = new Set<() => void>();
+  /** Counts wake() calls, so a worker not yet asleep does not miss one. */
+  private wakes = 0;
 
   constructor(private readonly options: ReconcilerOptions) {}
 
@@ -57,12 +65,14 @@ export class Reconciler {
 
   /** Call after enqueueing, so the work starts without waiting for a poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.wakes++;
+    for (const wakeUp of [...this.sleepers]) wakeUp();
   }
 
   private async loop(): Promise<void> {
     const { store, logger, config } = this.options;
     while (!this.stopped) {
+      const wakes = this.wakes;
       let item: WorkItem | undefined;
       try {
         item = await store.claimNext({
@@ -74,7 +84,7 @@ export class Reconciler {
         logger.error(`Kratix work queue unavailable: ${e}`);
       }
       if (!item) {
-        await this.sleep();
+        await this.sleep(wakes);
         continue;
       }
       this.running.set(keyId(item.key), item.key);
@@ -93,24 +103,23 @@ export class Reconciler {
     }
   }
 
-  private async sleep(): Promise<void> {
+  /** Until the next entry is due, a poll, or a wake() since `wakes`. */
+  private async sleep(wakes: number): Promise<void> {
     const { store, config } = this.options;
     const due = await store.nextDueAt().catch(() => undefined);
+    if (this.wakes !== wakes || this.stopped) return;
     const until = due ? due.getTime() - Date.now() : config.pollIntervalMs;
     const ms = Math.max(10, Math.min(config.pollIntervalMs, until));
+    const sleepers = this.sleepers;
     await new Promise<void>(resolve => {
       const timer = setTimeout(done, ms);
-      const previous = this.wakeUp;
+      sleepers.add(done);
       function done() {
         clearTimeout(timer);
+        sleepers.delete(done);
         resolve();
       }
-      this.wakeUp = () => {
-        previous?.();
-        done();
-      };
     });
-    this.wakeUp = undefined;
   }
 
   /** One claimed queue entry: the workflow its object needs now. */
@@ -132,7 +141,7 @@ export class Reconciler {
       }
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
-    const outcome = await this.runWorkflow(item, action);
+    const outcome = await this.runWorkflow(item, action, stored);
     const result = await store.complete(item.key, this.owner, item.seq);
     if (
       action === 'configure' &&
@@ -150,21 +159,23 @@ export class Reconciler {
   private async deleteResourcesOf(promise: string): Promise<boolean> {
     const { store } = this.options;
     const resources = await store.listObjects({ kind: 'Resource', promise });
-    for (const r of resources) {
-      if (!r.object.metadata.deletionTimestamp) {
-        await store.updateObject(r.key, {
-          deletionTimestamp: new Date().toISOString(),
-        });
-        await store.enqueue(r.key, { reason: 'promise-deleted' });
-      }
+    const marking = resources.filter(r => !r.object.metadata.deletionTimestamp);
+    for (const r of marking) {
+      await store.updateObject(r.key, {
+        deletionTimestamp: new Date().toISOString(),
+      });
+      await store.enqueue(r.key, { reason: 'promise-deleted' });
     }
-    if (resources.length) this.wake();
+    // Only new work needs the other workers now.
+    if (marking.length) this.wake();
     return resources.length > 0;
   }
 
+  /** `stored`: the object as reconcile just read it. */
   private async runWorkflow(
     item: WorkItem,
     action: WorkflowAction,
+    stored: StoredObject,
   ): Promise<'succeeded' | 'failed' | 'cancelled'> {
     const { store, config, publisher, logger } = this.options;
     const promiseStored = await store.getObject(promiseKey(item.key.promise));
@@ -176,7 +187,6 @@ export class Reconciler {
     const type = item.key.kind === 'Promise' ? 'promise' : 'resource';
     const workflow = { type, action } as const;
     const pipelines = getWorkflowPipelines(promise, workflow);
-    const stored = (await store.getObject(item.key))!;
 
     const recorder = await WorkflowRunRecorder.start({
       store,
@@ -223,8 +233,8 @@ export class Reconciler {
     const { store, config } = this.options;
     try {
       const kept = await store.renewLease(item.key, this.owner, config.leaseMs);
-      const now = await store.getObject(item.key);
-      const newer = (now?.object.metadata.generation ?? 0) !== generation;
+      const now = await store.getGeneration(item.key);
+      const newer = (now ?? 0) !== generation;
       if (!kept || newer) controller.abort();
     } catch {
       // A failed check is retried on the next tick.

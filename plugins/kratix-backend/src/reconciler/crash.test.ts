@@ -9,6 +9,7 @@ import {
   createTestDatabases,
 } from '../database/__testUtils__/databases';
 import { eventually } from '../__testUtils__/startKratix';
+import { lines } from '../__testUtils__/kratixApi';
 import { EngineProcess, spawnEngine } from '../__testUtils__/spawnEngine';
 import {
   configureCondition,
@@ -33,8 +34,21 @@ printf 'first:\\n  password: secret\\nsecond: done\\n' > /kratix/metadata/status
   },
 ];
 
-const lines = (file: string) =>
-  fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : [];
+/** Pids of the live processes with MARKERS=`dir` in their environment. */
+function pipelineProcesses(dir: string): string[] {
+  const environ = (pid: string) => {
+    try {
+      return `\0${fs.readFileSync(`/proc/${pid}/environ`, 'utf8')}`;
+    } catch {
+      return ''; // gone
+    }
+  };
+  return fs
+    .readdirSync('/proc')
+    .filter(
+      pid => /^\d+$/.test(pid) && environ(pid).includes(`\0MARKERS=${dir}\0`),
+    );
+}
 
 /** `backend.database` for a child process, on a fresh test database. */
 async function databaseConfig(id: TestDatabaseId, dir: string) {
@@ -79,14 +93,18 @@ describe.each(databases.eachSupportedId())('engine crash on %p', id => {
         (await call('PUT', resourceUrl, { spec: { size: 1 } })).status,
       ).toBe(201);
 
-      // Pipeline 2 runs (and blocks): crash the engine, and with it, as a
-      // machine crash would, the pipeline's processes.
-      const [started] = await eventually(async () => {
-        const l = lines(path.join(dir, 'second.log'));
-        return l.length ? l : undefined;
-      });
+      // Pipeline 2 runs (and blocks): crash the engine. The pipeline's
+      // processes must die with it, or they would run alongside the re-run.
+      await eventually(async () =>
+        lines(path.join(dir, 'second.log')).length ? true : undefined,
+      );
+      expect(pipelineProcesses(dir).length).toBeGreaterThan(0);
       await engines[0].crash();
-      process.kill(Number(started.split(' ')[1]), 'SIGKILL');
+      await eventually(
+        async () => (pipelineProcesses(dir).length ? undefined : true),
+        2000,
+      ).catch(() => {});
+      expect(pipelineProcesses(dir)).toEqual([]);
 
       engines.push(await spawnEngine(options));
       // The new engine takes the work once the lease runs out and re-runs

@@ -9,7 +9,7 @@ import {
   WorkflowResult,
   executeWorkflow,
 } from '../engine';
-import { KratixStore, ObjectKey } from '../database/KratixStore';
+import { KratixStore, ObjectKey, StoredObject } from '../database/KratixStore';
 import { StatusPublisher } from './StatusPublisher';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 
@@ -32,21 +32,30 @@ export async function runObjectWorkflow(options: {
   onEvent(event: WorkflowEvent): void;
 }): Promise<WorkflowResult> {
   const { store, config, key, publisher } = options;
+  // What the last save wrote (at first, what the run started from): the
+  // next save compares with it instead of reading the object again.
+  let known = { object: options.object } as Pick<StoredObject, 'object'>;
   const save = async (object: KratixObject): Promise<KratixObject> => {
-    const saved = await updateStatusFrom(store, key, current => {
-      // The health fields belong to HealthRecords: keep the current ones.
-      const { healthRecord, healthStatus } = current.object.status ?? {};
-      const {
-        healthRecord: _r,
-        healthStatus: _s,
-        ...status
-      } = object.status ?? {};
-      return {
-        ...status,
-        ...(healthRecord && { healthRecord }),
-        ...(healthStatus && { healthStatus }),
-      };
-    });
+    const saved = await updateStatusFrom(
+      store,
+      key,
+      current => {
+        // The health fields belong to HealthRecords: keep the current ones.
+        const { healthRecord, healthStatus } = current.object.status ?? {};
+        const {
+          healthRecord: _r,
+          healthStatus: _s,
+          ...status
+        } = object.status ?? {};
+        return {
+          ...status,
+          ...(healthRecord && { healthRecord }),
+          ...(healthStatus && { healthStatus }),
+        };
+      },
+      known,
+    );
+    known = saved;
     await publisher.publish(key, saved);
     // The run keeps the spec it started with; only the status moves on.
     return { ...object, status: saved.object.status } as KratixObject;

@@ -1,4 +1,5 @@
 // Real processes, real files, real mount namespaces (the tests run as root).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,14 +70,151 @@ async function request(
 
 const read = (file: string) => fs.readFile(file, 'utf8');
 
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
 /** True once `pid` no longer runs (gone, or a zombie waiting for init). */
 async function waitGone(pid: number): Promise<boolean> {
   for (let i = 0; i < 50; i++) {
     const stat = await read(`/proc/${pid}/stat`).catch(() => '');
     if (!stat || / Z /.test(stat)) return true;
-    await new Promise(r => setTimeout(r, 50));
+    await sleep(50);
   }
   return false;
+}
+
+/** Polls `probe` until it returns a value; throws after 10 s. */
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(50);
+  }
+  throw new Error('timed out waiting');
+}
+
+/** A live process of a run: host pid, pid in the run's PID namespace. */
+interface RunProcess {
+  pid: number;
+  nsPid: number;
+  name: string;
+}
+
+/**
+ * The live processes of a run, found by the KRATIX_INPUT_DIR in their
+ * environment (containers see their own PID namespace, so the pids they
+ * write are not the host's).
+ */
+async function runProcesses(dirs: { input: string }): Promise<RunProcess[]> {
+  const needle = `\0KRATIX_INPUT_DIR=${dirs.input}\0`;
+  const found: RunProcess[] = [];
+  for (const pid of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const env = await read(`/proc/${pid}/environ`).catch(() => '');
+    if (!`\0${env}`.includes(needle)) continue;
+    const status = await read(`/proc/${pid}/status`).catch(() => '');
+    if (!status || /^State:\s*Z/m.test(status)) continue;
+    const nsPids = /^NSpid:\s*(.*)$/m.exec(status)![1].trim().split(/\s+/);
+    found.push({
+      pid: Number(pid),
+      nsPid: Number(nsPids[nsPids.length - 1]),
+      name: /^Name:\s*(.*)$/m.exec(status)![1],
+    });
+  }
+  return found;
+}
+
+/** The run's process whose pid (in its namespace) is in `file`. */
+async function runProcess(
+  dirs: { input: string },
+  file: string,
+): Promise<RunProcess> {
+  return until(async () => {
+    const nsPid = Number(await read(file).catch(() => ''));
+    if (!nsPid) return undefined;
+    return (await runProcesses(dirs)).find(p => p.nsPid === nsPid);
+  });
+}
+
+/** Waits until all `processes` are gone; the pids of those still there. */
+async function survivors(processes: RunProcess[]): Promise<number[]> {
+  const gone = await Promise.all(processes.map(p => waitGone(p.pid)));
+  return processes.filter((_, i) => !gone[i]).map(p => p.pid);
+}
+
+/**
+ * Runs `req` with a runner in a Node process of its own, the "backend",
+ * which the test can SIGKILL.
+ */
+function backendProcess(
+  options: ProcessPipelineRunnerOptions,
+  req: PipelineRunRequest,
+) {
+  const { signal: _signal, onLog: _onLog, ...plain } = req;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '__testUtils__/runnerProcess.ts')],
+    {
+      cwd: path.resolve(__dirname, '../..'), // where tsx is found
+      env: {
+        ...process.env,
+        KRATIX_RUNNER_TEST: JSON.stringify({ options, request: plain }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', d => (output += d));
+  child.stderr.on('data', d => (output += d));
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  return {
+    /** Dies as in a crash (SIGKILL), without a chance to clean up. */
+    crash: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    output: () => output,
+  };
+}
+
+/**
+ * Runs, in a backend process, a container that starts `sleep 300` in the
+ * background (and `setsid sleep 301` when `setsid`), then SIGKILLs the
+ * backend; resolves with the processes seen before, and those left after.
+ */
+async function crashMidRun(
+  options: ProcessPipelineRunnerOptions,
+  { setsid }: { setsid: boolean },
+) {
+  const { req, dirs } = await request([
+    {
+      name: 'c',
+      image: 'i',
+      command: [
+        'sh',
+        '-c',
+        // $KRATIX_OUTPUT_DIR: also without a mount namespace
+        `cd "$KRATIX_OUTPUT_DIR"
+sleep 300 & echo $! > child.pid
+${setsid ? 'setsid sleep 301 & echo $! > setsid.pid' : ''}
+echo $$ > main.pid
+wait`,
+      ],
+    },
+  ]);
+  const backend = backendProcess(options, req);
+  try {
+    const main = await runProcess(dirs, path.join(dirs.output, 'main.pid'));
+    const child = await runProcess(dirs, path.join(dirs.output, 'child.pid'));
+    const detached = setsid
+      ? await runProcess(dirs, path.join(dirs.output, 'setsid.pid'))
+      : undefined;
+    const all = await runProcesses(dirs);
+    await backend.crash();
+    return { main, child, detached, left: await survivors(all), dirs };
+  } catch (e) {
+    await backend.crash();
+    throw new Error(`${e}; backend output: ${backend.output()}`);
+  }
 }
 
 describe.each<[string, ProcessPipelineRunnerOptions, RegExp, boolean]>([
@@ -118,7 +256,8 @@ echo "created $DB_SIZE"`,
 echo "input=$KRATIX_INPUT_DIR output=$KRATIX_OUTPUT_DIR metadata=$KRATIX_METADATA_DIR" >> /kratix/output/x.yaml
 echo "args=$*" >> /kratix/output/x.yaml
 cat /proc/self/uid_map > /kratix/metadata/uid_map
-stat -f -c %T / > /kratix/metadata/rootfs`,
+stat -f -c %T / > /kratix/metadata/rootfs
+ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
       );
       const runner = new ProcessPipelineRunner({
         ...nsOptions,
@@ -160,6 +299,12 @@ stat -f -c %T / > /kratix/metadata/rootfs`,
       );
       const rootFs = (await read(path.join(dirs.metadata, 'rootfs'))).trim();
       expect(rootFs === 'tmpfs').toBe(tmpfsRoot);
+      // its own PID namespace and /proc: init, watcher, sh, ls, grep
+      const processes = Number(
+        await read(path.join(dirs.metadata, 'processes')),
+      );
+      expect(processes).toBeGreaterThan(0);
+      expect(processes).toBeLessThan(10);
       // the host's /kratix, if any, stays empty
       await expect(fs.stat('/kratix/input/object.yaml')).rejects.toThrow(
         /ENOENT/,
@@ -194,6 +339,22 @@ cat /kratix/input/object.yaml >> /kratix/metadata/seen`,
           `${run}\nname: ${runs[i].req.runId}\n`,
         );
       }
+    });
+
+    it('kills all its processes when the backend is killed', async () => {
+      expect(await ProcessPipelineRunner.probe(nsOptions)).toEqual({
+        processTree: 'pidNamespace',
+        warnings: [],
+      });
+      const { main, child, detached, left, dirs } = await crashMidRun(
+        nsOptions,
+        { setsid: true },
+      );
+      expect(main.name).toBe('sh');
+      expect(child.pid).not.toBe(main.pid);
+      expect(detached!.pid).not.toBe(child.pid);
+      expect(left).toEqual([]);
+      expect(await runProcesses(dirs)).toEqual([]);
     });
   },
 );
@@ -238,16 +399,18 @@ sleep 30`,
       { name: 'slow', image: 'i', command: ['sh', slow] },
     ]);
     const started = Date.now();
-    const result = await timed.run(req);
+    const running = timed.run(req);
+    const child = await runProcess(dirs, path.join(dirs.output, 'child.pid'));
+    const all = await runProcesses(dirs);
+    const result = await running;
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result).toMatchObject({
       succeeded: false,
       failedContainer: 'slow',
       message: 'Container slow timed out after 0.5s',
     });
-    const childPid = Number(await read(path.join(dirs.output, 'child.pid')));
-    expect(childPid).toBeGreaterThan(0);
-    expect(await waitGone(childPid)).toBe(true);
+    expect(all.map(p => p.pid)).toContain(child.pid);
+    expect(await survivors(all)).toEqual([]);
   });
 
   it('is cancelled by the request signal', async () => {
@@ -263,16 +426,16 @@ sleep 30`,
       ],
       { signal: controller.signal },
     );
-    setTimeout(() => controller.abort(), 300);
-    const result = await runner.run(req);
+    const running = runner.run(req);
+    const main = await runProcess(dirs, path.join(dirs.output, 'pid'));
+    controller.abort();
+    const result = await running;
     expect(result).toMatchObject({
       succeeded: false,
       failedContainer: 'waits',
       message: 'cancelled',
     });
-    expect(
-      await waitGone(Number(await read(path.join(dirs.output, 'pid')))),
-    ).toBe(true);
+    expect(await survivors([main])).toEqual([]);
 
     const early = await request(
       [{ name: 'x', image: 'i', command: ['true'] }],
@@ -364,7 +527,7 @@ sleep 30`,
     const plain = new ProcessPipelineRunner({ mountNamespace: false });
     await expect(
       ProcessPipelineRunner.probe({ mountNamespace: false }),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual({ processTree: 'pidNamespace', warnings: [] });
     const { req, dirs } = await request([
       {
         name: 'c',
@@ -382,9 +545,79 @@ sleep 30`,
     );
   });
 
+  it('without a mount namespace, still kills all its processes when the backend is killed', async () => {
+    const { child, detached, left } = await crashMidRun(
+      { mountNamespace: false },
+      { setsid: true },
+    );
+    expect(child.pid).not.toBe(detached!.pid);
+    expect(left).toEqual([]);
+  });
+
+  describe('without PID namespaces', () => {
+    let noPid: ProcessPipelineRunnerOptions;
+    beforeAll(async () => {
+      // An unshare that refuses PID namespaces.
+      const unshare = path.join(base, 'unshare-without-pid');
+      await fs.writeFile(
+        unshare,
+        `#!/bin/sh
+for a; do
+  [ "$a" = --pid ] && { echo "unshare: unshare failed: Invalid argument" >&2; exit 1; }
+done
+exec unshare "$@"
+`,
+        { mode: 0o755 },
+      );
+      noPid = { unshare };
+    });
+
+    it('runs containers, and warns that only their process group dies with the backend', async () => {
+      for (const options of [noPid, { ...noPid, mountNamespace: false }]) {
+        const probe = await ProcessPipelineRunner.probe(options);
+        expect(probe.processTree).toBe('processGroup');
+        expect(probe.warnings).toHaveLength(1);
+        expect(probe.warnings[0]).toMatch(/Invalid argument/);
+        expect(probe.warnings[0]).toMatch(/process group \(setsid/);
+      }
+      const { req, dirs } = await request([
+        {
+          name: 'c',
+          image: 'i',
+          command: [
+            'sh',
+            '-c',
+            'cat /kratix/input/object.yaml > /kratix/output/x',
+          ],
+        },
+      ]);
+      expect(await new ProcessPipelineRunner(noPid).run(req)).toEqual({
+        succeeded: true,
+        exitCode: 0,
+      });
+      expect(await read(path.join(dirs.output, 'x'))).toBe(
+        `name: ${req.runId}\n`,
+      );
+    });
+
+    it('kills the process group of a container when the backend is killed', async () => {
+      for (const options of [noPid, { ...noPid, mountNamespace: false }]) {
+        const { main, child, left } = await crashMidRun(options, {
+          setsid: false,
+        });
+        expect(main.nsPid).toBe(main.pid); // no PID namespace
+        expect(child.pid).not.toBe(main.pid);
+        expect(left).toEqual([]);
+      }
+    });
+  });
+
   describe('probe', () => {
     it('passes here', async () => {
-      await expect(ProcessPipelineRunner.probe()).resolves.toBeUndefined();
+      await expect(ProcessPipelineRunner.probe()).resolves.toEqual({
+        processTree: 'pidNamespace',
+        warnings: [],
+      });
     });
 
     it('names the fix when unshare does not work', async () => {

@@ -1,6 +1,6 @@
 // Runs a Kratix Pipeline's containers, in order, as local processes.
 import { ChildProcessByStdio, spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import os from 'node:os';
 import {
   PipelineContainer,
@@ -9,13 +9,16 @@ import {
   PipelineRunner,
 } from '../engine/interfaces';
 import {
-  DEFAULT_PATH,
   MOUNT_FAILED_EXIT,
   MOUNT_FAILED_MARKER,
   MountNamespace,
   MountNamespaceProbeOptions,
-  findExecutable,
+  PreparedRun,
 } from './mountNamespace';
+import { DEFAULT_PATH, findExecutable } from './paths';
+import { ProcessTreeProbeResult, ProcessTreeSandbox } from './processTree';
+
+export type { ProcessTreeProbeResult } from './processTree';
 
 /** Options of the runner; config `kratix.runner.process`. */
 export interface ProcessPipelineRunnerOptions {
@@ -51,32 +54,35 @@ type Ended =
   | { kind: 'exit'; code: number }
   | { kind: 'error'; message: string };
 
+/** How runs are set up: with `/kratix` mounts, or without. */
+type Sandbox = MountNamespace | ProcessTreeSandbox;
+
 export class ProcessPipelineRunner implements PipelineRunner {
-  private namespace?: Promise<MountNamespace>;
+  private sandbox?: Promise<Sandbox>;
 
   constructor(private readonly options: ProcessPipelineRunnerOptions = {}) {}
 
   /**
    * Checks at start-up that runs can get `/kratix/...`; throws an error
-   * naming the fix when they cannot. Resolves at once when
-   * `mountNamespace` is false.
+   * naming the fix when they cannot (not when `mountNamespace` is false).
+   * Also finds how each container's processes are tied to the backend, so
+   * that none outlive it; when they cannot all be, runs still work and
+   * `warnings` says what is not guarded and the fix: log them.
    */
   static async probe(
     options: ProcessPipelineRunnerOptions = {},
-  ): Promise<void> {
-    if (options.mountNamespace === false) return;
-    await MountNamespace.probe(probeOptions(options));
+  ): Promise<ProcessTreeProbeResult> {
+    return probeResult(await probeSandbox(options));
   }
 
   /** Same check as `probe`, kept for this runner's runs. */
-  async probe(): Promise<void> {
-    await this.getNamespace();
+  async probe(): Promise<ProcessTreeProbeResult> {
+    return probeResult(await this.getSandbox());
   }
 
-  private getNamespace(): Promise<MountNamespace> | undefined {
-    if (this.options.mountNamespace === false) return undefined;
-    this.namespace ??= MountNamespace.probe(probeOptions(this.options));
-    return this.namespace;
+  private getSandbox(): Promise<Sandbox> {
+    this.sandbox ??= probeSandbox(this.options);
+    return this.sandbox;
   }
 
   async run(request: PipelineRunRequest): Promise<PipelineRunResult> {
@@ -89,16 +95,17 @@ export class ProcessPipelineRunner implements PipelineRunner {
       }
     };
     const req = { ...request, onLog };
-    let ns: MountNamespace | undefined;
-    let fstab: { fstab: string; release(): Promise<void> } | undefined;
+    let prepared: PreparedRun;
+    let mounts: boolean;
     try {
-      const nsPromise = this.getNamespace();
-      if (nsPromise) {
-        ns = await nsPromise;
-        fstab = await ns.prepare(request.dirs);
-      }
+      const sandbox = await this.getSandbox();
+      mounts = sandbox instanceof MountNamespace;
+      prepared =
+        sandbox instanceof MountNamespace
+          ? await sandbox.prepare(request.dirs)
+          : { wrap: c => sandbox.wrap(c), release: async () => {} };
     } catch (e) {
-      this.namespace = undefined; // probe again on the next run
+      this.sandbox = undefined; // probe again on the next run
       return { succeeded: false, exitCode: 1, message: (e as Error).message };
     }
     try {
@@ -110,23 +117,23 @@ export class ProcessPipelineRunner implements PipelineRunner {
         const result = await this.runContainer(
           req,
           container,
-          ns,
-          fstab?.fstab,
+          prepared,
+          mounts,
         );
         if (!result.succeeded) return result;
         exitCode = result.exitCode;
       }
       return { succeeded: true, exitCode };
     } finally {
-      await fstab?.release().catch(() => {});
+      await prepared.release().catch(() => {});
     }
   }
 
   private async runContainer(
     request: PipelineRunRequest,
     container: PipelineContainer,
-    ns: MountNamespace | undefined,
-    fstab: string | undefined,
+    prepared: PreparedRun,
+    mounts: boolean,
   ): Promise<PipelineRunResult> {
     const name = container.name;
     const fail = (message: string, exitCode = 1): PipelineRunResult => ({
@@ -153,20 +160,20 @@ export class ProcessPipelineRunner implements PipelineRunner {
       }
     }
 
-    const spawned = ns && fstab ? ns.wrap(fstab, command, cwd) : undefined;
-    const file = spawned?.file ?? command[0];
-    const args = spawned?.args ?? command.slice(1);
+    const { file, args } = prepared.wrap(command, cwd);
 
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
-    let child: ChildProcessByStdio<null, Readable, Readable>;
+    let child: ChildProcessByStdio<Writable, Readable, Readable>;
     try {
       child = spawn(file, args, {
         cwd,
         env,
         detached: true, // own process group, so we can kill its children
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // stdin: never written to; EOF tells the container that the
+        // backend died, so that it dies too (processTree.ts).
+        stdio: ['pipe', 'pipe', 'pipe'],
       });
     } catch (e) {
       return fail(`Container ${name} could not start: ${(e as Error).message}`);
@@ -197,11 +204,12 @@ export class ProcessPipelineRunner implements PipelineRunner {
       request.signal.addEventListener('abort', onAbort, { once: true });
       if (request.signal.aborted) onAbort();
 
+      child.stdin.on('error', () => {}); // never written to
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         request.onLog(name, chunk);
       });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        if (ns && chunk.includes(MOUNT_FAILED_MARKER)) mountFailed = true;
+        if (mounts && chunk.includes(MOUNT_FAILED_MARKER)) mountFailed = true;
         request.onLog(name, chunk);
       });
 
@@ -301,14 +309,19 @@ export class ProcessPipelineRunner implements PipelineRunner {
   }
 }
 
-function probeOptions(
-  options: ProcessPipelineRunnerOptions,
-): MountNamespaceProbeOptions {
-  return {
+function probeSandbox(options: ProcessPipelineRunnerOptions): Promise<Sandbox> {
+  if (options.mountNamespace === false) {
+    return ProcessTreeSandbox.probe({ unshare: options.unshare });
+  }
+  return MountNamespace.probe({
     unshare: options.unshare,
     modes: options.namespaceModes,
     layout: options.namespaceLayout,
-  };
+  });
+}
+
+function probeResult(sandbox: Sandbox): ProcessTreeProbeResult {
+  return { processTree: sandbox.processTree, warnings: [...sandbox.warnings] };
 }
 
 function cancelled(container: string, exitCode: number): PipelineRunResult {

@@ -14,10 +14,10 @@
 //   `unshare --root` chroots into it. The host's `/` is never changed.
 // Either way the mounts exist only in the run's own namespace, so parallel
 // runs never see each other's /kratix.
-import { spawn } from 'node:child_process';
+//
+// The same `unshare` call also makes the run's PID namespace, tied to the
+// backend's life (see processTree.ts), when it works here.
 import {
-  accessSync,
-  constants,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -28,6 +28,18 @@ import {
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_PATH, findExecutable } from './paths';
+import {
+  ProcessTreeGuard,
+  ProcessTreeGuardLevel,
+  describeGuard,
+  guardCandidates,
+  guardWarning,
+  runProbe,
+  sandboxed,
+} from './processTree';
+
+export { DEFAULT_PATH, findExecutable };
 
 /** How the namespace is entered: as real root, or via a user namespace. */
 export type MountNamespaceMode = 'root' | 'user';
@@ -42,43 +54,27 @@ export interface MountNamespaceProbeOptions {
   layout?: MountNamespaceLayout;
 }
 
-export const DEFAULT_PATH =
-  '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** A run's mounts, ready: the command line for each of its containers. */
+export interface PreparedRun {
+  wrap(command: string[], cwd: string): { file: string; args: string[] };
+  release(): Promise<void>;
+}
 
 /** Exit code and stderr line of the wrapper when mounting fails. */
 export const MOUNT_FAILED_EXIT = 125;
 export const MOUNT_FAILED_MARKER = 'kratix-runner: cannot mount /kratix';
 
 const MOUNT = `"$m" -a -T "$f" || { echo "${MOUNT_FAILED_MARKER}" >&2; exit ${MOUNT_FAILED_EXIT}; }`;
-const WRAPPERS: Record<MountNamespaceLayout, string> = {
-  host: `m=$1 f=$2; shift 2\n${MOUNT}\nexec "$@"`,
-  newRoot: `m=$1 f=$2 u=$3 r=$4 w=$5; shift 5\n${MOUNT}\nexec "$u" --root="$r" --wd="$w" -- "$@"`,
+/** The wrapper script's mounts, and how it then runs the command. */
+const WRAPPERS: Record<MountNamespaceLayout, { setup: string; run: string }> = {
+  host: { setup: `m=$1 f=$2; shift 2\n${MOUNT}`, run: '"$@"' },
+  newRoot: {
+    setup: `m=$1 f=$2 u=$3 r=$4 w=$5; shift 5\n${MOUNT}`,
+    run: '"$u" --root="$r" --wd="$w" -- "$@"',
+  },
 };
 
 const KRATIX_DIRS = ['input', 'output', 'metadata'] as const;
-
-/** Finds an executable on `searchPath` (or checks a path with a slash). */
-export function findExecutable(
-  name: string,
-  searchPath = DEFAULT_PATH,
-  cwd = process.cwd(),
-): string | undefined {
-  const candidates = name.includes('/')
-    ? [path.resolve(cwd, name)]
-    : searchPath
-        .split(':')
-        .filter(Boolean)
-        .map(dir => path.join(dir, name));
-  for (const candidate of candidates) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
-}
 
 /** Escapes a path for an fstab field (space, tab, newline, backslash). */
 function fstabEscape(p: string): string {
@@ -165,6 +161,9 @@ function getWorkDir(): string {
 
 /** A probed, working way to give each run its own `/kratix`. */
 export class MountNamespace {
+  /** Why runs are less guarded than they could be (see processTree.ts). */
+  readonly warnings: string[] = [];
+
   private constructor(
     readonly mode: MountNamespaceMode,
     readonly layout: MountNamespaceLayout,
@@ -172,11 +171,18 @@ export class MountNamespace {
     private readonly mount: string,
     /** fstab lines mounted before the run's own (newRoot only). */
     private readonly skeleton: string,
+    private readonly guard: ProcessTreeGuard,
   ) {}
+
+  /** How much of a container dies with the backend. */
+  get processTree(): ProcessTreeGuardLevel {
+    return this.guard.level;
+  }
 
   /**
    * Checks, once, that a private mount namespace with `/kratix` works here
-   * and returns it; throws an error naming the fix otherwise.
+   * and returns it, with the best process tree guard that works too;
+   * throws an error naming the fix when there is no mount namespace.
    */
   static async probe(
     options: MountNamespaceProbeOptions = {},
@@ -209,10 +215,27 @@ export class MountNamespace {
 
     const errors: string[] = [];
     for (const mode of modes) {
-      const ns = new MountNamespace(mode, layout, unshare, mount, skeleton);
-      const error = await ns.selfTest();
-      if (!error) return ns;
-      errors.push(`${ns.unshareArgs().join(' ')}: ${error}`);
+      // Best guard first; the last one is the plain mount namespace.
+      const failures: string[] = [];
+      let error = '';
+      for (const guard of guardCandidates(true)) {
+        const ns = new MountNamespace(
+          mode,
+          layout,
+          unshare,
+          mount,
+          skeleton,
+          guard,
+        );
+        error = (await ns.selfTest()) ?? '';
+        if (!error) {
+          const warning = guardWarning(guard, failures.join('; '));
+          if (warning) ns.warnings.push(warning);
+          return ns;
+        }
+        failures.push(`${describeGuard(guard)}: ${error}`);
+      }
+      errors.push(`unshare ${namespaceFlags(mode).join(' ')}: ${error}`);
     }
     throw fail(errors.join('; '));
   }
@@ -222,7 +245,7 @@ export class MountNamespace {
     input: string;
     output: string;
     metadata: string;
-  }): Promise<{ fstab: string; release(): Promise<void> }> {
+  }): Promise<PreparedRun> {
     const kratix =
       this.layout === 'host'
         ? '/kratix'
@@ -242,11 +265,14 @@ export class MountNamespace {
       `run-${process.pid}-${fstabCounter}.fstab`,
     );
     await fs.writeFile(file, fstab, { mode: 0o644 });
-    return { fstab: file, release: () => fs.rm(file, { force: true }) };
+    return {
+      wrap: (command, cwd) => this.wrap(file, command, cwd),
+      release: () => fs.rm(file, { force: true }),
+    };
   }
 
   /** The command line that runs `command` inside a fresh namespace. */
-  wrap(
+  private wrap(
     fstab: string,
     command: string[],
     cwd: string,
@@ -261,23 +287,16 @@ export class MountNamespace {
             path.join(getWorkDir(), 'root'),
             cwd,
           ];
-    return {
-      file: this.unshare,
-      args: [
-        ...this.unshareArgs(),
-        '/bin/sh',
-        '-c',
-        WRAPPERS[this.layout],
-        'kratix-mount',
-        ...layoutArgs,
-        ...command,
-      ],
-    };
-  }
-
-  private unshareArgs(): string[] {
-    const user = this.mode === 'user' ? ['--user', '--map-root-user'] : [];
-    return [...user, '--mount', '--propagation', 'private'];
+    return sandboxed(
+      {
+        guard: this.guard,
+        unshare: this.unshare,
+        namespaces: namespaceFlags(this.mode),
+        ...WRAPPERS[this.layout],
+        scriptArgs: ['kratix-mount', ...layoutArgs],
+      },
+      command,
+    );
   }
 
   /** Runs a container-like check; returns why it failed, if it did. */
@@ -291,23 +310,11 @@ export class MountNamespace {
       };
       await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
       await fs.writeFile(path.join(dirs.input, 'object.yaml'), 'probe\n');
-      const { fstab, release } = await this.prepare(dirs);
+      const run = await this.prepare(dirs);
       try {
         const check = 'cat /kratix/input/object.yaml > /kratix/output/probe';
-        const { file, args } = this.wrap(fstab, ['/bin/sh', '-c', check], '/');
-        const error = await new Promise<string>(resolve => {
-          let stderr = '';
-          const child = spawn(file, args, {
-            cwd: '/',
-            stdio: ['ignore', 'ignore', 'pipe'],
-            env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' },
-          });
-          child.stderr.setEncoding('utf8').on('data', c => (stderr += c));
-          child.on('error', e => resolve(e.message));
-          child.on('close', code =>
-            resolve(code === 0 ? '' : `exit code ${code}: ${stderr.trim()}`),
-          );
-        });
+        const { file, args } = run.wrap(['/bin/sh', '-c', check], '/');
+        const error = await runProbe(file, args);
         if (error) return error;
         const seen = await fs
           .readFile(path.join(dirs.output, 'probe'), 'utf8')
@@ -316,10 +323,16 @@ export class MountNamespace {
           ? undefined
           : 'the test file did not reach the host directory';
       } finally {
-        await release();
+        await run.release();
       }
     } finally {
       await fs.rm(base, { recursive: true, force: true });
     }
   }
+}
+
+/** unshare's flags for the user (if any) and mount namespaces. */
+function namespaceFlags(mode: MountNamespaceMode): string[] {
+  const user = mode === 'user' ? ['--user', '--map-root-user'] : [];
+  return [...user, '--mount', '--propagation', 'private'];
 }

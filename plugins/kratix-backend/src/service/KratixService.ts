@@ -135,8 +135,11 @@ export class KratixService {
     namespace: string,
     name: string,
   ): Promise<KratixResource> {
-    return (await this.storedResource(promise, namespace, name))
-      .object as KratixResource;
+    // Concurrent GETs share one query; a miss says what is missing.
+    const stored =
+      (await this.store.loadObject(resourceKey(promise, namespace, name))) ??
+      (await this.storedResource(promise, namespace, name));
+    return stored.object as KratixResource;
   }
 
   /** Validates and creates or updates a Resource; `dryRun` only validates. */

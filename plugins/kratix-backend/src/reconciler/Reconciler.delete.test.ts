@@ -1,0 +1,130 @@
+// Delete workflows (spec section 2): a Promise's Resources go first, then
+// its own delete pipeline runs; a failed delete keeps the object until a
+// later attempt succeeds.
+import { createTestDatabases } from '../database/__testUtils__/databases';
+import {
+  condition,
+  isConfigured,
+  scriptPromise,
+} from '../__testUtils__/scriptPromise';
+import { settle, withKratix } from '../__testUtils__/kratixApi';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const noop = [{ name: 'noop', script: 'true' }];
+
+describe.each(databases.eachSupportedId())('Reconciler deleting on %p', id => {
+  it("deletes a Promise's Resources, then runs the Promise's delete pipeline", () =>
+    withKratix(databases, id, {}, async kratix => {
+      const gate = kratix.gate('drop');
+      const promise = kratix.promise('db');
+      await promise.put(
+        scriptPromise(
+          'db',
+          noop,
+          { MARKERS: kratix.markers },
+          {
+            resourceDelete: [
+              {
+                name: 'drop',
+                script: `${gate.script}
+echo "resource $KRATIX_OBJECT_NAME" >> "$MARKERS/order"`,
+              },
+            ],
+            promiseDelete: [
+              {
+                name: 'uninstall',
+                script: `echo "$KRATIX_WORKFLOW_TYPE $KRATIX_WORKFLOW_ACTION $KRATIX_OBJECT_NAME" >> "$MARKERS/order"`,
+              },
+            ],
+          },
+        ),
+        201,
+      );
+      const resources = ['a', 'b'].map(n => kratix.resource('db', n));
+      for (const r of resources) await r.put({ size: 1 }, 201);
+      for (const r of resources) await r.waitFor(isConfigured);
+
+      await promise.delete();
+      // Its Resources' delete pipelines hold: the Promise waits for them.
+      for (const r of resources) {
+        await r.waitFor(b => Boolean(b.metadata.deletionTimestamp));
+      }
+      await settle(300);
+      expect((await promise.get()).metadata.deletionTimestamp).toBeDefined();
+      expect(kratix.lines('order')).toEqual([]);
+      await kratix.resource('db', 'c').put({ size: 1 }, 409);
+
+      gate.open();
+      await promise.waitGone();
+      const order = kratix.lines('order');
+      expect(order.slice(0, 2).sort()).toEqual(['resource a', 'resource b']);
+      expect(order.slice(2)).toEqual(['promise delete db']);
+      for (const r of resources) {
+        await kratix.http().get(r.url).expect(404);
+      }
+      const listed = await kratix
+        .http()
+        .get('/api/kratix/promises')
+        .expect(200);
+      expect(listed.body.items).toEqual([]);
+    }));
+
+  it('keeps a Resource whose delete pipeline failed until a later attempt succeeds', () =>
+    withKratix(databases, id, {}, async kratix => {
+      const fixed = kratix.gate('fixed');
+      await kratix.promise('stuck').put(
+        scriptPromise(
+          'stuck',
+          noop,
+          { MARKERS: kratix.markers },
+          {
+            resourceDelete: [
+              {
+                name: 'drop',
+                script: `echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/attempts"
+${fixed.isOpen} || { echo "the database is still in use"; exit 1; }
+echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/deleted"`,
+              },
+            ],
+          },
+        ),
+        201,
+      );
+      const resources = ['a', 'b'].map(n => kratix.resource('stuck', n));
+      for (const r of resources) await r.put({ size: 1 }, 201);
+      for (const r of resources) await r.waitFor(isConfigured);
+
+      for (const r of resources) await r.delete();
+      for (const r of resources) {
+        const failed = await r.waitFor(b =>
+          Boolean(condition(b, 'DeleteWorkflowCompleted')),
+        );
+        expect(condition(failed, 'DeleteWorkflowCompleted')).toMatchObject({
+          status: 'False',
+          reason: 'DeleteWorkflowFailed',
+          message: 'The Delete Pipeline has failed',
+        });
+        expect(failed.metadata.deletionTimestamp).toBeDefined();
+        const [run] = await r.runs();
+        expect(run).toMatchObject({
+          action: 'delete',
+          phase: 'Failed',
+          pipelines: [{ name: 'drop', phase: 'Failed', exitCode: 1 }],
+        });
+        await r.put({ size: 2 }, 409);
+      }
+      // Not retried in a loop: they wait for a new attempt.
+      await settle(600);
+      expect(kratix.lines('attempts').sort()).toEqual(['a', 'b']);
+      for (const r of resources) await r.get();
+
+      fixed.open();
+      await resources[0].reconcile();
+      await resources[1].delete();
+      for (const r of resources) await r.waitGone();
+      expect(kratix.lines('deleted').sort()).toEqual(['a', 'b']);
+      expect(kratix.lines('attempts')).toHaveLength(4);
+    }));
+});
