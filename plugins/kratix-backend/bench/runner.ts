@@ -2,8 +2,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { PipelineRunRequest } from '../src/engine/interfaces';
+import { createPipelineDirs } from '../src/engine/pipelineDirs';
 import { ProcessPipelineRunner } from '../src/runner/ProcessPipelineRunner';
 
 const ITERATIONS = 200;
@@ -28,15 +28,12 @@ export function median(values: number[]): number {
 }
 
 export async function runRunnerBench(): Promise<void> {
-  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-runner-bench-'));
+  const { root: base, dirs } = await createPipelineDirs(
+    os.tmpdir(),
+    'kratix-runner-bench-',
+    'bench: true\n',
+  );
   try {
-    const dirs = {
-      input: path.join(base, 'input'),
-      output: path.join(base, 'output'),
-      metadata: path.join(base, 'metadata'),
-    };
-    await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
-    await fs.writeFile(path.join(dirs.input, 'object.yaml'), 'bench: true\n');
     const request: PipelineRunRequest = {
       runId: 'bench',
       pipeline: {

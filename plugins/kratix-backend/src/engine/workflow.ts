@@ -16,6 +16,7 @@ import {
   WorkflowRef,
 } from './interfaces';
 import { getWorkflowPipelines, ParsedPromise } from './promise';
+import { createPipelineDirs } from './pipelineDirs';
 import { MergeStrategy, mergeStatus } from './merge';
 import { parseStatusFile } from './statusFile';
 import {
@@ -274,21 +275,13 @@ async function runPipeline(
     markPipeline(run.object.status!, pipeline.name, 'Running', run.now()),
   );
 
-  const root = await fs.mkdtemp(
-    path.join(options.workDir, `${pipeline.name}-`),
+  const { root, dirs } = await createPipelineDirs(
+    options.workDir,
+    `${pipeline.name}-`,
+    stringify(run.object),
   );
-  const dirs = {
-    input: path.join(root, 'input'),
-    output: path.join(root, 'output'),
-    metadata: path.join(root, 'metadata'),
-  };
   const signal = options.signal ?? new AbortController().signal;
   try {
-    await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
-    await fs.writeFile(
-      path.join(dirs.input, 'object.yaml'),
-      stringify(run.object),
-    );
     let result;
     try {
       result = await options.runner.run({

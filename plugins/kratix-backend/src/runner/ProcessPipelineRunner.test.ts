@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PipelineContainer, PipelineRunRequest } from '../engine/interfaces';
+import { createPipelineDirs } from '../engine/pipelineDirs';
 import {
   ProcessPipelineRunner,
   ProcessPipelineRunnerOptions,
@@ -31,23 +32,15 @@ async function request(
   containers: PipelineContainer[],
   extra: Partial<PipelineRunRequest> = {},
 ) {
-  runCount += 1;
-  const runDir = path.join(base, `run-${runCount}`);
-  const dirs = {
-    input: path.join(runDir, 'input'),
-    output: path.join(runDir, 'output'),
-    metadata: path.join(runDir, 'metadata'),
-  };
-  await Promise.all(
-    Object.values(dirs).map(d => fs.mkdir(d, { recursive: true })),
-  );
-  await fs.writeFile(
-    path.join(dirs.input, 'object.yaml'),
-    `name: run-${runCount}\n`,
+  const n = ++runCount;
+  const { dirs } = await createPipelineDirs(
+    base,
+    `run-${n}-`,
+    `name: run-${n}\n`,
   );
   const logs: Array<[string, string]> = [];
   const req: PipelineRunRequest = {
-    runId: `run-${runCount}`,
+    runId: `run-${n}`,
     pipeline: { name: 'instance-configure', containers },
     env: {
       KRATIX_WORKFLOW_ACTION: 'configure',

@@ -28,6 +28,7 @@ import {
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createPipelineDirs } from '../engine/pipelineDirs';
 import { DEFAULT_PATH, findExecutable } from './paths';
 import {
   ProcessTreeGuard,
@@ -301,15 +302,12 @@ export class MountNamespace {
 
   /** Runs a container-like check; returns why it failed, if it did. */
   private async selfTest(): Promise<string | undefined> {
-    const base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-probe-'));
+    const { root: base, dirs } = await createPipelineDirs(
+      os.tmpdir(),
+      'kratix-probe-',
+      'probe\n',
+    );
     try {
-      const dirs = {
-        input: path.join(base, 'input'),
-        output: path.join(base, 'output'),
-        metadata: path.join(base, 'metadata'),
-      };
-      await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
-      await fs.writeFile(path.join(dirs.input, 'object.yaml'), 'probe\n');
       const run = await this.prepare(dirs);
       try {
         const check = 'cat /kratix/input/object.yaml > /kratix/output/probe';

@@ -1,0 +1,28 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PipelineRunRequest } from './interfaces';
+
+/**
+ * Makes a fresh `input/`, `output/` and `metadata/` under a new folder of
+ * `parent`, with `input/object.yaml`. The caller removes `root`.
+ */
+export async function createPipelineDirs(
+  parent: string,
+  prefix: string,
+  objectYaml: string,
+): Promise<{ root: string; dirs: PipelineRunRequest['dirs'] }> {
+  const root = await fs.mkdtemp(path.join(parent, prefix));
+  const dirs = {
+    input: path.join(root, 'input'),
+    output: path.join(root, 'output'),
+    metadata: path.join(root, 'metadata'),
+  };
+  try {
+    await Promise.all(Object.values(dirs).map(d => fs.mkdir(d)));
+    await fs.writeFile(path.join(dirs.input, 'object.yaml'), objectYaml);
+  } catch (e) {
+    await fs.rm(root, { recursive: true, force: true });
+    throw e;
+  }
+  return { root, dirs };
+}
