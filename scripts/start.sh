@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 yarn install --immutable
+# The demo keeps its engine in SQLite in memory: start its state store afresh too.
+rm -rf .kratix-state-store
 exec yarn start
