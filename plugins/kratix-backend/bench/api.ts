@@ -193,8 +193,9 @@ export async function runApiBench(): Promise<void> {
     );
 
     await call('PUT', '/promises/two', scriptPromise('two', pipelines(2)));
-    // spawn() forks this process before it runs the pipeline's command, on
-    // the event loop: time it.
+    // A spawn() here would fork this large process on its event loop; the
+    // runner's spawner process starts the containers instead. Count and
+    // time any spawn() left here.
     const spawn = childProcess.spawn;
     const spawned = { count: 0, ms: 0 };
     childProcess.spawn = ((...args: Parameters<typeof spawn>) => {
@@ -242,7 +243,7 @@ export async function runApiBench(): Promise<void> {
       ).toFixed(0)} MiB at start`,
     );
     report(
-      '  spawn() on the event loop, per call',
+      '  spawn() in this process, per call',
       ms(spawned.ms / Math.max(1, spawned.count)),
       '',
       `${spawned.count} calls, ${((100 * spawned.ms) / total).toFixed(

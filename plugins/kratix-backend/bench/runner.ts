@@ -5,6 +5,7 @@ import os from 'node:os';
 import { PipelineRunRequest } from '../src/engine/interfaces';
 import { createPipelineDirs } from '../src/engine/pipelineDirs';
 import { ProcessPipelineRunner } from '../src/runner/ProcessPipelineRunner';
+import { DirectContainerSpawner } from '../src/runner/DirectContainerSpawner';
 
 const ITERATIONS = 200;
 const WARMUP = 10;
@@ -52,6 +53,11 @@ export async function runRunnerBench(): Promise<void> {
     });
     await withNewRoot.probe();
     const withoutNs = new ProcessPipelineRunner({ mountNamespace: false });
+    // Containers spawned by this process itself, not by the spawner.
+    const direct = new ProcessPipelineRunner({
+      spawner: new DirectContainerSpawner(),
+    });
+    const runners = [withNs, withNewRoot, withoutNs, direct];
     const viaRunner = (runner: ProcessPipelineRunner) => async () => {
       const result = await runner.run(request);
       if (!result.succeeded)
@@ -63,6 +69,7 @@ export async function runRunnerBench(): Promise<void> {
       [`runner, mount namespace`, viaRunner(withNs)],
       ['runner, no mount namespace', viaRunner(withoutNs)],
       ['runner, namespace + new root', viaRunner(withNewRoot)],
+      ['runner, namespace, direct spawn', viaRunner(direct)],
     ];
     const times = cases.map(() => [] as number[]);
     // Interleaved, so load from other processes hits every case alike.
@@ -87,8 +94,9 @@ export async function runRunnerBench(): Promise<void> {
           : `  overhead ${(m - bare).toFixed(2)} ms, ratio ${(m / bare).toFixed(
               2,
             )}x`;
-      console.log(`  ${name.padEnd(28)} ${m.toFixed(2)} ms${overhead}`);
+      console.log(`  ${name.padEnd(31)} ${m.toFixed(2)} ms${overhead}`);
     }
+    await Promise.all(runners.map(r => r.close()));
   } finally {
     await fs.rm(base, { recursive: true, force: true });
   }

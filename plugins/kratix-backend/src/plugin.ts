@@ -84,7 +84,10 @@ export const kratixPlugin = createBackendPlugin({
 
         await applySeedFiles(service, config.seedFiles, deps.logger);
         deps.lifecycle.addStartupHook(() => reconciler.start());
-        deps.lifecycle.addShutdownHook(() => reconciler.stop());
+        deps.lifecycle.addShutdownHook(async () => {
+          await reconciler.stop();
+          await runner.close();
+        });
       },
     });
   },

@@ -1,6 +1,4 @@
 // Runs a Kratix Pipeline's containers, in order, as local processes.
-import { ChildProcessByStdio, spawn } from 'node:child_process';
-import { Readable, Writable } from 'node:stream';
 import os from 'node:os';
 import {
   PipelineContainer,
@@ -17,6 +15,8 @@ import {
 } from './mountNamespace';
 import { DEFAULT_PATH, findExecutable } from './paths';
 import { ProcessTreeProbeResult, ProcessTreeSandbox } from './processTree';
+import { ContainerEnd, ContainerSpawner } from './ContainerSpawner';
+import { ForkedContainerSpawner } from './ForkedContainerSpawner';
 
 export type { ProcessTreeProbeResult } from './processTree';
 
@@ -45,22 +45,28 @@ export interface ProcessPipelineRunnerOptions {
   namespaceModes?: MountNamespaceProbeOptions['modes'];
   /** Mount layout (tests); default `host` when /kratix can be used. */
   namespaceLayout?: MountNamespaceProbeOptions['layout'];
+  /** Starts the containers' processes; default a ForkedContainerSpawner. */
+  spawner?: ContainerSpawner;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_KILL_GRACE_MS = 5000;
-
-type Ended =
-  | { kind: 'exit'; code: number }
-  | { kind: 'error'; message: string };
 
 /** How runs are set up: with `/kratix` mounts, or without. */
 type Sandbox = MountNamespace | ProcessTreeSandbox;
 
 export class ProcessPipelineRunner implements PipelineRunner {
   private sandbox?: Promise<Sandbox>;
+  private readonly spawner: ContainerSpawner;
 
-  constructor(private readonly options: ProcessPipelineRunnerOptions = {}) {}
+  constructor(private readonly options: ProcessPipelineRunnerOptions = {}) {
+    this.spawner = options.spawner ?? new ForkedContainerSpawner();
+  }
+
+  /** Stops the spawner: call when no run is left (backend shutdown). */
+  close(): Promise<void> {
+    return this.spawner.close();
+  }
 
   /**
    * Checks at start-up that runs can get `/kratix/...`; throws an error
@@ -165,38 +171,37 @@ export class ProcessPipelineRunner implements PipelineRunner {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
-    let child: ChildProcessByStdio<Writable, Readable, Readable>;
-    try {
-      child = spawn(file, args, {
-        cwd,
-        env,
-        detached: true, // own process group, so we can kill its children
-        // stdin: never written to; EOF tells the container that the
-        // backend died, so that it dies too (processTree.ts).
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-    } catch (e) {
-      return fail(`Container ${name} could not start: ${(e as Error).message}`);
-    }
-
     return new Promise<PipelineRunResult>(resolve => {
       let stopReason: 'timeout' | 'cancelled' | undefined;
       let mountFailed = false;
       let graceTimer: NodeJS.Timeout | undefined;
+      let ended: ContainerEnd | undefined;
+      let settled = false;
 
-      const killGroup = (signal: NodeJS.Signals) => {
-        if (child.pid === undefined) return;
-        try {
-          process.kill(-child.pid, signal);
-        } catch {
-          // group already gone
-        }
-      };
+      const child = this.spawner.spawn(
+        file,
+        args,
+        { cwd, env },
+        {
+          onOutput: (fd, text) => {
+            if (fd === 2 && mounts && text.includes(MOUNT_FAILED_MARKER)) {
+              mountFailed = true;
+            }
+            request.onLog(name, text);
+          },
+          onExit: end => {
+            if (end.kind === 'exit' || !ended) ended = end;
+            // Like a pod: when the main process ends, so does the rest.
+            if (end.kind === 'exit') child.kill('SIGKILL');
+          },
+          onClose: () => finish(),
+        },
+      );
       const stop = (reason: 'timeout' | 'cancelled') => {
         if (stopReason) return;
         stopReason = reason;
-        killGroup('SIGTERM');
-        graceTimer = setTimeout(() => killGroup('SIGKILL'), graceMs);
+        child.kill('SIGTERM');
+        graceTimer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       };
 
       const timer = setTimeout(() => stop('timeout'), timeoutMs);
@@ -204,18 +209,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
       request.signal.addEventListener('abort', onAbort, { once: true });
       if (request.signal.aborted) onAbort();
 
-      child.stdin.on('error', () => {}); // never written to
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        request.onLog(name, chunk);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-        if (mounts && chunk.includes(MOUNT_FAILED_MARKER)) mountFailed = true;
-        request.onLog(name, chunk);
-      });
-
-      let ended: Ended | undefined;
-      let settled = false;
-      const finish = () => {
+      function finish() {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -223,11 +217,16 @@ export class ProcessPipelineRunner implements PipelineRunner {
         request.signal.removeEventListener('abort', onAbort);
         if (ended?.kind === 'error') {
           resolve(
-            fail(`Container ${name} could not start: ${ended.message}`, 127),
+            ended.started
+              ? fail(`Container ${name} failed: ${ended.message}`)
+              : fail(
+                  `Container ${name} could not start: ${ended.message}`,
+                  127,
+                ),
           );
           return;
         }
-        const code = ended?.kind === 'exit' ? ended.code : 1;
+        const code = exitCodeOf(ended);
         if (stopReason === 'timeout') {
           resolve(
             fail(
@@ -249,21 +248,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
         } else {
           resolve({ succeeded: true, exitCode: 0 });
         }
-      };
-
-      child.on('error', err => {
-        ended = { kind: 'error', message: err.message };
-        if (child.pid === undefined) setImmediate(finish); // never started
-      });
-      child.on('exit', (code, signal) => {
-        ended = {
-          kind: 'exit',
-          code: code ?? 128 + (signal ? os.constants.signals[signal] : 0),
-        };
-        // Like a pod: when the main process ends, so does the rest.
-        killGroup('SIGKILL');
-      });
-      child.on('close', finish);
+      }
     });
   }
 
@@ -322,6 +307,13 @@ function probeSandbox(options: ProcessPipelineRunnerOptions): Promise<Sandbox> {
 
 function probeResult(sandbox: Sandbox): ProcessTreeProbeResult {
   return { processTree: sandbox.processTree, warnings: [...sandbox.warnings] };
+}
+
+/** A shell's view of how a process ended: its code, or 128 + signal. */
+function exitCodeOf(end: ContainerEnd | undefined): number {
+  if (end?.kind !== 'exit') return 1;
+  if (end.code !== null) return end.code;
+  return 128 + (end.signal ? os.constants.signals[end.signal] : 0);
 }
 
 function cancelled(container: string, exitCode: number): PipelineRunResult {
