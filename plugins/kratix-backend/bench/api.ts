@@ -4,6 +4,7 @@
 // they do not share the server's event loop. Targets are printed next to
 // each figure, not asserted.
 import childProcess, { fork } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -19,13 +20,13 @@ import {
   scriptPromise,
 } from '../src/__testUtils__/scriptPromise';
 import { bareSpawn, median } from './runner';
-import type { ClientJob, LoadRequest, LoadResult } from './loadgen';
+import type { ClientJob, LoadResult } from './loadgen';
 
 const TOKEN = 'kratix-bench-token';
 const RESOURCES = Number(process.env.KRATIX_BENCH_RESOURCES ?? 1000);
 const STORED = Number(process.env.KRATIX_BENCH_STORED ?? 10_000);
 const CLIENTS = 50;
-const GETS = 5000;
+const GETS = 10_000;
 /** Rounds of GET /health and GET Resource, interleaved. */
 const ROUNDS = 3;
 
@@ -278,27 +279,50 @@ export async function runApiBench(): Promise<void> {
       }
     });
     await knex.destroy();
-    // GET /health (no auth, no database) is the baseline, measured in the
-    // same rounds, interleaved.
-    const load = (request: Omit<LoadRequest, 'origin'>) =>
-      job<LoadResult>({
-        type: 'load',
-        request: { ...request, origin: `http://127.0.0.1:${port}` },
+    // Two baselines, measured in the same rounds, interleaved:
+    // - GET /health: the same Backstage HTTP stack (helmet, CORS,
+    //   compression, logging, the plugin's router), no auth, no database;
+    // - a bare node:http server in this process sending the same JSON:
+    //   what this machine and load generator allow at all.
+    const sample = JSON.stringify(
+      await call('GET', '/promises/two/resources/bulk/s1'),
+    );
+    const bareServer = http.createServer((_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(sample),
       });
-    const rounds = { health: [] as LoadResult[], gets: [] as LoadResult[] };
+      res.end(sample);
+    });
+    await new Promise<void>(r => bareServer.listen(0, '127.0.0.1', r));
+    const barePort = (bareServer.address() as net.AddressInfo).port;
+    const kinds = {
+      gets: {
+        port,
+        path: '/api/kratix/promises/two/resources/bulk/s{i}',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      },
+      health: { port, path: '/api/kratix/health', headers: {} },
+      bare: { port: barePort, path: '/s{i}', headers: {} },
+    };
+    const rounds = {
+      gets: [] as LoadResult[],
+      health: [] as LoadResult[],
+      bare: [] as LoadResult[],
+    };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of ['health', 'gets'] as const) {
-        const result = await load({
-          path:
-            kind === 'health'
-              ? '/api/kratix/health'
-              : '/api/kratix/promises/two/resources/bulk/s{i}',
-          modulo: STORED,
-          headers:
-            kind === 'health' ? {} : { authorization: `Bearer ${TOKEN}` },
-          clients: CLIENTS,
-          requests: GETS,
-          warmup: GETS / 5,
+      for (const kind of ['health', 'gets', 'bare'] as const) {
+        const { port: to, ...request } = kinds[kind];
+        const result = await job<LoadResult>({
+          type: 'load',
+          request: {
+            ...request,
+            origin: `http://127.0.0.1:${to}`,
+            modulo: STORED,
+            clients: CLIENTS,
+            requests: GETS,
+            warmup: GETS / 5,
+          },
         });
         if (result.errors > 0) {
           throw new Error(`${kind}: ${result.errors} responses not 200`);
@@ -306,6 +330,7 @@ export async function runApiBench(): Promise<void> {
         rounds[kind].push(result);
       }
     }
+    bareServer.close();
     const stat = (results: LoadResult[], q: number) => {
       const values = results
         .map(r => quantile(r.latencies, q))
@@ -324,28 +349,33 @@ export async function runApiBench(): Promise<void> {
       [0.5, 'p50', ''],
       [0.99, 'p99', '< 15 ms'],
     ] as const) {
-      const gets = stat(rounds.gets, q);
-      const health = stat(rounds.health, q);
+      const [gets, health, node] = (['gets', 'health', 'bare'] as const).map(
+        kind => stat(rounds[kind], q),
+      );
       report(
         `GET Resource ${name} ${label}`,
         ms(gets.median),
         target,
-        `${(gets.median / health.median).toFixed(1)}x GET /health ${name} ${ms(
+        `${(gets.median / health.median).toFixed(1)}x GET /health ${ms(
           health.median,
-        )}; ranges ${gets.range} / ${health.range} over ${ROUNDS} rounds`,
+        )}, ${(gets.median / node.median).toFixed(1)}x bare node:http ${ms(
+          node.median,
+        )}; ranges ${gets.range} / ${health.range} / ${
+          node.range
+        } over ${ROUNDS} rounds`,
       );
     }
     const clientCpu = (results: LoadResult[]) =>
       `${(median(results.map(r => r.clientCpu)) * 100).toFixed(0)}%`;
     report(
-      'GET throughput, Resource / health',
+      'GET throughput, Resource / health / bare',
       `${Math.round(rate(rounds.gets))}/s`,
       '',
-      `${Math.round(
-        rate(rounds.health),
-      )}/s for GET /health; client process CPU ${clientCpu(
-        rounds.gets,
-      )} / ${clientCpu(rounds.health)}`,
+      `${Math.round(rate(rounds.health))}/s / ${Math.round(
+        rate(rounds.bare),
+      )}/s; client process CPU ${clientCpu(rounds.gets)} / ${clientCpu(
+        rounds.health,
+      )} / ${clientCpu(rounds.bare)}`,
     );
     const rss = process.resourceUsage().maxRSS / 1024;
     report('peak RSS', `${rss.toFixed(0)} MiB`, '', '');
