@@ -24,6 +24,13 @@ export interface Config {
       pollInterval?: HumanDuration | string;
       /** How long a claimed object stays locked without renewal. Default 30 seconds. */
       leaseDuration?: HumanDuration | string;
+      /**
+       * A failed delete workflow runs again after this long, then after
+       * twice as long each time it fails again. Default 10 seconds.
+       */
+      deleteRetryInterval?: HumanDuration | string;
+      /** The longest wait between two delete attempts. Default 10 minutes. */
+      deleteRetryMaxInterval?: HumanDuration | string;
     };
     runner?: {
       /** Where pipelines run. Only `process` (local processes) for now. */

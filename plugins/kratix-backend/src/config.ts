@@ -18,6 +18,9 @@ export interface KratixConfig {
   workDir: string;
   pollIntervalMs: number;
   leaseMs: number;
+  /** First wait before a failed delete workflow runs again; doubles. */
+  deleteRetryMs: number;
+  deleteRetryMaxMs: number;
   runner: {
     timeoutMs: number;
     images: Record<string, string[]>;
@@ -62,6 +65,8 @@ export function readKratixConfig(root: Config): KratixConfig {
     workDir: c.getOptionalString('engine.workDir') ?? os.tmpdir(),
     pollIntervalMs: durationMs(c, 'engine.pollInterval', 1000),
     leaseMs: durationMs(c, 'engine.leaseDuration', 30_000),
+    deleteRetryMs: durationMs(c, 'engine.deleteRetryInterval', 10_000),
+    deleteRetryMaxMs: durationMs(c, 'engine.deleteRetryMaxInterval', 600_000),
     runner: {
       timeoutMs: durationMs(c, 'runner.timeout', 10 * 60_000),
       images:

@@ -1,12 +1,13 @@
 // Delete workflows (spec section 2): a Promise's Resources go first, then
-// its own delete pipeline runs; a failed delete keeps the object until a
-// later attempt succeeds.
+// its own delete pipeline runs; a failed delete keeps the object, and is
+// retried at growing intervals until an attempt succeeds.
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import {
   condition,
   isConfigured,
   scriptPromise,
 } from '../__testUtils__/scriptPromise';
+import { WorkflowRun } from '@kratix-backstage/plugin-kratix-common';
 import { settle, withKratix } from '../__testUtils__/kratixApi';
 
 jest.setTimeout(60_000);
@@ -71,60 +72,83 @@ echo "resource $KRATIX_OBJECT_NAME" >> "$MARKERS/order"`,
       expect(listed.body.items).toEqual([]);
     }));
 
-  it('keeps a Resource whose delete pipeline failed until a later attempt succeeds', () =>
-    withKratix(databases, id, {}, async kratix => {
-      const fixed = kratix.gate('fixed');
-      await kratix.promise('stuck').put(
-        scriptPromise(
-          'stuck',
-          noop,
-          { MARKERS: kratix.markers },
-          {
-            resourceDelete: [
-              {
-                name: 'drop',
-                script: `echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/attempts"
+  it('keeps a Resource whose delete pipeline failed, retrying at growing intervals until an attempt succeeds', () =>
+    withKratix(
+      databases,
+      id,
+      { deleteRetryInterval: '300ms', deleteRetryMaxInterval: '600ms' },
+      async kratix => {
+        const fixed = kratix.gate('fixed');
+        await kratix.promise('stuck').put(
+          scriptPromise(
+            'stuck',
+            noop,
+            { MARKERS: kratix.markers },
+            {
+              resourceDelete: [
+                {
+                  name: 'drop',
+                  script: `echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/attempts"
 ${fixed.isOpen} || { echo "the database is still in use"; exit 1; }
 echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/deleted"`,
-              },
-            ],
-          },
-        ),
-        201,
-      );
-      const resources = ['a', 'b'].map(n => kratix.resource('stuck', n));
-      for (const r of resources) await r.put({ size: 1 }, 201);
-      for (const r of resources) await r.waitFor(isConfigured);
-
-      for (const r of resources) await r.delete();
-      for (const r of resources) {
-        const failed = await r.waitFor(b =>
-          Boolean(condition(b, 'DeleteWorkflowCompleted')),
+                },
+              ],
+            },
+          ),
+          201,
         );
-        expect(condition(failed, 'DeleteWorkflowCompleted')).toMatchObject({
-          status: 'False',
-          reason: 'DeleteWorkflowFailed',
-          message: 'The Delete Pipeline has failed',
-        });
-        expect(failed.metadata.deletionTimestamp).toBeDefined();
-        const [run] = await r.runs();
-        expect(run).toMatchObject({
-          action: 'delete',
-          phase: 'Failed',
-          pipelines: [{ name: 'drop', phase: 'Failed', exitCode: 1 }],
-        });
-        await r.put({ size: 2 }, 409);
-      }
-      // Not retried in a loop: they wait for a new attempt.
-      await settle(600);
-      expect(kratix.lines('attempts').sort()).toEqual(['a', 'b']);
-      for (const r of resources) await r.get();
+        const resources = ['a', 'b'].map(n => kratix.resource('stuck', n));
+        for (const r of resources) await r.put({ size: 1 }, 201);
+        for (const r of resources) await r.waitFor(isConfigured);
 
-      fixed.open();
-      await resources[0].reconcile();
-      await resources[1].delete();
-      for (const r of resources) await r.waitGone();
-      expect(kratix.lines('deleted').sort()).toEqual(['a', 'b']);
-      expect(kratix.lines('attempts')).toHaveLength(4);
-    }));
+        for (const r of resources) await r.delete();
+        for (const r of resources) {
+          const failed = await r.waitFor(b =>
+            Boolean(condition(b, 'DeleteWorkflowCompleted')),
+          );
+          expect(condition(failed, 'DeleteWorkflowCompleted')).toMatchObject({
+            status: 'False',
+            reason: 'DeleteWorkflowFailed',
+            message: 'The Delete Pipeline has failed',
+          });
+          expect(failed.metadata.deletionTimestamp).toBeDefined();
+          const [run] = await r.runs();
+          expect(run).toMatchObject({
+            action: 'delete',
+            phase: 'Failed',
+            pipelines: [{ name: 'drop', phase: 'Failed', exitCode: 1 }],
+          });
+          await r.put({ size: 2 }, 409);
+        }
+
+        // Retried by itself: after 300 ms, then 600 ms (the max), and on.
+        for (const r of resources) {
+          let failed: WorkflowRun[] = [];
+          for (let i = 0; i < 100 && failed.length < 4; i++) {
+            failed = (await r.runs())
+              .filter(run => run.action === 'delete')
+              .reverse();
+            await settle(100);
+          }
+          expect(failed.map(run => run.phase).slice(0, 4)).toEqual(
+            Array(4).fill('Failed'),
+          );
+          const waits = failed
+            .slice(1, 4)
+            .map(
+              (run, i) =>
+                Date.parse(run.startedAt!) - Date.parse(failed[i].finishedAt!),
+            );
+          expect(waits[0]).toBeGreaterThanOrEqual(300);
+          expect(waits[1]).toBeGreaterThanOrEqual(600);
+          expect(waits[2]).toBeGreaterThanOrEqual(600);
+          expect(waits[2]).toBeLessThan(5000);
+          await r.get();
+        }
+
+        fixed.open();
+        for (const r of resources) await r.waitGone();
+        expect(kratix.lines('deleted').sort()).toEqual(['a', 'b']);
+      },
+    ));
 });

@@ -143,16 +143,39 @@ export class Reconciler {
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
     const outcome = await this.runWorkflow(item, action, stored);
     const result = await store.complete(item.key, this.owner, item.seq);
-    if (
-      action === 'configure' &&
-      outcome !== 'cancelled' &&
-      result !== 'lost'
-    ) {
+    if (outcome === 'cancelled' || result === 'lost') return;
+    if (action === 'configure') {
       await store.enqueue(item.key, {
         reason: 'interval',
         notBefore: new Date(Date.now() + config.reconcileIntervalMs),
       });
+    } else if (outcome === 'failed') {
+      const delay = await this.deleteRetryDelay(item.key);
+      this.options.logger.info(
+        `${keyId(item.key)}: delete workflow failed; next attempt in ${
+          delay / 1000
+        }s`,
+      );
+      await store.enqueue(item.key, {
+        reason: 'delete-retry',
+        notBefore: new Date(Date.now() + delay),
+      });
     }
+  }
+
+  /** Doubles with each delete run that failed in a row, up to the max. */
+  private async deleteRetryDelay(key: ObjectKey): Promise<number> {
+    const { store, config } = this.options;
+    const runs = await store.listWorkflowRuns(key, { limit: 32 });
+    let failures = runs.findIndex(
+      r => r.action !== 'delete' || r.phase !== 'Failed',
+    );
+    if (failures < 0) failures = runs.length;
+    const delay = config.deleteRetryMs * 2 ** Math.max(0, failures - 1);
+    return Math.min(
+      delay,
+      Math.max(config.deleteRetryMaxMs, config.deleteRetryMs),
+    );
   }
 
   /** Marks a Promise's Resources for deletion; true while any remain. */
