@@ -20,6 +20,7 @@ import {
   PipelineRunUpdate,
   PipelineRunUpdates,
   ResourceRef,
+  ObjectRevision,
   StoredObject,
   StoredWorkflowRun,
   WorkflowRunFinish,
@@ -66,8 +67,8 @@ export class DatabaseKratixStore implements KratixStore {
     return objects.getObject(this.ctx, key);
   }
 
-  getGeneration(key: ObjectKey): Promise<number | undefined> {
-    return objects.getGeneration(this.ctx, key);
+  getRevision(key: ObjectKey): Promise<ObjectRevision | undefined> {
+    return objects.getRevision(this.ctx, key);
   }
 
   getObjects(keys: ObjectKey[]): Promise<Array<StoredObject | undefined>> {

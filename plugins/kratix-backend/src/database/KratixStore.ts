@@ -127,11 +127,18 @@ export type CompleteResult =
   /** The lease was lost to another owner (or the entry is gone). */
   | 'lost';
 
+/** What a running workflow checks to see whether it is still wanted. */
+export interface ObjectRevision {
+  generation: number;
+  /** metadata.deletionTimestamp is set. */
+  deleting: boolean;
+}
+
 export interface KratixStore {
   // Objects
   getObject(key: ObjectKey): Promise<StoredObject | undefined>;
-  /** metadata.generation alone, without reading the object. */
-  getGeneration(key: ObjectKey): Promise<number | undefined>;
+  /** Generation and deletion mark alone, without reading the object. */
+  getRevision(key: ObjectKey): Promise<ObjectRevision | undefined>;
   /** In the order of `keys`; undefined for the missing. */
   getObjects(keys: ObjectKey[]): Promise<Array<StoredObject | undefined>>;
   /**

@@ -251,14 +251,24 @@ describe.each(databases.eachSupportedId())('objects on %p', databaseId => {
     });
   });
 
-  it('reads the generation alone, and many objects at once', async () => {
+  it('reads the generation and deletion mark alone, and many objects at once', async () => {
     const { store } = await createStore(databases, databaseId);
     const [a, b, c] = ['a', 'b', 'c'].map(n => resourceKey(n));
     await store.createObject(a, newResource);
     await store.createObject(c, newResource);
     await store.updateObject(c, { spec: { size: 'large' } });
-    expect(await store.getGeneration(c)).toBe(2);
-    expect(await store.getGeneration(b)).toBeUndefined();
+    expect(await store.getRevision(c)).toEqual({
+      generation: 2,
+      deleting: false,
+    });
+    expect(await store.getRevision(b)).toBeUndefined();
+    await store.updateObject(c, {
+      deletionTimestamp: new Date().toISOString(),
+    });
+    expect(await store.getRevision(c)).toEqual({
+      generation: 2,
+      deleting: true,
+    });
 
     const many = Array.from({ length: 150 }, (_, i) => resourceKey(`m${i}`));
     for (const key of many.slice(0, 120)) {

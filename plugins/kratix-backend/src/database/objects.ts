@@ -15,6 +15,7 @@ import {
   toNumber,
 } from './context';
 import {
+  ObjectRevision,
   ListObjectsOptions,
   NewObject,
   ObjectKey,
@@ -93,15 +94,22 @@ export async function getObject(ctx: StoreContext, key: ObjectKey) {
 }
 
 /** Only the generation: for a running workflow to see a newer spec. */
-export async function getGeneration(
+export async function getRevision(
   ctx: StoreContext,
   key: ObjectKey,
-): Promise<number | undefined> {
+): Promise<ObjectRevision | undefined> {
   const row = (await ctx
     .db<ObjectRow>(TABLE)
     .where(keyColumns(key))
-    .first('generation')) as Pick<ObjectRow, 'generation'> | undefined;
-  return row && toNumber(row.generation);
+    .first('generation', 'deletion_timestamp')) as
+    | Pick<ObjectRow, 'generation' | 'deletion_timestamp'>
+    | undefined;
+  return (
+    row && {
+      generation: toNumber(row.generation),
+      deleting: row.deletion_timestamp !== null,
+    }
+  );
 }
 
 /** Keys a batch of getObjects reads per statement. */

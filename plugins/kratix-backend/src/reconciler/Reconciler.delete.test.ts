@@ -72,6 +72,40 @@ echo "resource $KRATIX_OBJECT_NAME" >> "$MARKERS/order"`,
       expect(listed.body.items).toEqual([]);
     }));
 
+  it('cancels a running configure workflow when its Resource is deleted, and runs the delete pipeline at once', () =>
+    withKratix(databases, id, {}, async kratix => {
+      const hold = kratix.gate('hold');
+      await kratix.promise('slow').put(
+        scriptPromise(
+          'slow',
+          [
+            {
+              name: 'provision',
+              script: `echo started >> "$MARKERS/configure"
+${hold.script}
+echo finished >> "$MARKERS/configure"`,
+            },
+          ],
+          { MARKERS: kratix.markers },
+          {
+            resourceDelete: [
+              { name: 'drop', script: 'echo dropped >> "$MARKERS/delete"' },
+            ],
+          },
+        ),
+        201,
+      );
+      const r = kratix.resource('slow', 'a');
+      await r.put({ size: 1 }, 201);
+      await kratix.waitLines('configure', 1);
+
+      await r.delete();
+      await r.waitGone();
+      // The gate never opened: the configure run was stopped, not awaited.
+      expect(kratix.lines('configure')).toEqual(['started']);
+      expect(kratix.lines('delete')).toEqual(['dropped']);
+    }));
+
   it('keeps a Resource whose delete pipeline failed, retrying at growing intervals until an attempt succeeds', () =>
     withKratix(
       databases,

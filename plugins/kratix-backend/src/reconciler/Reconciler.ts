@@ -220,7 +220,7 @@ export class Reconciler {
     });
     const controller = new AbortController();
     const watch = setInterval(() => {
-      void this.checkLease(item, stored.object.metadata.generation, controller);
+      void this.checkLease(item, action, stored, controller);
     }, Math.min(500, config.leaseMs / 3));
     try {
       const result = await runObjectWorkflow({
@@ -247,18 +247,26 @@ export class Reconciler {
     }
   }
 
-  /** Renews the lease; aborts the run when lost or superseded by a new spec. */
+  /**
+   * Renews the lease; aborts the run when the lease is lost, a new spec
+   * supersedes it, or (configure) the object is being deleted: its delete
+   * workflow then runs without waiting for this one.
+   */
   private async checkLease(
     item: WorkItem,
-    generation: number | undefined,
+    action: WorkflowAction,
+    stored: StoredObject,
     controller: AbortController,
   ): Promise<void> {
     const { store, config } = this.options;
     try {
       const kept = await store.renewLease(item.key, this.owner, config.leaseMs);
-      const now = await store.getGeneration(item.key);
-      const newer = (now ?? 0) !== generation;
-      if (!kept || newer) controller.abort();
+      const now = await store.getRevision(item.key);
+      const wanted =
+        now !== undefined &&
+        now.generation === (stored.object.metadata.generation ?? 1) &&
+        (action === 'delete' || !now.deleting);
+      if (!kept || !wanted) controller.abort();
     } catch {
       // A failed check is retried on the next tick.
     }
