@@ -158,7 +158,10 @@ echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/deleted"`,
         // Retried by itself: after 300 ms, then 600 ms (the max), and on.
         for (const r of resources) {
           let failed: WorkflowRun[] = [];
-          for (let i = 0; i < 100 && failed.length < 4; i++) {
+          const fourDone = () =>
+            failed.length >= 4 &&
+            failed.slice(0, 4).every(run => run.finishedAt);
+          for (let i = 0; i < 100 && !fourDone(); i++) {
             failed = (await r.runs())
               .filter(run => run.action === 'delete')
               .reverse();
