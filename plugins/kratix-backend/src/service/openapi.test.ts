@@ -142,6 +142,16 @@ describe.each(databases.eachSupportedId())('openapi.yaml on %p', id => {
         return configureCondition(res.body)?.status === 'True' ? 1 : undefined;
       });
       await call('get', R, resource);
+      // 304 once the engine is done writing the Resource.
+      const unchanged = await eventually(async () => {
+        const { etag } = (await request(server).get(`${base}${resource}`))
+          .headers;
+        const res = await request(server)
+          .get(`${base}${resource}`)
+          .set('If-None-Match', etag);
+        return res.status === 304 ? res : undefined;
+      });
+      check('get', R, unchanged);
       await call('get', R, '/promises/iam/resources/default/bob');
       await call(
         'get',

@@ -302,4 +302,70 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
       await stop();
     }
   });
+
+  it('answers a GET with If-None-Match by 304 while the object is unchanged', async () => {
+    const { server, stop, dir } = await startKratix(databases, id);
+    const api = () => request(server);
+    const get = (url: string, etag?: string) =>
+      etag ? api().get(url).set('If-None-Match', etag) : api().get(url);
+    try {
+      await api()
+        .put(`${base}/promises/iam`)
+        .set('Content-Type', 'application/yaml')
+        .send(iamPromiseYaml({ deleteMarker: path.join(dir, 'deleted') }))
+        .expect(201);
+      // The ETag once the engine is done writing the object: a changed
+      // object answers 200 with a new ETag, an unchanged one 304.
+      const settledEtag = (url: string) =>
+        eventually(async () => {
+          const res = await get(url).expect(200);
+          const { uid, resourceVersion } = res.body.metadata;
+          expect(res.headers.etag).toBe(`W/"${uid}.${resourceVersion}"`);
+          const again = await get(url, res.headers.etag);
+          if (again.status === 304) return res.headers.etag as string;
+          expect(again.status).toBe(200);
+          expect(again.headers.etag).not.toBe(res.headers.etag);
+          return undefined;
+        });
+      await settledEtag(`${base}/promises/iam`);
+
+      await api()
+        .put(alice)
+        .send({ spec: { user: 'ada' } })
+        .expect(201);
+      await eventually(async () => {
+        const res = await get(alice);
+        return configureCondition(res.body)?.status === 'True'
+          ? res
+          : undefined;
+      });
+      const first = await settledEtag(alice);
+      const unchanged = await get(alice, first).expect(304);
+      expect(unchanged.text).toBe('');
+
+      // Any change to the object (here its health) gives a new ETag.
+      await api().put(healthUrl).send(healthRecord).expect(201);
+      const changed = await get(alice, first).expect(200);
+      expect(changed.body.status.healthRecord.state).toBe('healthy');
+      expect(changed.headers.etag).not.toBe(first);
+      await get(alice, changed.headers.etag).expect(304);
+
+      // A Resource deleted and requested again is another object.
+      await api()
+        .delete(`${base}/healthrecords/default/alice-health`)
+        .expect(204);
+      await api().delete(alice).expect(202);
+      await eventually(async () =>
+        (await get(alice)).status === 404 ? true : undefined,
+      );
+      await api()
+        .put(alice)
+        .send({ spec: { user: 'ada' } })
+        .expect(201);
+      const again = await get(alice, first).expect(200);
+      expect(again.headers.etag).not.toBe(first);
+    } finally {
+      await stop();
+    }
+  });
 });

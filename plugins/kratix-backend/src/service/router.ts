@@ -138,7 +138,7 @@ export async function createRouter(
   router.get('/promises/:promise', async (req, res) => {
     const p = parse(z.object({ promise: name }), req.params, 'path');
     await authorize(req, kratixPromiseReadPermission);
-    res.json(await service.getPromise(p.promise));
+    sendObject(res, await service.getPromise(p.promise));
   });
 
   router.put('/promises/:promise', async (req, res) => {
@@ -179,7 +179,7 @@ export async function createRouter(
   router.get(resourcePath, async (req, res) => {
     const p = parse(resourceParams, req.params, 'path');
     await authorize(req, kratixResourceReadPermission);
-    res.json(await service.getResource(p.promise, p.namespace, p.name));
+    sendObject(res, await service.getResource(p.promise, p.namespace, p.name));
   });
 
   router.put(resourcePath, async (req, res) => {
@@ -279,4 +279,18 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/**
+ * An object with its version as ETag: `If-None-Match` then gets 304 (and
+ * Express skips hashing the body for its own ETag).
+ */
+function sendObject(
+  res: express.Response,
+  object: { metadata: { uid?: string; resourceVersion?: string } },
+) {
+  const { uid, resourceVersion } = object.metadata;
+  if (uid && resourceVersion)
+    res.setHeader('ETag', `W/"${uid}.${resourceVersion}"`);
+  res.json(object);
 }
