@@ -11,7 +11,7 @@ import {
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import kratixPlugin from '@kratix-backstage/plugin-kratix-backend';
 import { KratixEngineClient } from '../client/KratixEngineClient';
-import { testPromiseYaml } from './testPromise';
+import { testPromise } from './testPromise';
 
 /**
  * Starts a real backend with the Kratix engine (SQLite in memory, fast
@@ -65,8 +65,7 @@ export async function startEngine(
 
   const installed = await api('/kratix/promises/iam', {
     method: 'PUT',
-    headers: { 'Content-Type': 'application/yaml' },
-    body: testPromiseYaml,
+    body: JSON.stringify(testPromise()),
   });
   if (installed.status !== 201) {
     throw new Error(`Promise not installed: ${await installed.text()}`);

@@ -1,77 +1,68 @@
-// A Promise like the demo's `iam` (same API), whose pipelines behave by the
-// requested user: `fail-*` fails the first pipeline, `slow-*` sleeps; a
-// Resource named `keep-*` fails its delete pipeline.
-export const testPromiseYaml = `apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: iam
-spec:
-  api:
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata:
-      name: iams.example.promise.syntasso.io
-    spec:
-      group: example.promise.syntasso.io
-      names: { kind: IAM, plural: iams, singular: iam }
-      scope: Namespaced
-      versions:
-        - name: v1
-          served: true
-          storage: true
-          schema:
-            openAPIV3Schema:
-              type: object
-              properties:
-                spec:
-                  type: object
-                  properties:
-                    user: { type: string }
-                  required: [user]
-  workflows:
-    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: create-user }
-          spec:
-            containers:
-              - name: create-user
-                image: create-user:v0.1.0
-                command: [sh, -c]
-                args:
-                  - |
-                    user=$(sed -n 's/^  user: //p' /kratix/input/object.yaml)
-                    case "$user" in
-                      fail-*) echo "cannot create user $user" >&2; exit 7 ;;
-                      slow-*) sleep 20 ;;
-                    esac
-                    cat > /kratix/metadata/status.yaml <<EOF
-                    iam:
-                      user: $user
-                    message: User $user created
-                    EOF
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: populate-vault }
-          spec:
-            containers:
-              - name: populate-vault
-                image: populate-vault:v0.1.0
-                command: [sh, -c, 'echo populated']
-      delete:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: delete-user }
-          spec:
-            containers:
-              - name: delete-user
-                image: delete-user:v0.1.0
-                command: [sh, -c]
-                args:
-                  - |
-                    case "$KRATIX_OBJECT_NAME" in
-                      keep-*) echo "user is protected" >&2; exit 3 ;;
-                    esac
-                    echo deleted
+// The demo's `iam` Promise (examples/kratix/promises.yaml: same API), with
+// pipelines that behave by the requested user: `fail-*` fails the first
+// pipeline, `slow-*` sleeps; a Resource named `keep-*` fails its delete
+// pipeline.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+
+const demoPromises = path.resolve(
+  __dirname,
+  '../../../../examples/kratix/promises.yaml',
+);
+
+function pipeline(name: string, script: string) {
+  return {
+    apiVersion: 'platform.kratix.io/v1alpha1',
+    kind: 'Pipeline',
+    metadata: { name },
+    spec: {
+      containers: [
+        { name, image: `${name}:v0.1.0`, command: ['sh', '-c', script] },
+      ],
+    },
+  };
+}
+
+const createUser = `user=$(sed -n 's/^  user: //p' /kratix/input/object.yaml)
+case "$user" in
+  fail-*) echo "cannot create user $user" >&2; exit 7 ;;
+  slow-*) sleep 20 ;;
+esac
+cat > /kratix/metadata/status.yaml <<EOF
+iam:
+  user: $user
+message: User $user created
+EOF
 `;
+
+const deleteUser = `case "$KRATIX_OBJECT_NAME" in
+  keep-*) echo "user is protected" >&2; exit 3 ;;
+esac
+echo deleted
+`;
+
+/** The test Promise, as a JSON document. */
+export function testPromise() {
+  const iam = parseAllDocuments(fs.readFileSync(demoPromises, 'utf8'))
+    .map(d => d.toJS())
+    .find(d => d?.kind === 'Promise' && d.metadata?.name === 'iam');
+  if (!iam) throw new Error(`No iam Promise in ${demoPromises}`);
+  return {
+    apiVersion: iam.apiVersion,
+    kind: iam.kind,
+    metadata: { name: 'iam' },
+    spec: {
+      api: iam.spec.api,
+      workflows: {
+        resource: {
+          configure: [
+            pipeline('create-user', createUser),
+            pipeline('populate-vault', 'echo populated'),
+          ],
+          delete: [pipeline('delete-user', deleteUser)],
+        },
+      },
+    },
+  };
+}
