@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
@@ -11,6 +12,7 @@ import { ProcessPipelineRunner } from './runner/ProcessPipelineRunner';
 import { FileSystemStateStore } from './stateStore/FileSystemStateStore';
 import { Reconciler } from './reconciler/Reconciler';
 import { StatusPublisher } from './reconciler/StatusPublisher';
+import { WorkflowMetrics } from './reconciler/WorkflowMetrics';
 import { KratixService } from './service/KratixService';
 import { createRouter } from './service/router';
 import { applySeedFiles } from './service/seed';
@@ -36,6 +38,7 @@ export const kratixPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         signals: signalsServiceRef,
         events: eventsServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const config = readKratixConfig(deps.config);
@@ -61,6 +64,9 @@ export const kratixPlugin = createBackendPlugin({
           publisher,
           logger: deps.logger,
           config,
+          metrics: new WorkflowMetrics(deps.metrics, () =>
+            store.countClaimable(),
+          ),
         });
         const service = new KratixService({
           store,

@@ -211,4 +211,8 @@ export class DatabaseKratixStore implements KratixStore {
   nextDueAt(): Promise<Date | undefined> {
     return queue.nextDueAt(this.ctx);
   }
+
+  countClaimable(): Promise<number> {
+    return queue.countClaimable(this.ctx);
+  }
 }

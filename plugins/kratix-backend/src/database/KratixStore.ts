@@ -224,4 +224,6 @@ export interface KratixStore {
   isSuperseded(key: ObjectKey, seq: number): Promise<boolean>;
   /** When the next entry is due (or its lease runs out); undefined if empty. */
   nextDueAt(): Promise<Date | undefined>;
+  /** Entries due and free now: the backlog. */
+  countClaimable(): Promise<number>;
 }

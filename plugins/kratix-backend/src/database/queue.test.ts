@@ -163,6 +163,23 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
     expect(await store.nextDueAt()).toEqual(new Date(clock.ms + 5000));
   });
 
+  it('counts the entries a worker could claim now', async () => {
+    const { clock, store } = await setup();
+    expect(await store.countClaimable()).toBe(0);
+    await store.enqueue(resourceKey('due1'), { reason: 'created' });
+    await store.enqueue(resourceKey('due2'), { reason: 'created' });
+    await store.enqueue(resourceKey('later'), {
+      reason: 'interval',
+      notBefore: new Date(clock.ms + 5000),
+    });
+    expect(await store.countClaimable()).toBe(2);
+    await store.claimNext({ owner: 'a', leaseMs: 1000 });
+    expect(await store.countClaimable()).toBe(1); // one is leased
+    clock.advance(5000);
+    // the lease ran out, and `later` is due
+    expect(await store.countClaimable()).toBe(3);
+  });
+
   it('releases an entry to retry later', async () => {
     const { clock, store } = await setup();
     const key = resourceKey('db1');

@@ -212,3 +212,11 @@ export async function nextDueAt(ctx: StoreContext): Promise<Date | undefined> {
     ? undefined
     : new Date(toNumber(row.due));
 }
+
+/** How many entries a worker could claim now. */
+export async function countClaimable(ctx: StoreContext): Promise<number> {
+  const [row] = await whereClaimable(ctx.db(TABLE), ctx.now()).count({
+    n: '*',
+  });
+  return toNumber((row as { n: number | string }).n);
+}

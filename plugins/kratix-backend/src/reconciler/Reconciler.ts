@@ -16,6 +16,7 @@ import {
 } from '../database/KratixStore';
 import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
+import { WorkflowMetrics } from './WorkflowMetrics';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
 
@@ -26,6 +27,8 @@ export interface ReconcilerOptions {
   publisher: StatusPublisher;
   logger: LoggerService;
   config: KratixConfig;
+  /** Workflow and queue metrics; none when not given. */
+  metrics?: WorkflowMetrics;
 }
 
 const keyId = (k: ObjectKey) =>
@@ -218,6 +221,11 @@ export class Reconciler {
       generation: stored.object.metadata.generation ?? 1,
       pipelines: pipelines.map(p => p.name),
     });
+    const observed = this.options.metrics?.start({
+      promise: item.key.promise,
+      type,
+      action,
+    });
     const controller = new AbortController();
     const watch = setInterval(() => {
       void this.checkLease(item, action, stored, controller);
@@ -231,14 +239,19 @@ export class Reconciler {
         workflow,
         startAt: recorder.startAt,
         signal: controller.signal,
-        onEvent: e => recorder.onEvent(e),
+        onEvent: e => {
+          recorder.onEvent(e);
+          observed?.onEvent(e);
+        },
       });
+      observed?.finish(result.outcome);
       await recorder.finish(result.outcome);
       if (action === 'delete' && result.outcome === 'succeeded') {
         await this.removeObject(item.key);
       }
       return result.outcome;
     } catch (e) {
+      observed?.finish('failed');
       await recorder.finish('failed', String(e));
       throw e;
     } finally {
