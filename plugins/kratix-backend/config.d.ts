@@ -48,6 +48,16 @@ export interface Config {
          * (default true). Needs root or unprivileged user namespaces.
          */
         mountNamespace?: boolean;
+        /**
+         * Secrets for `env[].valueFrom.secretKeyRef`: Secret name -> key ->
+         * value, e.g. `db-creds: { password: ${DB_PASSWORD} }`. A missing
+         * key that is not `optional` stops the container with a message
+         * naming it. Values are never logged.
+         * @visibility secret
+         */
+        secrets?: { [secret: string]: { [key: string]: string } };
+        /** The same for `env[].valueFrom.configMapKeyRef`. */
+        configMaps?: { [configMap: string]: { [key: string]: string } };
       };
     };
     /** Destinations, each a folder of the state store. Default one, `local`. */

@@ -7,6 +7,7 @@ import {
 } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import { Destination, MergeStrategy } from './engine';
+import { KeyValueSources } from './runner/containerEnv';
 
 /** The plugin's configuration, with defaults that make the demo work. */
 export interface KratixConfig {
@@ -25,6 +26,8 @@ export interface KratixConfig {
     timeoutMs: number;
     images: Record<string, string[]>;
     mountNamespace: boolean;
+    secrets: KeyValueSources;
+    configMaps: KeyValueSources;
   };
   destinations: Destination[];
   stateStorePath: string;
@@ -37,6 +40,19 @@ const MiB = 1024 * 1024;
 function durationMs(config: Config, key: string, fallbackMs: number): number {
   if (!config.has(key)) return fallbackMs;
   return durationToMilliseconds(readDurationFromConfig(config, { key }));
+}
+
+/** `name: {key: value}` maps; values must be strings. */
+function readKeyValues(config: Config, key: string): KeyValueSources {
+  const sources: KeyValueSources = {};
+  const names = config.getOptionalConfig(key);
+  for (const name of names?.keys() ?? []) {
+    const values = names!.getConfig(name);
+    sources[name] = Object.fromEntries(
+      values.keys().map(k => [k, values.getString(k)]),
+    );
+  }
+  return sources;
 }
 
 /** Reads `kratix.*`; every key is optional. */
@@ -74,6 +90,8 @@ export function readKratixConfig(root: Config): KratixConfig {
         {},
       mountNamespace:
         c.getOptionalBoolean('runner.process.mountNamespace') ?? true,
+      secrets: readKeyValues(c, 'runner.process.secrets'),
+      configMaps: readKeyValues(c, 'runner.process.configMaps'),
     },
     destinations,
     stateStorePath:

@@ -49,6 +49,8 @@ export const kratixPlugin = createBackendPlugin({
           images: config.runner.images,
           mountNamespace: config.runner.mountNamespace,
           timeoutMs: config.runner.timeoutMs,
+          secrets: config.runner.secrets,
+          configMaps: config.runner.configMaps,
         });
         const probe = await runner.probe();
         for (const warning of probe.warnings) deps.logger.warn(warning);

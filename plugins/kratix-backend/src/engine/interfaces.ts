@@ -12,7 +12,26 @@ export interface PipelineContainer {
   image: string;
   command?: string[];
   args?: string[];
-  env?: Array<{ name: string; value?: string }>;
+  env?: PipelineEnvVar[];
+}
+
+/** A key of a Secret or ConfigMap, as Kubernetes names it. */
+export interface KeyRef {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+/** A container's env var: a `value`, or one read `valueFrom` elsewhere. */
+export interface PipelineEnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    secretKeyRef?: KeyRef;
+    configMapKeyRef?: KeyRef;
+    /** Other sources (fieldRef, resourceFieldRef): named, not resolved. */
+    other?: string[];
+  };
 }
 
 /** A Kratix Pipeline (`platform.kratix.io/v1alpha1`, kind Pipeline). */

@@ -95,6 +95,44 @@ describe('parsePromise', () => {
     expect(parsed.workflows.promise).toEqual({ configure: [], delete: [] });
   });
 
+  it('reads env values, and keys valueFrom Secrets and ConfigMaps', () => {
+    const env = [
+      { name: 'A', value: '1' },
+      {
+        name: 'P',
+        valueFrom: { secretKeyRef: { name: 's', key: 'k' } },
+      },
+      {
+        name: 'R',
+        valueFrom: {
+          configMapKeyRef: { name: 'm', key: 'r', optional: true },
+        },
+      },
+      { name: 'N', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+    ];
+    const parsed = parsePromise(
+      promiseDoc({
+        workflows: {
+          resource: {
+            configure: [pipeline('a', [{ name: 'c', image: 'i', env } as any])],
+          },
+        },
+      }),
+    );
+    expect(parsed.workflows.resource.configure[0].containers[0].env).toEqual([
+      { name: 'A', value: '1' },
+      {
+        name: 'P',
+        valueFrom: { secretKeyRef: { name: 's', key: 'k', optional: false } },
+      },
+      {
+        name: 'R',
+        valueFrom: { configMapKeyRef: { name: 'm', key: 'r', optional: true } },
+      },
+      { name: 'N', valueFrom: { other: ['fieldRef'] } },
+    ]);
+  });
+
   it('accepts a Promise without an API and without workflows', () => {
     const parsed = parsePromise(promiseDoc({}));
     expect(parsed.api).toBeUndefined();
@@ -178,6 +216,29 @@ describe('parsePromise', () => {
       'spec.api.spec.versions',
       'too_small',
       /versions/,
+    ],
+    [
+      'a secretKeyRef without a key',
+      {
+        workflows: {
+          resource: {
+            configure: [
+              pipeline('a', [
+                {
+                  name: 'c',
+                  image: 'i',
+                  env: [
+                    { name: 'P', valueFrom: { secretKeyRef: { name: 's' } } },
+                  ],
+                } as any,
+              ]),
+            ],
+          },
+        },
+      },
+      'spec.workflows.resource.configure[0].spec.containers[0].env[0].valueFrom.secretKeyRef.key',
+      'required',
+      /is required/,
     ],
     [
       'a label that is not a string',

@@ -5,7 +5,7 @@ import {
   WorkflowAction,
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
-import { Pipeline, WorkflowRef } from './interfaces';
+import { Pipeline, PipelineEnvVar, WorkflowRef } from './interfaces';
 import {
   fromSchemaIssue,
   KratixValidationError,
@@ -46,14 +46,29 @@ export interface ParsedPromise {
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
+const keyRefSchema = z.looseObject({
+  name: nonEmpty,
+  key: nonEmpty,
+  optional: z.boolean().optional(),
+});
+
+const envSchema = z.looseObject({
+  name: nonEmpty,
+  value: z.string().optional(),
+  valueFrom: z
+    .looseObject({
+      secretKeyRef: keyRefSchema.optional(),
+      configMapKeyRef: keyRefSchema.optional(),
+    })
+    .optional(),
+});
+
 const containerSchema = z.looseObject({
   name: nonEmpty,
   image: nonEmpty,
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
-  env: z
-    .array(z.looseObject({ name: nonEmpty, value: z.string().optional() }))
-    .optional(),
+  env: z.array(envSchema).optional(),
 });
 
 const pipelineSchema = z.looseObject({
@@ -121,6 +136,28 @@ function invalid(path: string, rule: string, message: string): never {
   throw new KratixValidationError({ kind: 'Promise', path, rule, message });
 }
 
+function toEnvVar(e: z.infer<typeof envSchema>): PipelineEnvVar {
+  const from = e.valueFrom;
+  const other = Object.keys(from ?? {}).filter(
+    k => k !== 'secretKeyRef' && k !== 'configMapKeyRef',
+  );
+  const keyRef = (r?: z.infer<typeof keyRefSchema>) =>
+    r && { name: r.name, key: r.key, optional: r.optional ?? false };
+  return {
+    name: e.name,
+    ...(e.value !== undefined && { value: e.value }),
+    ...(from && {
+      valueFrom: {
+        ...(from.secretKeyRef && { secretKeyRef: keyRef(from.secretKeyRef) }),
+        ...(from.configMapKeyRef && {
+          configMapKeyRef: keyRef(from.configMapKeyRef),
+        }),
+        ...(other.length && { other }),
+      },
+    }),
+  };
+}
+
 function toPipeline(doc: PipelineDoc): Pipeline {
   return {
     name: doc.metadata.name,
@@ -129,7 +166,7 @@ function toPipeline(doc: PipelineDoc): Pipeline {
       image: c.image,
       ...(c.command && { command: c.command }),
       ...(c.args && { args: c.args }),
-      ...(c.env && { env: c.env.map(e => ({ name: e.name, value: e.value })) }),
+      ...(c.env && { env: c.env.map(toEnvVar) }),
     })),
   };
 }

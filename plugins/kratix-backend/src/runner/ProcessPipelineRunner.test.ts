@@ -261,7 +261,10 @@ ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
           name: 'create-db',
           image: 'create-db:v1',
           command: ['sh', createDb],
-          env: [{ name: 'DB_SIZE', value: '10Gb' }, { name: 'FROM_SECRET' }],
+          env: [
+            { name: 'DB_SIZE', value: '10Gb' },
+            { name: 'FROM_FIELD', valueFrom: { other: ['fieldRef'] } },
+          ],
         },
         {
           name: 'write-output',
@@ -286,7 +289,9 @@ ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
           `input=${dirs.input} output=${dirs.output} metadata=${dirs.metadata}\n` +
           'args=one two\n',
       );
-      expect(logOf('create-db')).toMatch(/env FROM_SECRET skipped.*valueFrom/);
+      expect(logOf('create-db')).toMatch(
+        /env FROM_FIELD skipped: valueFrom fieldRef/,
+      );
       expect((await read(path.join(dirs.metadata, 'uid_map'))).trim()).toMatch(
         uidMap,
       );
@@ -514,6 +519,56 @@ sleep 30`,
     } finally {
       delete process.env.KRATIX_TEST_BACKEND_SECRET;
     }
+  });
+
+  it('reads env valueFrom its configured Secrets and ConfigMaps, and never logs them', async () => {
+    const withSecrets = new ProcessPipelineRunner({
+      secrets: { 'db-creds': { password: 'hunter2' } },
+      configMaps: { settings: { region: 'eu-west-1' } },
+    });
+    const container = (env: any[]) => ({
+      name: 'c',
+      image: 'i',
+      command: [
+        'sh',
+        '-c',
+        'echo "$REGION" > /kratix/output/region; [ "$PASSWORD" = hunter2 ]',
+      ],
+      env,
+    });
+    const password = {
+      name: 'PASSWORD',
+      valueFrom: { secretKeyRef: { name: 'db-creds', key: 'password' } },
+    };
+    const region = {
+      name: 'REGION',
+      valueFrom: { configMapKeyRef: { name: 'settings', key: 'region' } },
+    };
+    const ok = await request([container([password, region])]);
+    expect(await withSecrets.run(ok.req)).toEqual({
+      succeeded: true,
+      exitCode: 0,
+    });
+    expect(await read(path.join(ok.dirs.output, 'region'))).toBe('eu-west-1\n');
+    expect(ok.logOf('c')).not.toContain('hunter2');
+
+    const missing = await request([
+      container([
+        region,
+        {
+          name: 'TOKEN',
+          valueFrom: { secretKeyRef: { name: 'db-creds', key: 'token' } },
+        },
+      ]),
+    ]);
+    expect(await withSecrets.run(missing.req)).toEqual({
+      succeeded: false,
+      exitCode: 1,
+      failedContainer: 'c',
+      message:
+        'Container c could not start: env TOKEN: Secret "db-creds" has no key "token"; set kratix.runner.process.secrets["db-creds"]["token"]',
+    });
+    await withSecrets.close();
   });
 
   it('without a mount namespace, gives only the KRATIX_*_DIR variables', async () => {

@@ -17,6 +17,7 @@ import { DEFAULT_PATH, findExecutable } from './paths';
 import { ProcessTreeProbeResult, ProcessTreeSandbox } from './processTree';
 import { ContainerEnd, ContainerSpawner } from './ContainerSpawner';
 import { ForkedContainerSpawner } from './ForkedContainerSpawner';
+import { KeyValueSources, resolveContainerEnv } from './containerEnv';
 
 export type { ProcessTreeProbeResult } from './processTree';
 
@@ -47,6 +48,10 @@ export interface ProcessPipelineRunnerOptions {
   namespaceLayout?: MountNamespaceProbeOptions['layout'];
   /** Starts the containers' processes; default a ForkedContainerSpawner. */
   spawner?: ContainerSpawner;
+  /** For `valueFrom.secretKeyRef` (config `secrets`). */
+  secrets?: KeyValueSources;
+  /** For `valueFrom.configMapKeyRef` (config `configMaps`). */
+  configMaps?: KeyValueSources;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
@@ -153,6 +158,9 @@ export class ProcessPipelineRunner implements PipelineRunner {
     if (typeof command === 'string') return fail(command);
 
     const env = this.envOf(request, container);
+    if (typeof env === 'string') {
+      return fail(`Container ${name} could not start: ${env}`);
+    }
     const cwd = this.options.workingDir ?? process.cwd();
     // Check here so a missing command gets a clear message, not exit 127.
     if (!command[0].startsWith('/kratix/')) {
@@ -266,12 +274,20 @@ export class ProcessPipelineRunner implements PipelineRunner {
     );
   }
 
-  /** A minimal environment: never the backend's own (it holds secrets). */
+  /**
+   * A minimal environment: never the backend's own (it holds secrets).
+   * A string says why the container's own env cannot be resolved.
+   */
   private envOf(
     request: PipelineRunRequest,
     container: PipelineContainer,
-  ): Record<string, string> {
-    const env: Record<string, string> = {
+  ): Record<string, string> | string {
+    const own = resolveContainerEnv(container.env ?? [], this.options);
+    if ('error' in own) return own.error;
+    for (const note of own.notes) {
+      request.onLog(container.name, `kratix: ${note}\n`);
+    }
+    return {
       PATH: this.options.path ?? DEFAULT_PATH,
       HOME: this.options.home ?? os.tmpdir(),
       LANG: 'C.UTF-8',
@@ -279,18 +295,8 @@ export class ProcessPipelineRunner implements PipelineRunner {
       KRATIX_INPUT_DIR: request.dirs.input,
       KRATIX_OUTPUT_DIR: request.dirs.output,
       KRATIX_METADATA_DIR: request.dirs.metadata,
+      ...own.env,
     };
-    for (const { name, value } of container.env ?? []) {
-      if (value === undefined) {
-        request.onLog(
-          container.name,
-          `kratix: env ${name} skipped: only "value" is supported by the process runner (no valueFrom)\n`,
-        );
-        continue;
-      }
-      env[name] = value;
-    }
-    return env;
   }
 }
 
