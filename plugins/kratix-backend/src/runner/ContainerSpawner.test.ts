@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ContainerEnd,
@@ -150,6 +151,46 @@ describe('ForkedContainerSpawner', () => {
     const again = await run(spawner, 'echo again').done;
     expect(again.stdout).toBe('again\n');
     expect(spawner.spawnerPid).not.toBe(first);
+    await spawner.close();
+  });
+
+  it('pauses output it cannot send yet, and loses none', async () => {
+    const spawner = new ForkedContainerSpawner();
+    const size = 128 * 1024 * 1024;
+    let bytes = 0;
+    let peakKiB = 0;
+    const done = new Promise<void>(resolve => {
+      spawner.spawn(
+        '/bin/sh',
+        ['-c', `head -c ${size} /dev/zero | tr '\\0' a`],
+        options,
+        {
+          onOutput: (_fd, text) => {
+            bytes += text.length;
+          },
+          onExit: () => {},
+          onClose: () => resolve(),
+        },
+      );
+    });
+    // This process busy: it reads nothing, and the spawner has to wait.
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      // busy
+    }
+    const watch = setInterval(() => {
+      const status = fs.readFileSync(
+        `/proc/${spawner.spawnerPid}/status`,
+        'utf8',
+      );
+      peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    }, 20);
+    await done;
+    clearInterval(watch);
+    expect(bytes).toBe(size);
+    // It held back the container's output instead of queueing all of it.
+    expect(peakKiB).toBeGreaterThan(0);
+    expect(peakKiB * 1024).toBeLessThan(size);
     await spawner.close();
   });
 
