@@ -31,6 +31,7 @@ function renderTab(
     annotation?: string;
     authorize?: () => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     signals?: FakeSignalApi;
+    logFollowIntervalMs?: number;
   } = {},
 ) {
   const authorize = options.authorize ?? (() => AuthorizeResult.ALLOW);
@@ -40,7 +41,9 @@ function renderTab(
       <EntityProvider
         entity={entityWith(options.annotation ?? 'postgres/team-a/orders-db')}
       >
-        <EntityKratixContent />
+        <EntityKratixContent
+          logFollowIntervalMs={options.logFollowIntervalMs}
+        />
       </EntityProvider>
     </SWRConfig>,
     {
@@ -202,6 +205,52 @@ describe('EntityKratixContent', () => {
       }),
     ).toBeInTheDocument();
     await waitFor(() => expect(logRequests).toContain('run-3'));
+  });
+
+  it('follows the logs of a running run, and stops when it has finished', async () => {
+    let phase: 'Running' | 'Succeeded' = 'Running';
+    let reads = 0;
+    server.use(
+      http.get(`${RESOURCE_URL}/runs`, () =>
+        HttpResponse.json({
+          items: [{ ...runs()[0], id: 'run-3', phase, pipelines: [] }],
+        }),
+      ),
+      http.get(`${RESOURCE_URL}/runs/:run/logs`, () => {
+        reads += 1;
+        return HttpResponse.json({
+          items: [
+            {
+              pipeline: 'create-user',
+              container: 'main',
+              log: `line ${reads}`,
+              truncated: false,
+            },
+          ],
+        });
+      }),
+    );
+    const signals = new FakeSignalApi();
+    renderTab({ logFollowIntervalMs: 50, signals });
+
+    const block = () => screen.getByLabelText('Logs of create-user / main');
+    await waitFor(() => expect(block()).toHaveTextContent('line 3'), {
+      timeout: 2000,
+    });
+
+    // The run ends: the next status signal reloads the runs.
+    phase = 'Succeeded';
+    signals.publish(CHANNEL, {
+      resourceVersion: '13',
+      status: readyStatus() as any,
+    });
+    const pause = (ms: number) =>
+      act(() => new Promise(resolve => setTimeout(resolve, ms)));
+    await pause(300);
+    const afterEnd = reads;
+    await pause(300);
+    expect(reads).toBe(afterEnd);
+    expect(block()).toHaveTextContent(`line ${afterEnd}`);
   });
 
   it('requests a reconcile for users allowed to', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   CodeSnippet,
   InfoCard,
@@ -34,11 +34,27 @@ import { RunLogs } from './RunLogs';
 export interface EntityKratixContentProps {
   /** Polling interval when signals are not available. Default 10 s. */
   pollIntervalMs?: number;
+  /** How often the logs of a running run are re-read. Default 2 s. */
+  logFollowIntervalMs?: number;
+}
+
+const DEFAULT_LOG_FOLLOW_MS = 2000;
+
+/** Ticks every `intervalMs` while `active`: re-reads a running run's logs. */
+function useFollow(active: boolean, intervalMs: number): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!active || intervalMs <= 0) return undefined;
+    const timer = setInterval(() => setTick(t => t + 1), intervalMs);
+    return () => clearInterval(timer);
+  }, [active, intervalMs]);
+  return tick;
 }
 
 const ResourceDetails = (props: {
   resourceRef: ResourceRef;
   pollIntervalMs?: number;
+  logFollowIntervalMs?: number;
 }) => {
   const { resourceRef, pollIntervalMs } = props;
   const { resource, loading, error, retry, live, refreshKey, refresh } =
@@ -47,7 +63,18 @@ const ResourceDetails = (props: {
   const [chosenRunId, setChosenRunId] = useState<string>();
   // Follow the newest run until the user picks one.
   const selectedRunId = chosenRunId ?? runs.value?.[0]?.id;
-  const logs = useKratixRunLogs(resourceRef, selectedRunId, refreshKey);
+  // Logs grow while a run runs; status signals come only between pipelines.
+  const running =
+    runs.value?.find(r => r.id === selectedRunId)?.phase === 'Running';
+  const follow = useFollow(
+    running,
+    props.logFollowIntervalMs ?? DEFAULT_LOG_FOLLOW_MS,
+  );
+  const logs = useKratixRunLogs(
+    resourceRef,
+    selectedRunId,
+    refreshKey + follow,
+  );
 
   const header = (
     <ResourceHeader
@@ -151,6 +178,7 @@ export const EntityKratixContent = (props: EntityKratixContentProps) => {
           <ResourceDetails
             resourceRef={ref}
             pollIntervalMs={props.pollIntervalMs}
+            logFollowIntervalMs={props.logFollowIntervalMs}
           />
         </Box>
       ))}
