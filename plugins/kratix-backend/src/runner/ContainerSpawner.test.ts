@@ -194,6 +194,19 @@ describe('ForkedContainerSpawner', () => {
     await spawner.close();
   });
 
+  it('reports a spawner process that cannot start, without throwing', async () => {
+    const spawner = new ForkedContainerSpawner({
+      execPath: '/nonexistent/node',
+    });
+    const result = await run(spawner, 'echo never').done;
+    expect(result.end).toEqual({
+      kind: 'error',
+      message: expect.stringMatching(/^the runner's spawner process .*ENOENT/),
+      started: false,
+    });
+    await spawner.close();
+  });
+
   it('close() ends its process', async () => {
     const spawner = new ForkedContainerSpawner();
     await run(spawner, 'true').done;

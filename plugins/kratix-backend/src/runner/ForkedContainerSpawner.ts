@@ -44,6 +44,11 @@ interface Pending {
  * exits, and the containers die with it (processTree.ts).
  */
 export class ForkedContainerSpawner implements ContainerSpawner {
+  /** `execPath` and `script`: another node or spawner (tests). */
+  constructor(
+    private readonly options: { execPath?: string; script?: string } = {},
+  ) {}
+
   private child?: ChildProcess;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -79,7 +84,8 @@ export class ForkedContainerSpawner implements ContainerSpawner {
     const child = this.child;
     if (!child) return;
     this.child = undefined;
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = child.exitCode !== null || child.signalCode !== null;
+    if (gone || child.pid === undefined) return;
     child.ref(); // wait for it, even with nothing else to do
     const exited = new Promise(resolve => child.once('exit', resolve));
     if (child.connected) child.disconnect();
@@ -89,7 +95,8 @@ export class ForkedContainerSpawner implements ContainerSpawner {
 
   private ensureChild(): ChildProcess {
     if (this.child?.connected) return this.child;
-    const child = fork(spawnerScript, [], {
+    const child = fork(this.options.script ?? spawnerScript, [], {
+      execPath: this.options.execPath ?? process.execPath,
       execArgv: [], // no loaders or inspectors of the backend's
       env: { PATH: process.env.PATH ?? '', LANG: 'C.UTF-8' },
       // Its own errors, if any, go to the backend's stderr.
@@ -97,17 +104,30 @@ export class ForkedContainerSpawner implements ContainerSpawner {
       serialization: 'json',
     });
     child.on('message', (m: SpawnerMessage) => this.onMessage(m));
-    child.on('exit', (code, signal) => {
-      if (this.child === child) this.child = undefined;
-      const why = signal ? `signal ${signal}` : `code ${code}`;
-      for (const [id, entry] of [...this.pending]) {
-        if (entry.spawner !== child) continue;
-        this.fail(id, `the runner's spawner process exited (${why})`);
+    child.on('exit', (code, signal) =>
+      this.lost(
+        child,
+        `exited (${signal ? `signal ${signal}` : `code ${code}`})`,
+      ),
+    );
+    // It could not start, or a message could not be sent: never a crash.
+    child.on('error', error => {
+      if (child.pid === undefined || !child.connected) {
+        this.lost(child, `could not start or was lost: ${error.message}`);
       }
     });
     child.unref();
     this.child = child;
     return child;
+  }
+
+  /** Fails the containers of a spawner process that is gone. */
+  private lost(child: ChildProcess, why: string) {
+    if (this.child === child) this.child = undefined;
+    for (const [id, entry] of [...this.pending]) {
+      if (entry.spawner !== child) continue;
+      this.fail(id, `the runner's spawner process ${why}`);
+    }
   }
 
   private onMessage(m: SpawnerMessage) {
