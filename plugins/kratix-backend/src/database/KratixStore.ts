@@ -56,7 +56,8 @@ export interface ListObjectsOptions {
   promise?: string;
   namespace?: string;
   limit?: number;
-  offset?: number;
+  /** Only objects after this one, in list order (keyset paging). */
+  after?: { promise: string; namespace: string; name: string };
 }
 
 /** A resource a HealthRecord applies to. */

@@ -74,9 +74,26 @@ describe.each(databases.eachSupportedId())('objects on %p', databaseId => {
     expect(
       names(await store.listObjects({ kind: 'Resource', promise: 'redis' })),
     ).toEqual([]);
+    const after = (namespace: string, name: string) => ({
+      promise: 'postgresql',
+      namespace,
+      name,
+    });
+    const page = (a: ReturnType<typeof after>, limit?: number) =>
+      store.listObjects({ kind: 'Resource', limit, after: a });
+    expect(names(await page(after('default', 'db0'), 1))).toEqual(['db1']);
+    expect(names(await page(after('default', 'db1')))).toEqual(['db2']);
+    // by namespace first, then name: 'team-b' comes after any 'default'
+    expect(names(await page(after('default', 'zzz')))).toEqual(['db2']);
+    expect(names(await page(after('team-b', 'db2')))).toEqual([]);
     expect(
-      names(await store.listObjects({ kind: 'Resource', limit: 1, offset: 1 })),
-    ).toEqual(['db1']);
+      names(
+        await store.listObjects({
+          kind: 'Resource',
+          after: { promise: 'a', namespace: 'z', name: 'z' },
+        }),
+      ),
+    ).toEqual(['db0', 'db1', 'db2']);
   });
 
   it('refuses to create an object twice', async () => {

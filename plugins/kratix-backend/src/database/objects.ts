@@ -156,8 +156,26 @@ export async function listObjects(
   if (options.limit !== undefined) {
     query.limit(options.limit);
   }
-  if (options.offset !== undefined) {
-    query.offset(options.offset);
+  const after = options.after;
+  if (after) {
+    // (promise, namespace, name) > after, in the order of the index
+    query.andWhere(q =>
+      q
+        .where('promise', '>', after.promise)
+        .orWhere(q1 =>
+          q1
+            .where('promise', after.promise)
+            .andWhere(q2 =>
+              q2
+                .where('namespace', '>', after.namespace)
+                .orWhere(q3 =>
+                  q3
+                    .where('namespace', after.namespace)
+                    .andWhere('name', '>', after.name),
+                ),
+            ),
+        ),
+    );
   }
   const rows = (await query) as ObjectRow[];
   return rows.map(toStoredObject);

@@ -112,22 +112,53 @@ export class KratixService {
     await this.markDeleted(await this.storedPromise(name));
   }
 
+  /**
+   * The Promise's Resources matching the filter, in (namespace, name)
+   * order. With `limit`, a page: `continue` is there when more match, and
+   * is given back to get the next page.
+   */
   async listResources(
     promise: string,
-    filter: { namespace?: string; labelSelector?: string } = {},
-  ): Promise<KratixResource[]> {
+    filter: ResourceListFilter = {},
+  ): Promise<{ items: KratixResource[]; continue?: string }> {
     const matches = filter.labelSelector
       ? parseLabelSelector(filter.labelSelector)
       : () => true;
     await this.storedPromise(promise);
-    const all = await this.store.listObjects({
-      kind: 'Resource',
-      promise,
-      namespace: filter.namespace,
-    });
-    return all
-      .map(r => r.object as KratixResource)
-      .filter(r => matches(r.metadata.labels ?? {}));
+    const { limit } = filter;
+    let after = filter.continue
+      ? { promise, ...decodeContinue(filter.continue) }
+      : undefined;
+    const items: KratixResource[] = [];
+    // One match past the limit tells whether another page exists.
+    const wanted = limit === undefined ? Infinity : limit + 1;
+    const batch = limit === undefined ? undefined : Math.max(limit + 1, 100);
+    for (;;) {
+      const rows = await this.store.listObjects({
+        kind: 'Resource',
+        promise,
+        namespace: filter.namespace,
+        limit: batch,
+        after,
+      });
+      for (const row of rows) {
+        const r = row.object as KratixResource;
+        if (matches(r.metadata.labels ?? {})) items.push(r);
+        if (items.length === wanted) break;
+      }
+      const last = rows.at(-1);
+      if (items.length === wanted || !batch || rows.length < batch || !last) {
+        break;
+      }
+      after = { ...last.key };
+    }
+    if (items.length <= (limit ?? Infinity)) return { items };
+    const page = items.slice(0, limit);
+    const { namespace, name } = page.at(-1)!.metadata;
+    return {
+      items: page,
+      continue: encodeContinue({ namespace: namespace!, name }),
+    };
   }
 
   async getResource(
@@ -374,5 +405,36 @@ function sameKey(a: ObjectKey, b: ObjectKey): boolean {
     a.promise === b.promise &&
     a.namespace === b.namespace &&
     a.name === b.name
+  );
+}
+
+export interface ResourceListFilter {
+  namespace?: string;
+  labelSelector?: string;
+  limit?: number;
+  /** From the previous page's `continue`. */
+  continue?: string;
+}
+
+/** An opaque token: the last (namespace, name) of a page. */
+function encodeContinue(position: { namespace: string; name: string }) {
+  return Buffer.from(
+    JSON.stringify([position.namespace, position.name]),
+  ).toString('base64url');
+}
+
+function decodeContinue(token: string): { namespace: string; name: string } {
+  try {
+    const [namespace, name] = JSON.parse(
+      Buffer.from(token, 'base64url').toString('utf8'),
+    );
+    if (typeof namespace === 'string' && typeof name === 'string') {
+      return { namespace, name };
+    }
+  } catch {
+    // not ours
+  }
+  throw new InputError(
+    'Invalid query parameter continue: not a token from a previous page',
   );
 }

@@ -199,6 +199,25 @@ const cases: Case[] = [
     message: /Invalid labelSelector term 'team===a'/,
   },
   {
+    name: 'a list limit that is not a number',
+    send: api => api.get(`${base}/promises/iam/resources?limit=ten`),
+    status: 400,
+    message: /Invalid query\.limit/,
+  },
+  {
+    name: 'a list limit above 1000',
+    send: api => api.get(`${base}/promises/iam/resources?limit=1001`),
+    status: 400,
+    message: /Invalid query\.limit/,
+  },
+  {
+    name: 'a continue token not from a previous page',
+    send: api => api.get(`${base}/promises/iam/resources?continue=bm9wZQ`),
+    status: 400,
+    message:
+      /Invalid query parameter continue: not a token from a previous page/,
+  },
+  {
     name: 'invalid namespace filter',
     send: api => api.get(`${base}/promises/iam/resources?namespace=Prod_1`),
     status: 400,

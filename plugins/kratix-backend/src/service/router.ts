@@ -166,12 +166,18 @@ export async function createRouter(
       z.object({
         namespace: name.optional(),
         labelSelector: z.string().max(4096).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).optional(),
+        continue: z.string().min(1).max(1024).optional(),
       }),
       req.query,
       'query',
     );
     await authorize(req, kratixResourceReadPermission);
-    res.json({ items: await service.listResources(p.promise, q) });
+    const page = await service.listResources(p.promise, q);
+    res.json({
+      items: page.items,
+      ...(page.continue && { metadata: { continue: page.continue } }),
+    });
   });
 
   const resourcePath = '/promises/:promise/resources/:namespace/:name';
