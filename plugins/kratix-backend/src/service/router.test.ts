@@ -321,6 +321,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
           const res = await get(url).expect(200);
           const { uid, resourceVersion } = res.body.metadata;
           expect(res.headers.etag).toBe(`W/"${uid}.${resourceVersion}"`);
+          expect(res.headers['cache-control']).toBe('private, no-cache');
           const again = await get(url, res.headers.etag);
           if (again.status === 304) return res.headers.etag as string;
           expect(again.status).toBe(200);

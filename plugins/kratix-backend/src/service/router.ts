@@ -289,14 +289,17 @@ export async function createRouter(
 
 /**
  * An object with its version as ETag: `If-None-Match` then gets 304 (and
- * Express skips hashing the body for its own ETag).
+ * Express skips hashing the body for its own ETag). Caches revalidate
+ * every time and never share it: what a caller may read is its own.
  */
 function sendObject(
   res: express.Response,
   object: { metadata: { uid?: string; resourceVersion?: string } },
 ) {
   const { uid, resourceVersion } = object.metadata;
-  if (uid && resourceVersion)
+  if (uid && resourceVersion) {
     res.setHeader('ETag', `W/"${uid}.${resourceVersion}"`);
+  }
+  res.setHeader('Cache-Control', 'private, no-cache');
   res.json(object);
 }
