@@ -107,12 +107,12 @@ const ResourceDetails = (props: {
 
   return (
     <Grid container spacing={3}>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12} xl={6}>
         <InfoCard title={header}>
           <ResourceStatusView resource={resource} />
         </InfoCard>
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12} xl={6}>
         <InfoCard title="Status (YAML)">
           <CodeSnippet
             language="yaml"
