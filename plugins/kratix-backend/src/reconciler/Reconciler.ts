@@ -17,6 +17,7 @@ import {
 import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { WorkflowMetrics } from './WorkflowMetrics';
+import { deleteRetryDelay } from './deleteRetry';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
 
@@ -153,7 +154,11 @@ export class Reconciler {
         notBefore: new Date(Date.now() + config.reconcileIntervalMs),
       });
     } else if (outcome === 'failed') {
-      const delay = await this.deleteRetryDelay(item.key);
+      const delay = deleteRetryDelay(
+        await store.listWorkflowRuns(item.key, { limit: 32 }),
+        config.deleteRetryMs,
+        config.deleteRetryMaxMs,
+      );
       this.options.logger.info(
         `${keyId(item.key)}: delete workflow failed; next attempt in ${
           delay / 1000
@@ -164,21 +169,6 @@ export class Reconciler {
         notBefore: new Date(Date.now() + delay),
       });
     }
-  }
-
-  /** Doubles with each delete run that failed in a row, up to the max. */
-  private async deleteRetryDelay(key: ObjectKey): Promise<number> {
-    const { store, config } = this.options;
-    const runs = await store.listWorkflowRuns(key, { limit: 32 });
-    let failures = runs.findIndex(
-      r => r.action !== 'delete' || r.phase !== 'Failed',
-    );
-    if (failures < 0) failures = runs.length;
-    const delay = config.deleteRetryMs * 2 ** Math.max(0, failures - 1);
-    return Math.min(
-      delay,
-      Math.max(config.deleteRetryMaxMs, config.deleteRetryMs),
-    );
   }
 
   /** Marks a Promise's Resources for deletion; true while any remain. */
