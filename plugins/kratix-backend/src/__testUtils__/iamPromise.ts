@@ -1,5 +1,23 @@
 // The seeds' `iam` example: two configure pipelines, shell scripts that
 // write /kratix/metadata/status.yaml by absolute path.
+import path from 'node:path';
+import request from 'supertest';
+
+/**
+ * Installs it through the API, as YAML; its delete pipeline writes
+ * `<dir>/deleted`.
+ */
+export async function putIamPromise(
+  server: Parameters<typeof request>[0],
+  dir: string,
+): Promise<void> {
+  await request(server)
+    .put('/api/kratix/promises/iam')
+    .set('Content-Type', 'application/yaml')
+    .send(iamPromiseYaml({ deleteMarker: path.join(dir, 'deleted') }))
+    .expect(201);
+}
+
 export function iamPromiseYaml(options: { deleteMarker: string }): string {
   return `apiVersion: platform.kratix.io/v1alpha1
 kind: Promise

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { parse as parseYaml } from 'yaml';
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import { eventually, startKratix } from '../__testUtils__/startKratix';
-import { iamPromiseYaml } from '../__testUtils__/iamPromise';
+import { iamPromiseYaml, putIamPromise } from '../__testUtils__/iamPromise';
 import {
   configureCondition,
   scriptPromise,
@@ -359,11 +359,7 @@ describe.each(databases.eachSupportedId())('bad input on %p', id => {
           : undefined;
       });
     try {
-      await api()
-        .put(`${base}/promises/iam`)
-        .set('Content-Type', 'application/yaml')
-        .send(iamPromiseYaml({ deleteMarker: path.join(dir, 'deleted') }))
-        .expect(201);
+      await putIamPromise(server, dir);
       const noApi = iamWith(p => {
         p.metadata.name = 'noapi';
         delete p.spec.api;

@@ -1,6 +1,5 @@
 // Issue 4: permissions checked as the caller on every route, an auditor
 // event for every mutation, and every status change published.
-import path from 'node:path';
 import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -8,7 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import { eventually, startKratix } from '../__testUtils__/startKratix';
-import { iamPromiseYaml } from '../__testUtils__/iamPromise';
+import { iamPromiseYaml, putIamPromise } from '../__testUtils__/iamPromise';
 import { configureCondition } from '../__testUtils__/scriptPromise';
 import { KRATIX_STATUS_TOPIC } from '../reconciler/StatusPublisher';
 
@@ -223,11 +222,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
     const api = () => request(server);
     const channel = 'kratix:iam:default:alice';
     try {
-      await api()
-        .put(`${base}/promises/iam`)
-        .set('Content-Type', 'application/yaml')
-        .send(iamPromiseYaml({ deleteMarker: path.join(dir, 'deleted') }))
-        .expect(201);
+      await putIamPromise(server, dir);
       await api()
         .put(alice)
         .send({ spec: { user: 'ada' } })
@@ -309,11 +304,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
     const get = (url: string, etag?: string) =>
       etag ? api().get(url).set('If-None-Match', etag) : api().get(url);
     try {
-      await api()
-        .put(`${base}/promises/iam`)
-        .set('Content-Type', 'application/yaml')
-        .send(iamPromiseYaml({ deleteMarker: path.join(dir, 'deleted') }))
-        .expect(201);
+      await putIamPromise(server, dir);
       // The ETag once the engine is done writing the object: a changed
       // object answers 200 with a new ETag, an unchanged one 304.
       const settledEtag = (url: string) =>
