@@ -133,6 +133,44 @@ describe('EntityKratixStatusCard', () => {
     expect(screen.getByText('No health checks reported.')).toBeInTheDocument();
   });
 
+  it('says when the Resource is being deleted, and its failed delete', async () => {
+    const deleting = resource({
+      ...readyStatus(),
+      conditions: [
+        ...(readyStatus().conditions ?? []),
+        {
+          type: 'DeleteWorkflowCompleted',
+          status: 'False',
+          reason: 'DeleteWorkflowFailed',
+          message: 'The Delete Pipeline has failed',
+          lastTransitionTime: '2025-01-01T10:00:00Z',
+        },
+      ],
+    });
+    deleting.metadata.deletionTimestamp = new Date(
+      Date.now() - 5 * 60_000,
+    ).toISOString();
+    server.use(http.get(RESOURCE_URL, () => HttpResponse.json(deleting)));
+    renderCard();
+
+    const deletingNote = await screen.findByText(/Deleting, requested/);
+    expect(deletingNote).toHaveTextContent('Deleting, requested 5 minutes ago');
+    expect(
+      screen.getByText('The Delete Pipeline has failed'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no deletion for a Resource that is not being deleted', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
+    );
+    renderCard();
+    expect(
+      await screen.findByText('Resource provisioned with database size 10Gb'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/Deleting/)).toBeNull();
+  });
+
   it('understands the legacy PipelineCompleted condition', async () => {
     server.use(
       http.get(RESOURCE_URL, () =>

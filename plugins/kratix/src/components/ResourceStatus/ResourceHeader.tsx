@@ -6,8 +6,13 @@ import {
   stringifyResourceRef,
 } from '@kratix-backstage/plugin-kratix-common';
 import { ReactNode } from 'react';
+import { StatusPending } from '@backstage/core-components';
+import { RelativeTime } from './RelativeTime';
 
-/** `promise/namespace/name`, the kind, and how it is kept live. */
+/**
+ * `promise/namespace/name`, the kind, whether it is being deleted, and how
+ * it is kept live.
+ */
 export const ResourceHeader = (props: {
   resourceRef: ResourceRef;
   resource?: KratixResource;
@@ -25,6 +30,14 @@ export const ResourceHeader = (props: {
           {resource.kind}
           {resource.metadata.generation !== undefined &&
             ` · generation ${resource.metadata.generation}`}
+        </Typography>
+      )}
+      {resource?.metadata.deletionTimestamp && (
+        <Typography variant="body2" component="span">
+          <StatusPending>
+            Deleting, requested{' '}
+            <RelativeTime value={resource.metadata.deletionTimestamp} />
+          </StatusPending>
         </Typography>
       )}
       {live && (
