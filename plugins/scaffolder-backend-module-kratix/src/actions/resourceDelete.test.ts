@@ -47,7 +47,7 @@ describe('kratix:resource:delete', () => {
     await expect(
       runAction(remove, { resourceRef, wait: true, timeout: 30 }),
     ).rejects.toThrow(
-      /^The delete workflow of iam\/default\/keep-dave failed: The Delete Pipeline has failed \(delete-user: Container delete-user exited with code 3\)$/,
+      /^The delete workflow of iam\/default\/keep-dave failed: The Delete Pipeline has failed \(delete-user: Container delete-user exited with code 3\)\. The Resource stays, and Kratix retries the delete on its own\.$/,
     );
     expect((await getResource('keep-dave')).status).toBe(200);
   });

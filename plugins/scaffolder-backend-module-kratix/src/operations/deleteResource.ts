@@ -73,7 +73,9 @@ export async function waitForDeletion(
       throw new Error(
         `The delete workflow of ${resourceRef} failed: ${
           condition.message ?? condition.reason
-        }${pipeline ? ` (${pipeline})` : ''}`,
+        }${
+          pipeline ? ` (${pipeline})` : ''
+        }. The Resource stays, and Kratix retries the delete on its own.`,
       );
     },
     () =>
