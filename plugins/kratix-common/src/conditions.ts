@@ -18,6 +18,7 @@ export const ConditionReasons = {
   WorksPending: 'WorksPending',
   Reconciled: 'Reconciled',
   DeleteWorkflowFailed: 'DeleteWorkflowFailed',
+  PausedReconciliation: 'PausedReconciliation',
   PipelineNotCompleted: 'PipelineNotCompleted',
   PipelineExecutedSuccessfully: 'PipelineExecutedSuccessfully',
 } as const;
@@ -28,6 +29,17 @@ export const ENGINE_MANAGED_CONDITION_TYPES: readonly string[] = [
   ConditionTypes.Reconciled,
   ConditionTypes.DeleteWorkflowCompleted,
 ];
+
+/**
+ * The label that pauses an object's reconciliation when `"true"`, as in
+ * upstream Kratix; on a Promise it pauses its Resources too. @public
+ */
+export const PAUSED_LABEL = 'kratix.io/paused';
+
+/** True when the labels pause reconciliation. @public */
+export function isPaused(labels: Record<string, string> | undefined): boolean {
+  return labels?.[PAUSED_LABEL] === 'true';
+}
 
 /** `message` of an object before any workflow has run. @public */
 export const PENDING_MESSAGE = 'Pending';

@@ -3,6 +3,7 @@ import {
   markConfigureFailed,
   markConfigureSucceeded,
   markDeleteFailed,
+  markPaused,
   markPipeline,
   markWorkflowRunning,
   withPendingMessage,
@@ -210,5 +211,31 @@ describe('markPipeline', () => {
       { name: 'p2', phase: 'Pending', lastTransitionTime: T0 },
       { name: 'p9', phase: 'Running', lastTransitionTime: T1 },
     ]);
+  });
+});
+
+describe('markPaused', () => {
+  it('sets Reconciled Unknown (PausedReconciliation) and keeps the rest', () => {
+    const done = markConfigureSucceeded(running, {
+      type: 'resource',
+      generation: 1,
+      pipelineCount: 2,
+      outputsPlaced: true,
+      now: t0,
+    });
+    const paused = markPaused(done, t1);
+    expect(paused.conditions?.find(c => c.type === 'Reconciled')).toEqual({
+      type: 'Reconciled',
+      status: 'Unknown',
+      reason: 'PausedReconciliation',
+      message: 'Paused',
+      lastTransitionTime: T1,
+    });
+    expect(
+      paused.conditions?.find(c => c.type === 'ConfigureWorkflowCompleted'),
+    ).toEqual(
+      done.conditions?.find(c => c.type === 'ConfigureWorkflowCompleted'),
+    );
+    expect(paused.message).toBe(done.message);
   });
 });

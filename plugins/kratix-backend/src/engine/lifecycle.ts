@@ -59,6 +59,12 @@ const CONDITIONS = {
     reason: ConditionReasons.Reconciled,
     message: 'Reconciled',
   },
+  reconciledPaused: {
+    type: ConditionTypes.Reconciled,
+    status: 'Unknown',
+    reason: ConditionReasons.PausedReconciliation,
+    message: 'Paused',
+  },
   deleteFailed: {
     type: ConditionTypes.DeleteWorkflowCompleted,
     status: 'False',
@@ -86,6 +92,11 @@ function withWorkflows(
     ...status,
     kratix: { ...kratix, workflows: { ...kratix.workflows, ...workflows } },
   };
+}
+
+/** Reconciliation paused (label `kratix.io/paused`): `Reconciled` says so. */
+export function markPaused(status: KratixStatus, now: Date): KratixStatus {
+  return withConditions(status, [CONDITIONS.reconciledPaused], now);
 }
 
 /** A status with `message: Pending` when it has no message yet. */

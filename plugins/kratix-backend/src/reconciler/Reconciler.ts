@@ -18,6 +18,7 @@ import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { WorkflowMetrics } from './WorkflowMetrics';
 import { deleteRetryDelay } from './deleteRetry';
+import { isReconciliationPaused, markReconciliationPaused } from './pause';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
 
@@ -131,6 +132,12 @@ export class Reconciler {
     const { store, config } = this.options;
     const stored = await store.getObject(item.key);
     if (!stored) {
+      await store.complete(item.key, this.owner, item.seq);
+      return;
+    }
+    if (await isReconciliationPaused(store, stored)) {
+      // Until the label goes: removing it requests the object again.
+      await markReconciliationPaused(store, this.options.publisher, stored);
       await store.complete(item.key, this.owner, item.seq);
       return;
     }

@@ -5,6 +5,7 @@ import {
   KratixPromise,
   KratixResource,
   PENDING_MESSAGE,
+  isPaused,
   WorkflowRun,
 } from '@kratix-backstage/plugin-kratix-common';
 import {
@@ -93,14 +94,16 @@ export class KratixService {
       return { object: stored.object as KratixPromise, created: true };
     }
     this.refuseWhileDeleting(existing);
+    // A whole document: labels and annotations it leaves out are removed.
     const stored = await this.store.updateObject(key, {
       resourceVersion: metadata.resourceVersion,
-      labels: metadata.labels,
-      annotations: metadata.annotations,
+      labels: metadata.labels ?? {},
+      annotations: metadata.annotations ?? {},
       spec,
     });
-    if (stored.specHash !== existing.specHash) {
-      await this.enqueue(key, 'spec-changed');
+    const pauseChanged = pausedChanged(existing, stored);
+    if (stored.specHash !== existing.specHash || pauseChanged) {
+      await this.enqueue(key, pauseChanged ? 'pause-changed' : 'spec-changed');
       for (const r of await resourceKeysOf(this.store, parsed.name)) {
         await this.enqueue(r, 'promise-changed');
       }
@@ -235,6 +238,8 @@ export class KratixService {
     });
     if (updated.specHash !== existing.specHash) {
       await this.enqueue(key, 'spec-changed');
+    } else if (pausedChanged(existing, updated)) {
+      await this.enqueue(key, 'pause-changed');
     }
     return { object: updated.object as KratixResource, created: false };
   }
@@ -405,6 +410,14 @@ function sameKey(a: ObjectKey, b: ObjectKey): boolean {
     a.promise === b.promise &&
     a.namespace === b.namespace &&
     a.name === b.name
+  );
+}
+
+/** Whether an update set or removed the `kratix.io/paused` label. */
+function pausedChanged(before: StoredObject, after: StoredObject): boolean {
+  return (
+    isPaused(before.object.metadata.labels) !==
+    isPaused(after.object.metadata.labels)
   );
 }
 

@@ -160,6 +160,18 @@ describe('EntityKratixStatusCard', () => {
     ).toBeInTheDocument();
   });
 
+  it('says when the Resource is paused', async () => {
+    const held = resource(readyStatus());
+    held.metadata.labels = { 'kratix.io/paused': 'true' };
+    server.use(http.get(RESOURCE_URL, () => HttpResponse.json(held)));
+    renderCard();
+    const note = await screen.findByText('Paused');
+    expect(note.closest('[title]')).toHaveAttribute(
+      'title',
+      'Label kratix.io/paused: "true"; no workflow runs until it is removed',
+    );
+  });
+
   it('shows no deletion for a Resource that is not being deleted', async () => {
     server.use(
       http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
@@ -169,6 +181,7 @@ describe('EntityKratixStatusCard', () => {
       await screen.findByText('Resource provisioned with database size 10Gb'),
     ).toBeInTheDocument();
     expect(screen.queryByText(/Deleting/)).toBeNull();
+    expect(screen.queryByText('Paused')).toBeNull();
   });
 
   it('understands the legacy PipelineCompleted condition', async () => {

@@ -2,16 +2,18 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
   KratixResource,
+  PAUSED_LABEL,
   ResourceRef,
+  isPaused,
   stringifyResourceRef,
 } from '@kratix-backstage/plugin-kratix-common';
 import { ReactNode } from 'react';
-import { StatusPending } from '@backstage/core-components';
+import { StatusPending, StatusWarning } from '@backstage/core-components';
 import { RelativeTime } from './RelativeTime';
 
 /**
- * `promise/namespace/name`, the kind, whether it is being deleted, and how
- * it is kept live.
+ * `promise/namespace/name`, the kind, whether it is paused or being
+ * deleted, and how it is kept live.
  */
 export const ResourceHeader = (props: {
   resourceRef: ResourceRef;
@@ -38,6 +40,15 @@ export const ResourceHeader = (props: {
             Deleting, requested{' '}
             <RelativeTime value={resource.metadata.deletionTimestamp} />
           </StatusPending>
+        </Typography>
+      )}
+      {isPaused(resource?.metadata.labels) && (
+        <Typography
+          variant="body2"
+          component="span"
+          title={`Label ${PAUSED_LABEL}: "true"; no workflow runs until it is removed`}
+        >
+          <StatusWarning>Paused</StatusWarning>
         </Typography>
       )}
       {live && (

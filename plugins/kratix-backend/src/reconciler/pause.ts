@@ -1,0 +1,45 @@
+// Paused reconciliation (label `kratix.io/paused: "true"`, as in upstream
+// Kratix): no workflow runs for the object, nor for the Resources of a
+// paused Promise, until the label goes; `Reconciled` says Paused meanwhile.
+import {
+  ConditionReasons,
+  ConditionTypes,
+  findCondition,
+  isPaused,
+} from '@kratix-backstage/plugin-kratix-common';
+import { markPaused } from '../engine';
+import { KratixStore, StoredObject } from '../database/KratixStore';
+import { updateStatusFrom } from '../database/updateStatusFrom';
+import { StatusPublisher } from './StatusPublisher';
+import { promiseKey } from './keys';
+
+/** Whether the object, or the Promise of a Resource, is paused. */
+export async function isReconciliationPaused(
+  store: KratixStore,
+  stored: StoredObject,
+): Promise<boolean> {
+  if (isPaused(stored.object.metadata.labels)) return true;
+  if (stored.key.kind !== 'Resource') return false;
+  const promise = await store.getObject(promiseKey(stored.key.promise));
+  return isPaused(promise?.object.metadata.labels);
+}
+
+/** Sets `Reconciled` to Paused, once, and publishes the change. */
+export async function markReconciliationPaused(
+  store: KratixStore,
+  publisher: StatusPublisher,
+  stored: StoredObject,
+): Promise<void> {
+  const reconciled = findCondition(
+    stored.object.status,
+    ConditionTypes.Reconciled,
+  );
+  if (reconciled?.reason === ConditionReasons.PausedReconciliation) return;
+  const updated = await updateStatusFrom(
+    store,
+    stored.key,
+    current => markPaused(current.object.status ?? {}, new Date()),
+    stored,
+  );
+  await publisher.publish(stored.key, updated);
+}
