@@ -12,6 +12,20 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const paused = { 'kratix.io/paused': 'true' };
+/** Its pipeline appends `<name> <spec.size>` to `$MARKERS/runs`. */
+const sizePromise = (markers: string) =>
+  scriptPromise(
+    'db',
+    [
+      {
+        name: 'size',
+        script: `echo "$KRATIX_OBJECT_NAME ${specField(
+          'size',
+        )}" >> "$MARKERS/runs"`,
+      },
+    ],
+    { MARKERS: markers },
+  );
 const isPausedNow = (body: any) =>
   condition(body, 'Reconciled')?.reason === 'PausedReconciliation';
 
@@ -20,18 +34,7 @@ describe.each(databases.eachSupportedId())(
   id => {
     it('runs no workflow for a paused Resource until the label goes', () =>
       withKratix(databases, id, {}, async kratix => {
-        const doc = scriptPromise(
-          'db',
-          [
-            {
-              name: 'size',
-              script: `echo "$KRATIX_OBJECT_NAME ${specField(
-                'size',
-              )}" >> "$MARKERS/runs"`,
-            },
-          ],
-          { MARKERS: kratix.markers },
-        );
+        const doc = sizePromise(kratix.markers);
         await kratix.promise('db').put(doc, 201);
         const r = kratix.resource('db', 'a');
         const url = r.url;
@@ -73,18 +76,7 @@ describe.each(databases.eachSupportedId())(
 
     it("pauses a Promise's Resources with the Promise", () =>
       withKratix(databases, id, {}, async kratix => {
-        const doc = scriptPromise(
-          'db',
-          [
-            {
-              name: 'size',
-              script: `echo "$KRATIX_OBJECT_NAME ${specField(
-                'size',
-              )}" >> "$MARKERS/runs"`,
-            },
-          ],
-          { MARKERS: kratix.markers },
-        );
+        const doc = sizePromise(kratix.markers);
         await kratix.promise('db').put(doc, 201);
         const r = kratix.resource('db', 'a');
         await r.put({ size: 1 }, 201);

@@ -70,6 +70,9 @@ describe('EntityKratixStatusCard', () => {
     expect(
       await screen.findByText('Resource provisioned with database size 10Gb'),
     ).toBeInTheDocument();
+    // neither paused nor being deleted
+    expect(screen.queryByText('Paused')).toBeNull();
+    expect(screen.queryByText(/Deleting/)).toBeNull();
 
     // health: chip, relative lastRun, details on demand
     expect(screen.getByLabelText('Health: Healthy')).toHaveTextContent(
@@ -170,18 +173,6 @@ describe('EntityKratixStatusCard', () => {
       'title',
       'Label kratix.io/paused: "true"; no workflow runs until it is removed',
     );
-  });
-
-  it('shows no deletion for a Resource that is not being deleted', async () => {
-    server.use(
-      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
-    );
-    renderCard();
-    expect(
-      await screen.findByText('Resource provisioned with database size 10Gb'),
-    ).toBeInTheDocument();
-    expect(screen.queryByText(/Deleting/)).toBeNull();
-    expect(screen.queryByText('Paused')).toBeNull();
   });
 
   it('understands the legacy PipelineCompleted condition', async () => {
