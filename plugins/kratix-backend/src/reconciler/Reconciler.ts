@@ -135,7 +135,11 @@ export class Reconciler {
       await store.complete(item.key, this.owner, item.seq);
       return;
     }
-    if (await isReconciliationPaused(store, stored)) {
+    const promiseStored =
+      item.key.kind === 'Promise'
+        ? stored
+        : await store.getObject(promiseKey(item.key.promise));
+    if (isReconciliationPaused(stored, promiseStored)) {
       // Until the label goes: removing it requests the object again.
       await markReconciliationPaused(store, this.options.publisher, stored);
       await store.complete(item.key, this.owner, item.seq);
@@ -152,7 +156,7 @@ export class Reconciler {
       }
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
-    const outcome = await this.runWorkflow(item, action, stored);
+    const outcome = await this.runWorkflow(item, action, stored, promiseStored);
     const result = await store.complete(item.key, this.owner, item.seq);
     if (outcome === 'cancelled' || result === 'lost') return;
     if (action === 'configure') {
@@ -194,14 +198,14 @@ export class Reconciler {
     return resources.length > 0;
   }
 
-  /** `stored`: the object as reconcile just read it. */
+  /** `stored` and `promiseStored`: as reconcile just read them. */
   private async runWorkflow(
     item: WorkItem,
     action: WorkflowAction,
     stored: StoredObject,
+    promiseStored: StoredObject | undefined,
   ): Promise<'succeeded' | 'failed' | 'cancelled'> {
     const { store, config, publisher, logger } = this.options;
-    const promiseStored = await store.getObject(promiseKey(item.key.promise));
     if (!promiseStored) {
       logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
       return 'failed';

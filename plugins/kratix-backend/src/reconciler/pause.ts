@@ -11,17 +11,16 @@ import { markPaused } from '../engine';
 import { KratixStore, StoredObject } from '../database/KratixStore';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { StatusPublisher } from './StatusPublisher';
-import { promiseKey } from './keys';
 
 /** Whether the object, or the Promise of a Resource, is paused. */
-export async function isReconciliationPaused(
-  store: KratixStore,
+export function isReconciliationPaused(
   stored: StoredObject,
-): Promise<boolean> {
-  if (isPaused(stored.object.metadata.labels)) return true;
-  if (stored.key.kind !== 'Resource') return false;
-  const promise = await store.getObject(promiseKey(stored.key.promise));
-  return isPaused(promise?.object.metadata.labels);
+  promise: StoredObject | undefined,
+): boolean {
+  return (
+    isPaused(stored.object.metadata.labels) ||
+    isPaused(promise?.object.metadata.labels)
+  );
 }
 
 /** Sets `Reconciled` to Paused, once, and publishes the change. */
