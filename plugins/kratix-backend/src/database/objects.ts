@@ -158,24 +158,12 @@ export async function listObjects(
   }
   const after = options.after;
   if (after) {
-    // (promise, namespace, name) > after, in the order of the index
-    query.andWhere(q =>
-      q
-        .where('promise', '>', after.promise)
-        .orWhere(q1 =>
-          q1
-            .where('promise', after.promise)
-            .andWhere(q2 =>
-              q2
-                .where('namespace', '>', after.namespace)
-                .orWhere(q3 =>
-                  q3
-                    .where('namespace', after.namespace)
-                    .andWhere('name', '>', after.name),
-                ),
-            ),
-        ),
-    );
+    // keyset: rows after it in the (promise, namespace, name) order
+    query.andWhereRaw('(promise, namespace, name) > (?, ?, ?)', [
+      after.promise,
+      after.namespace,
+      after.name,
+    ]);
   }
   const rows = (await query) as ObjectRow[];
   return rows.map(toStoredObject);
