@@ -71,9 +71,11 @@ export interface Config {
     };
     signals?: {
       /**
-       * Include the status in the signal of every change (default true).
-       * Signals are broadcast; set false so clients re-read through the
-       * permission-checked API instead.
+       * Include the status in the signal of every change (default false:
+       * a signal says only which version changed, and clients re-read
+       * through the permission-checked API). Signals are broadcast to every
+       * subscriber, with no permission check: turned on, anyone who can
+       * subscribe sees every Resource's status, secrets included.
        */
       includeStatus?: boolean;
     };

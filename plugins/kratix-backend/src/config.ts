@@ -97,7 +97,8 @@ export function readKratixConfig(root: Config): KratixConfig {
     stateStorePath:
       c.getOptionalString('stateStore.path') ??
       path.join(os.tmpdir(), 'kratix-state-store'),
-    signalsIncludeStatus: c.getOptionalBoolean('signals.includeStatus') ?? true,
+    signalsIncludeStatus:
+      c.getOptionalBoolean('signals.includeStatus') ?? false,
     seedFiles: c.getOptionalStringArray('seedFiles') ?? [],
   };
 }

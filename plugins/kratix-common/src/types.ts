@@ -158,7 +158,7 @@ export interface ContainerLog {
 export interface ResourceStatusSignal {
   resourceVersion: string;
   generation?: number;
-  /** Absent when the backend sets `kratix.signals.includeStatus: false`. */
+  /** Only when the backend sets `kratix.signals.includeStatus: true`. */
   status?: KratixStatus;
   /** True when the Resource was deleted. */
   deleted?: boolean;

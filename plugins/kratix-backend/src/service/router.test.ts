@@ -204,7 +204,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
     }
   });
 
-  it('publishes every status change as a signal and a kratix.status event', async () => {
+  it('publishes every status change as a signal (with the status, when asked) and a kratix.status event', async () => {
     const signals: any[] = [];
     const signalsFactory = createServiceFactory({
       service: signalsServiceRef,
@@ -218,6 +218,8 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
     const events = mockServices.events.mock();
     const { server, stop, dir } = await startKratix(databases, id, {
       features: [signalsFactory, events.factory],
+      // Off by default: src/security/signals.test.ts.
+      kratix: { signals: { includeStatus: true } },
     });
     const api = () => request(server);
     const channel = 'kratix:iam:default:alice';

@@ -53,8 +53,9 @@ function isNewer(
 
 /**
  * Loads a Resource and keeps it live: a signal on the Resource's channel
- * applies the status it carries at once and reloads the Resource (and,
- * through `refreshKey`, its runs and logs); without signals it polls.
+ * reloads the Resource through the API (and, through `refreshKey`, its runs
+ * and logs); a status in the signal (only with the backend's
+ * `kratix.signals.includeStatus`) shows at once. Without signals it polls.
  *
  * @public
  */

@@ -304,7 +304,7 @@ describe('EntityKratixStatusCard', () => {
     ).toBeInTheDocument();
   });
 
-  it('updates live when a signal arrives on the Resource channel', async () => {
+  it('updates live when a signal with status arrives on the Resource channel', async () => {
     const signals = new FakeSignalApi();
     let calls = 0;
     server.use(
@@ -343,6 +343,42 @@ describe('EntityKratixStatusCard', () => {
       await screen.findByText('Fetched after the signal', undefined, {
         timeout: 1000,
       }),
+    ).toBeInTheDocument();
+    expect(calls).toBe(2);
+  });
+
+  it('re-reads the Resource through the API on a signal without status (the default)', async () => {
+    const signals = new FakeSignalApi();
+    let calls = 0;
+    server.use(
+      http.get(RESOURCE_URL, () => {
+        calls += 1;
+        return HttpResponse.json(
+          resource(
+            calls === 1
+              ? runningStatus()
+              : { ...readyStatus(), message: 'Fetched after the signal' },
+          ),
+        );
+      }),
+    );
+    renderCard(ANNOTATION, { signals });
+    expect(
+      await screen.findByText('Configure workflow running'),
+    ).toBeInTheDocument();
+
+    signals.publish('kratix:postgres:team-a:orders-db', {
+      resourceVersion: '11',
+      generation: 2,
+      deleted: false,
+    });
+    expect(
+      await screen.findByText('Fetched after the signal', undefined, {
+        timeout: 1000,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Configure workflow succeeded'),
     ).toBeInTheDocument();
     expect(calls).toBe(2);
   });
