@@ -1,11 +1,14 @@
 import { createBackend } from '@backstage/backend-defaults';
+import { guestSignIn } from './auth/guestSignIn';
+import { kratixPolicyModule } from './permissions/kratixPolicyModule';
 
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Only where auth.providers.guest is set: the demo, not production.
+backend.add(guestSignIn);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(
@@ -18,11 +21,9 @@ backend.add(
   import('@kratix-backstage/plugin-scaffolder-backend-module-kratix'),
 );
 
-// Local use only: replace with your own policy in production.
+// Users read and request; only the platform team installs Promises.
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(kratixPolicyModule);
 
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
