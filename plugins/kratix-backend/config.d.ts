@@ -16,9 +16,18 @@ export interface Config {
       concurrency?: number;
       /** Largest `status.yaml` accepted, in bytes. Default 1 MiB. */
       statusMaxBytes?: number;
+      /**
+       * Largest total of the files one pipeline writes to `/kratix/output`,
+       * in bytes; more fails the pipeline. Default 10 MiB.
+       */
+      outputMaxBytes?: number;
       /** Log kept per container of a pipeline run, in bytes. Default 1 MiB. */
       logMaxBytes?: number;
-      /** Parent folder of the pipelines' temporary directories. Default the OS temp dir. */
+      /**
+       * Parent folder of the pipelines' temporary directories, kept in
+       * `<workDir>/kratix-runs/<backend pid>.<start time>/`; those of a
+       * backend that is gone are removed at start. Default the OS temp dir.
+       */
       workDir?: string;
       /** How often the work queue is polled for work enqueued by other replicas. Default 1 second. */
       pollInterval?: HumanDuration | string;
@@ -31,6 +40,15 @@ export interface Config {
       deleteRetryInterval?: HumanDuration | string;
       /** The longest wait between two delete attempts. Default 10 minutes. */
       deleteRetryMaxInterval?: HumanDuration | string;
+      /**
+       * A reconcile that failed with an error (not a failing pipeline: e.g.
+       * the state store could not be written) runs again after this long,
+       * then after twice as long each time it fails again; each wait is up
+       * to a quarter shorter, at random. Default 5 seconds.
+       */
+      errorRetryInterval?: HumanDuration | string;
+      /** The longest wait between two such attempts. Default 10 minutes. */
+      errorRetryMaxInterval?: HumanDuration | string;
     };
     runner?: {
       /** Where pipelines run. Only `process` (local processes) for now. */
@@ -44,10 +62,37 @@ export interface Config {
          */
         images?: { [image: string]: string[] };
         /**
-         * Give each run a private mount namespace so `/kratix/...` works
-         * (default true). Needs root or unprivileged user namespaces.
+         * How containers are isolated. By default each runs in a
+         * bubblewrap sandbox (`bwrap`, Debian package `bubblewrap`): as an
+         * unprivileged user when the backend is root, in a minimal
+         * read-only root with the run's dirs at `/kratix/...`, in its own
+         * PID, IPC, UTS and network namespaces. See the README's
+         * "Security model".
          */
-        mountNamespace?: boolean;
+        sandbox?: {
+          /**
+           * `bubblewrap` (default) or `none`: containers then run as the
+           * backend's user and see all of its files. Use `none` only where
+           * every Promise author is trusted with the backend's host.
+           */
+          type?: 'bubblewrap' | 'none';
+          /** Path of `bwrap`. Default: found on PATH. */
+          bwrap?: string;
+          /** User id containers run as when the backend is root. Default 65534 (nobody). */
+          uid?: number;
+          /** Group id containers run as when the backend is root. Default 65534. */
+          gid?: number;
+          /**
+           * Share the host's network (default false: containers only have
+           * their own loopback). When true they reach what the host
+           * reaches, services on its loopback included.
+           */
+          network?: boolean;
+          /** Host paths containers may read, e.g. a folder of pipeline scripts. */
+          readOnlyPaths?: string[];
+          /** Host paths containers may write. */
+          writablePaths?: string[];
+        };
         /**
          * Secrets for `env[].valueFrom.secretKeyRef`: Secret name -> key ->
          * value, e.g. `db-creds: { password: ${DB_PASSWORD} }`. A missing

@@ -46,18 +46,19 @@ export async function runRunnerBench(): Promise<void> {
       signal: new AbortController().signal,
       onLog: () => {},
     };
-    const withNs = new ProcessPipelineRunner();
-    await withNs.probe();
-    const withNewRoot = new ProcessPipelineRunner({
-      namespaceLayout: 'newRoot',
+    const sandboxed = new ProcessPipelineRunner();
+    await sandboxed.probe();
+    const withNetwork = new ProcessPipelineRunner({
+      sandbox: { network: true },
     });
-    await withNewRoot.probe();
-    const withoutNs = new ProcessPipelineRunner({ mountNamespace: false });
+    const unsandboxed = new ProcessPipelineRunner({
+      sandbox: { type: 'none' },
+    });
     // Containers spawned by this process itself, not by the spawner.
     const direct = new ProcessPipelineRunner({
       spawner: new DirectContainerSpawner(),
     });
-    const runners = [withNs, withNewRoot, withoutNs, direct];
+    const runners = [sandboxed, withNetwork, unsandboxed, direct];
     const viaRunner = (runner: ProcessPipelineRunner) => async () => {
       const result = await runner.run(request);
       if (!result.succeeded)
@@ -66,10 +67,10 @@ export async function runRunnerBench(): Promise<void> {
 
     const cases: Array<[string, () => Promise<void>]> = [
       ['bare spawn(true)', bareSpawn],
-      [`runner, mount namespace`, viaRunner(withNs)],
-      ['runner, no mount namespace', viaRunner(withoutNs)],
-      ['runner, namespace + new root', viaRunner(withNewRoot)],
-      ['runner, namespace, direct spawn', viaRunner(direct)],
+      ['runner, no sandbox', viaRunner(unsandboxed)],
+      ['runner, bubblewrap sandbox', viaRunner(sandboxed)],
+      ['runner, sandbox with network', viaRunner(withNetwork)],
+      ['runner, sandbox, direct spawn', viaRunner(direct)],
     ];
     const times = cases.map(() => [] as number[]);
     // Interleaved, so load from other processes hits every case alike.
@@ -96,6 +97,13 @@ export async function runRunnerBench(): Promise<void> {
             )}x`;
       console.log(`  ${name.padEnd(31)} ${m.toFixed(2)} ms${overhead}`);
     }
+    // The sandbox's own cost: against the unsandboxed runner, same run.
+    const cost = median(times[2]) - median(times[1]);
+    console.log(
+      `  sandbox cost per pipeline (bubblewrap - no sandbox): ${cost.toFixed(
+        2,
+      )} ms (target < 5 ms: ${cost < 5 ? 'met' : 'NOT met'})`,
+    );
     await Promise.all(runners.map(r => r.close()));
   } finally {
     await fs.rm(base, { recursive: true, force: true });

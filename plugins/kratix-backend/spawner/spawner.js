@@ -5,7 +5,7 @@
 //
 // Plain JavaScript, run by `node` as it is (no build, no loader). Talks to
 // src/runner/ForkedContainerSpawner.ts over the IPC channel (JSON):
-//   in:  { type: 'spawn', id, file, args, cwd, env }
+//   in:  { type: 'spawn', id, file, args, cwd, env, uid?, gid?, stdin? }
 //   out: { type: 'spawned', id, pid } | { type: 'output', id, fd, data }
 //        { type: 'exit', id, code, signal } | { type: 'error', id, message }
 //        { type: 'close', id }   (last message of a container)
@@ -42,7 +42,7 @@ function send(message) {
   }
 }
 
-function start({ id, file, args, cwd, env }) {
+function start({ id, file, args, cwd, env, uid, gid, stdin }) {
   let closed = false;
   const close = () => {
     if (closed) return;
@@ -54,8 +54,10 @@ function start({ id, file, args, cwd, env }) {
     child = spawn(file, args, {
       cwd,
       env,
+      uid,
+      gid,
       detached: true, // its own process group, killed as a whole
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [stdin || 'pipe', 'pipe', 'pipe'],
     });
   } catch (error) {
     send({ type: 'error', id, message: error.message });
@@ -63,7 +65,7 @@ function start({ id, file, args, cwd, env }) {
     return;
   }
   if (child.pid !== undefined) send({ type: 'spawned', id, pid: child.pid });
-  child.stdin.on('error', () => {});
+  if (child.stdin) child.stdin.on('error', () => {});
   for (const [fd, stream] of [
     [1, child.stdout],
     [2, child.stderr],

@@ -8,6 +8,7 @@ import {
 import { durationToMilliseconds } from '@backstage/types';
 import { Destination, MergeStrategy } from './engine';
 import { KeyValueSources } from './runner/containerEnv';
+import { SandboxOptions } from './runner/ProcessPipelineRunner';
 
 /** The plugin's configuration, with defaults that make the demo work. */
 export interface KratixConfig {
@@ -15,6 +16,8 @@ export interface KratixConfig {
   reconcileIntervalMs: number;
   concurrency: number;
   statusMaxBytes: number;
+  /** All outputs of one pipeline together. */
+  outputMaxBytes: number;
   logMaxBytes: number;
   workDir: string;
   pollIntervalMs: number;
@@ -22,10 +25,13 @@ export interface KratixConfig {
   /** First wait before a failed delete workflow runs again; doubles. */
   deleteRetryMs: number;
   deleteRetryMaxMs: number;
+  /** First wait before a reconcile that failed with an error runs again; doubles. */
+  errorRetryMs: number;
+  errorRetryMaxMs: number;
   runner: {
     timeoutMs: number;
     images: Record<string, string[]>;
-    mountNamespace: boolean;
+    sandbox: SandboxOptions;
     secrets: KeyValueSources;
     configMaps: KeyValueSources;
   };
@@ -55,6 +61,33 @@ function readKeyValues(config: Config, key: string): KeyValueSources {
   return sources;
 }
 
+/** `runner.process.sandbox`: how pipelines are isolated. */
+function readSandbox(c: Config): SandboxOptions {
+  if (c.has('runner.process.mountNamespace')) {
+    throw new Error(
+      'Config kratix.runner.process.mountNamespace is gone: containers run ' +
+        'in a bubblewrap sandbox (kratix.runner.process.sandbox); ' +
+        'sandbox.type: none runs them unsandboxed',
+    );
+  }
+  const s = c.getOptionalConfig('runner.process.sandbox');
+  const type = s?.getOptionalString('type') ?? 'bubblewrap';
+  if (type !== 'bubblewrap' && type !== 'none') {
+    throw new Error(
+      `Invalid config kratix.runner.process.sandbox.type '${type}': expected 'bubblewrap' or 'none'`,
+    );
+  }
+  return {
+    type,
+    bwrap: s?.getOptionalString('bwrap'),
+    uid: s?.getOptionalNumber('uid'),
+    gid: s?.getOptionalNumber('gid'),
+    network: s?.getOptionalBoolean('network') ?? false,
+    readOnlyPaths: s?.getOptionalStringArray('readOnlyPaths') ?? [],
+    writablePaths: s?.getOptionalStringArray('writablePaths') ?? [],
+  };
+}
+
 /** Reads `kratix.*`; every key is optional. */
 export function readKratixConfig(root: Config): KratixConfig {
   const c = root.getOptionalConfig('kratix') ?? new ConfigReader({});
@@ -77,19 +110,21 @@ export function readKratixConfig(root: Config): KratixConfig {
     ),
     concurrency: c.getOptionalNumber('engine.concurrency') ?? 4,
     statusMaxBytes: c.getOptionalNumber('engine.statusMaxBytes') ?? MiB,
+    outputMaxBytes: c.getOptionalNumber('engine.outputMaxBytes') ?? 10 * MiB,
     logMaxBytes: c.getOptionalNumber('engine.logMaxBytes') ?? MiB,
     workDir: c.getOptionalString('engine.workDir') ?? os.tmpdir(),
     pollIntervalMs: durationMs(c, 'engine.pollInterval', 1000),
     leaseMs: durationMs(c, 'engine.leaseDuration', 30_000),
     deleteRetryMs: durationMs(c, 'engine.deleteRetryInterval', 10_000),
     deleteRetryMaxMs: durationMs(c, 'engine.deleteRetryMaxInterval', 600_000),
+    errorRetryMs: durationMs(c, 'engine.errorRetryInterval', 5000),
+    errorRetryMaxMs: durationMs(c, 'engine.errorRetryMaxInterval', 600_000),
     runner: {
       timeoutMs: durationMs(c, 'runner.timeout', 10 * 60_000),
       images:
         (c.getOptional('runner.process.images') as Record<string, string[]>) ??
         {},
-      mountNamespace:
-        c.getOptionalBoolean('runner.process.mountNamespace') ?? true,
+      sandbox: readSandbox(c),
       secrets: readKeyValues(c, 'runner.process.secrets'),
       configMaps: readKeyValues(c, 'runner.process.configMaps'),
     },

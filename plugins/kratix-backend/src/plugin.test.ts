@@ -26,8 +26,8 @@ describe.each(databases.eachSupportedId())('kratix plugin on %p', id => {
   });
 
   it('runs the iam Promise end to end', async () => {
-    const { server, stop, dir } = await startKratix(databases, id);
-    const marker = path.join(dir, 'deleted');
+    const { server, stop, markers } = await startKratix(databases, id);
+    const marker = path.join(markers, 'deleted');
     const api = () => request(server);
     const waitForStatus = (predicate: (body: any) => boolean) =>
       eventually(async () => {

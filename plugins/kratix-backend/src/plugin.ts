@@ -9,6 +9,7 @@ import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
 import { readKratixConfig } from './config';
 import { DatabaseKratixStore } from './database/DatabaseKratixStore';
 import { ProcessPipelineRunner } from './runner/ProcessPipelineRunner';
+import { claimRunDirectory } from './runner/runDirectory';
 import { FileSystemStateStore } from './stateStore/FileSystemStateStore';
 import { Reconciler } from './reconciler/Reconciler';
 import { StatusPublisher } from './reconciler/StatusPublisher';
@@ -42,17 +43,20 @@ export const kratixPlugin = createBackendPlugin({
       },
       async init(deps) {
         const config = readKratixConfig(deps.config);
+        config.workDir = await claimRunDirectory(config.workDir);
         const store = await DatabaseKratixStore.create(deps.database, {
           maxLogBytes: config.logMaxBytes,
         });
         const runner = new ProcessPipelineRunner({
           images: config.runner.images,
-          mountNamespace: config.runner.mountNamespace,
+          sandbox: config.runner.sandbox,
+          workDir: config.workDir,
           timeoutMs: config.runner.timeoutMs,
           secrets: config.runner.secrets,
           configMaps: config.runner.configMaps,
         });
         const probe = await runner.probe();
+        deps.logger.info(`Kratix pipelines run in sandbox: ${probe.sandbox}`);
         for (const warning of probe.warnings) deps.logger.warn(warning);
         const publisher = new StatusPublisher({
           signals: deps.signals,

@@ -5,16 +5,16 @@ import request from 'supertest';
 
 /**
  * Installs it through the API, as YAML; its delete pipeline writes
- * `<dir>/deleted`.
+ * `<markers>/deleted` (a folder pipelines may write: startKratix's).
  */
 export async function putIamPromise(
   server: Parameters<typeof request>[0],
-  dir: string,
+  markers: string,
 ): Promise<void> {
   await request(server)
     .put('/api/kratix/promises/iam')
     .set('Content-Type', 'application/yaml')
-    .send(iamPromiseYaml({ deleteMarker: path.join(dir, 'deleted') }))
+    .send(iamPromiseYaml({ deleteMarker: path.join(markers, 'deleted') }))
     .expect(201);
 }
 

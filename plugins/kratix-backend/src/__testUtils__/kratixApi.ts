@@ -32,8 +32,7 @@ async function startKratixApi(
   engine: object = {},
 ) {
   const kratix = await startKratix(databases, id, { kratix: { engine } });
-  const markers = path.join(kratix.dir, 'markers');
-  fs.mkdirSync(markers);
+  const markers = kratix.markers;
   const gates = new Set<string>();
   const http = () => request(kratix.server);
 

@@ -23,6 +23,8 @@ export async function startKratix(
 ) {
   const knex = options.knex ?? (await databases.init(id));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-test-'));
+  // Pipelines, in their sandbox as another user, may write `markers`.
+  const markers = sandboxWritableDir(dir, 'markers');
   const backend = await startTestBackend({
     features: [
       kratixPlugin,
@@ -31,6 +33,7 @@ export async function startKratix(
         data: {
           kratix: {
             stateStore: { path: path.join(dir, 'state') },
+            runner: { process: { sandbox: { writablePaths: [markers] } } },
             ...options.kratix,
             engine: {
               pollInterval: '50ms',
@@ -48,7 +51,20 @@ export async function startKratix(
     stop: () => backend.stop(),
     knex,
     dir,
+    markers,
   };
+}
+
+/**
+ * Makes `dir/name`, which pipelines (in their sandbox, as another user)
+ * may write when it is in `sandbox.writablePaths`.
+ */
+export function sandboxWritableDir(dir: string, name: string): string {
+  fs.chmodSync(dir, 0o755);
+  const made = path.join(dir, name);
+  fs.mkdirSync(made, { mode: 0o777 });
+  fs.chmodSync(made, 0o777);
+  return made;
 }
 
 /** Polls `probe` until it returns a value, or fails after `timeoutMs`. */

@@ -8,7 +8,7 @@ import {
   POSTGRES_ENV,
   createTestDatabases,
 } from '../database/__testUtils__/databases';
-import { eventually } from '../__testUtils__/startKratix';
+import { eventually, sandboxWritableDir } from '../__testUtils__/startKratix';
 import { lines } from '../__testUtils__/kratixApi';
 import { EngineProcess, spawnEngine } from '../__testUtils__/spawnEngine';
 import {
@@ -65,11 +65,13 @@ async function databaseConfig(id: TestDatabaseId, dir: string) {
 describe.each(databases.eachSupportedId())('engine crash on %p', id => {
   it('resumes the interrupted workflow at the pipeline that was running', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-crash-'));
+    const markers = sandboxWritableDir(dir, 'markers');
     const options = {
       database: await databaseConfig(id, dir),
       kratix: {
         engine: { pollInterval: '100ms', leaseDuration: '2s' },
         stateStore: { path: path.join(dir, 'state') },
+        runner: { process: { sandbox: { writablePaths: [markers] } } },
       },
     };
     const engines: EngineProcess[] = [];
@@ -87,7 +89,7 @@ describe.each(databases.eachSupportedId())('engine crash on %p', id => {
     const resourceUrl = '/promises/crash/resources/default/one';
     try {
       engines.push(await spawnEngine(options));
-      const promise = scriptPromise('crash', pipelines, { MARKERS: dir });
+      const promise = scriptPromise('crash', pipelines, { MARKERS: markers });
       expect((await call('PUT', '/promises/crash', promise)).status).toBe(201);
       expect(
         (await call('PUT', resourceUrl, { spec: { size: 1 } })).status,
@@ -96,36 +98,36 @@ describe.each(databases.eachSupportedId())('engine crash on %p', id => {
       // Pipeline 2 runs (and blocks): crash the engine. The pipeline's
       // processes must die with it, or they would run alongside the re-run.
       await eventually(async () =>
-        lines(path.join(dir, 'second.log')).length ? true : undefined,
+        lines(path.join(markers, 'second.log')).length ? true : undefined,
       );
-      expect(pipelineProcesses(dir).length).toBeGreaterThan(0);
+      expect(pipelineProcesses(markers).length).toBeGreaterThan(0);
       await engines[0].crash();
       await eventually(
-        async () => (pipelineProcesses(dir).length ? undefined : true),
+        async () => (pipelineProcesses(markers).length ? undefined : true),
         2000,
       ).catch(() => {});
-      expect(pipelineProcesses(dir)).toEqual([]);
+      expect(pipelineProcesses(markers)).toEqual([]);
 
       engines.push(await spawnEngine(options));
       // The new engine takes the work once the lease runs out and re-runs
       // pipeline 2 from its start, with pipeline 1's status already there.
       await eventually(async () =>
-        lines(path.join(dir, 'second.log')).length === 2 ? true : undefined,
+        lines(path.join(markers, 'second.log')).length === 2 ? true : undefined,
       );
       const midway = await call('GET', resourceUrl);
       expect(midway.body.status.first).toEqual({ user: 'ada' });
       expect(midway.body.status.message).toBe('first done');
       expect(configureCondition(midway.body).status).toBe('False');
 
-      fs.writeFileSync(path.join(dir, 'release'), '');
+      fs.writeFileSync(path.join(markers, 'release'), '');
       const done = await eventually(async () => {
         const res = await call('GET', resourceUrl);
         return configureCondition(res.body)?.status === 'True'
           ? res.body
           : undefined;
       });
-      expect(lines(path.join(dir, 'first.log'))).toEqual(['run']);
-      expect(lines(path.join(dir, 'second.log'))).toHaveLength(2);
+      expect(lines(path.join(markers, 'first.log'))).toEqual(['run']);
+      expect(lines(path.join(markers, 'second.log'))).toHaveLength(2);
       expect(done.status).toMatchObject({
         message: 'first done',
         first: { user: 'ada', password: 'secret' },
@@ -149,7 +151,7 @@ describe.each(databases.eachSupportedId())('engine crash on %p', id => {
       for (const engine of engines) console.log(engine.output().slice(-3000));
       throw e;
     } finally {
-      fs.writeFileSync(path.join(dir, 'release'), '');
+      fs.writeFileSync(path.join(markers, 'release'), '');
       for (const engine of engines) await engine.stop();
     }
   });

@@ -7,6 +7,15 @@
 export interface ContainerSpawnOptions {
   cwd: string;
   env: Record<string, string>;
+  /** Run as this user and group (the backend's when absent). */
+  uid?: number;
+  gid?: number;
+  /**
+   * `pipe` (default): a pipe never written to, whose EOF tells the
+   * container that the backend died. `ignore`: /dev/null, for a sandbox
+   * that dies with the backend by itself.
+   */
+  stdin?: 'pipe' | 'ignore';
 }
 
 /** How a container's process ended. */
@@ -31,9 +40,9 @@ export interface ContainerProcess {
 
 export interface ContainerSpawner {
   /**
-   * Starts `file args` in a new process group, stdin a pipe never written
-   * to (its EOF tells the container that the backend died), stdout and
-   * stderr to `events`. Failures come through `events`, never thrown.
+   * Starts `file args` in a new process group, stdin as `options` says,
+   * stdout and stderr to `events`. Failures come through `events`, never
+   * thrown.
    */
   spawn(
     file: string,

@@ -27,15 +27,16 @@ export class DirectContainerSpawner implements ContainerSpawner {
     };
     let pid: number | undefined;
     try {
+      const { stdin, ...rest } = options;
       const child = spawn(file, args, {
-        ...options,
+        ...rest,
         detached: true,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [stdin ?? 'pipe', 'pipe', 'pipe'],
       });
       pid = child.pid;
-      child.stdin.on('error', () => {});
-      child.stdout.setEncoding('utf8').on('data', d => events.onOutput(1, d));
-      child.stderr.setEncoding('utf8').on('data', d => events.onOutput(2, d));
+      child.stdin?.on('error', () => {});
+      child.stdout!.setEncoding('utf8').on('data', d => events.onOutput(1, d));
+      child.stderr!.setEncoding('utf8').on('data', d => events.onOutput(2, d));
       child.on('error', error => {
         const started = child.pid !== undefined;
         events.onExit({ kind: 'error', message: error.message, started });

@@ -1,4 +1,4 @@
-// Real processes, real files, real mount namespaces (the tests run as root).
+// Real processes, real files, real bubblewrap sandboxes (the tests run as root).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import {
   ProcessPipelineRunner,
   ProcessPipelineRunnerOptions,
 } from './ProcessPipelineRunner';
+import { NO_SANDBOX_WARNING } from './processTree';
 
 jest.setTimeout(30_000);
 
@@ -17,6 +18,7 @@ let runCount = 0;
 
 beforeAll(async () => {
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-runner-test-'));
+  await fs.chmod(base, 0o755); // the sandbox's user reads its scripts
 });
 afterAll(() => fs.rm(base, { recursive: true, force: true }));
 
@@ -43,6 +45,7 @@ async function request(
     runId: `run-${n}`,
     pipeline: { name: 'instance-configure', containers },
     env: {
+      KRATIX_TEST_RUN: `run-${n}`,
       KRATIX_WORKFLOW_ACTION: 'configure',
       KRATIX_WORKFLOW_TYPE: 'resource',
       KRATIX_PROMISE_NAME: 'database',
@@ -93,12 +96,12 @@ interface RunProcess {
 }
 
 /**
- * The live processes of a run, found by the KRATIX_INPUT_DIR in their
+ * The live processes of a run, found by the KRATIX_TEST_RUN in their
  * environment (containers see their own PID namespace, so the pids they
  * write are not the host's).
  */
-async function runProcesses(dirs: { input: string }): Promise<RunProcess[]> {
-  const needle = `\0KRATIX_INPUT_DIR=${dirs.input}\0`;
+async function runProcesses(run: { runId: string }): Promise<RunProcess[]> {
+  const needle = `\0KRATIX_TEST_RUN=${run.runId}\0`;
   const found: RunProcess[] = [];
   for (const pid of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
@@ -118,13 +121,13 @@ async function runProcesses(dirs: { input: string }): Promise<RunProcess[]> {
 
 /** The run's process whose pid (in its namespace) is in `file`. */
 async function runProcess(
-  dirs: { input: string },
+  run: { runId: string },
   file: string,
 ): Promise<RunProcess> {
   return until(async () => {
     const nsPid = Number(await read(file).catch(() => ''));
     if (!nsPid) return undefined;
-    return (await runProcesses(dirs)).find(p => p.nsPid === nsPid);
+    return (await runProcesses(run)).find(p => p.nsPid === nsPid);
   });
 }
 
@@ -185,7 +188,7 @@ async function crashMidRun(
       command: [
         'sh',
         '-c',
-        // $KRATIX_OUTPUT_DIR: also without a mount namespace
+        // $KRATIX_OUTPUT_DIR: also without a sandbox
         `cd "$KRATIX_OUTPUT_DIR"
 sleep 300 & echo $! > child.pid
 ${setsid ? 'setsid sleep 301 & echo $! > setsid.pid' : ''}
@@ -196,169 +199,145 @@ wait`,
   ]);
   const backend = backendProcess(options, req);
   try {
-    const main = await runProcess(dirs, path.join(dirs.output, 'main.pid'));
-    const child = await runProcess(dirs, path.join(dirs.output, 'child.pid'));
+    const main = await runProcess(req, path.join(dirs.output, 'main.pid'));
+    const child = await runProcess(req, path.join(dirs.output, 'child.pid'));
     const detached = setsid
-      ? await runProcess(dirs, path.join(dirs.output, 'setsid.pid'))
+      ? await runProcess(req, path.join(dirs.output, 'setsid.pid'))
       : undefined;
-    const all = await runProcesses(dirs);
+    const all = await runProcesses(req);
     await backend.crash();
-    return { main, child, detached, left: await survivors(all), dirs };
+    return { main, child, detached, left: await survivors(all), req };
   } catch (e) {
     await backend.crash();
     throw new Error(`${e}; backend output: ${backend.output()}`);
   }
 }
 
-describe.each<[string, ProcessPipelineRunnerOptions, RegExp, boolean]>([
-  ['as root, /kratix mountpoints', {}, /^\s*0\s+0\s+4294967295$/, false],
-  [
-    'as root, new root',
-    { namespaceLayout: 'newRoot' },
-    /^\s*0\s+0\s+4294967295$/,
-    true,
-  ],
-  [
-    'user namespace, /kratix mountpoints',
-    { namespaceModes: ['user'], namespaceLayout: 'host' },
-    /^\s*0\s+0\s+1$/,
-    false,
-  ],
-  [
-    'user namespace, new root',
-    { namespaceModes: ['user'], namespaceLayout: 'newRoot' },
-    /^\s*0\s+0\s+1$/,
-    true,
-  ],
-])(
-  'ProcessPipelineRunner with /kratix mounts (%s)',
-  (_mode, nsOptions, uidMap, tmpfsRoot) => {
-    it('runs the containers in order with /kratix paths and env', async () => {
-      const createDb = await script(
-        'create-db',
-        `test "$(cat /kratix/input/object.yaml)" = "$EXPECTED"
+describe('ProcessPipelineRunner in its bubblewrap sandbox', () => {
+  let sandboxed: ProcessPipelineRunnerOptions;
+  beforeAll(() => {
+    sandboxed = { sandbox: { readOnlyPaths: [base] } };
+  });
+
+  it('runs the containers in order with /kratix paths and env', async () => {
+    const createDb = await script(
+      'create-db',
+      `test "$(cat /kratix/input/object.yaml)" = "$EXPECTED"
 cat > /kratix/metadata/status.yaml <<EOF
 message: created by $KRATIX_PROMISE_NAME/$KRATIX_PIPELINE_NAME
 size: $DB_SIZE
 EOF
 echo "created $DB_SIZE"`,
-      );
-      const writeOutput = await script(
-        'write-output',
-        `cat /kratix/metadata/status.yaml > /kratix/output/x.yaml
+    );
+    const writeOutput = await script(
+      'write-output',
+      `cat /kratix/metadata/status.yaml > /kratix/output/x.yaml
 echo "input=$KRATIX_INPUT_DIR output=$KRATIX_OUTPUT_DIR metadata=$KRATIX_METADATA_DIR" >> /kratix/output/x.yaml
 echo "args=$*" >> /kratix/output/x.yaml
-cat /proc/self/uid_map > /kratix/metadata/uid_map
+id -u > /kratix/metadata/uid
 stat -f -c %T / > /kratix/metadata/rootfs
 ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
-      );
-      const runner = new ProcessPipelineRunner({
-        ...nsOptions,
-        images: { 'write-output:v1': ['sh', writeOutput] },
-      });
-      const { req, dirs, logOf } = await request([
-        {
-          name: 'create-db',
-          image: 'create-db:v1',
-          command: ['sh', createDb],
-          env: [
-            { name: 'DB_SIZE', value: '10Gb' },
-            { name: 'FROM_FIELD', valueFrom: { other: ['fieldRef'] } },
-          ],
-        },
-        {
-          name: 'write-output',
-          image: 'write-output:v1',
-          args: ['one', 'two'],
-        },
-      ]);
-      req.pipeline.containers[0].env!.push({
-        name: 'EXPECTED',
-        value: `name: ${req.runId}`,
-      });
-
-      const result = await runner.run(req);
-
-      expect(logOf('create-db')).toContain('created 10Gb');
-      expect(result).toEqual({ succeeded: true, exitCode: 0 });
-      expect(await read(path.join(dirs.metadata, 'status.yaml'))).toBe(
-        'message: created by database/instance-configure\nsize: 10Gb\n',
-      );
-      expect(await read(path.join(dirs.output, 'x.yaml'))).toBe(
-        'message: created by database/instance-configure\nsize: 10Gb\n' +
-          `input=${dirs.input} output=${dirs.output} metadata=${dirs.metadata}\n` +
-          'args=one two\n',
-      );
-      expect(logOf('create-db')).toMatch(
-        /env FROM_FIELD skipped: valueFrom fieldRef/,
-      );
-      expect((await read(path.join(dirs.metadata, 'uid_map'))).trim()).toMatch(
-        uidMap,
-      );
-      const rootFs = (await read(path.join(dirs.metadata, 'rootfs'))).trim();
-      expect(rootFs === 'tmpfs').toBe(tmpfsRoot);
-      // its own PID namespace and /proc: init, watcher, sh, ls, grep
-      const processes = Number(
-        await read(path.join(dirs.metadata, 'processes')),
-      );
-      expect(processes).toBeGreaterThan(0);
-      expect(processes).toBeLessThan(10);
-      // the host's /kratix, if any, stays empty
-      await expect(fs.stat('/kratix/input/object.yaml')).rejects.toThrow(
-        /ENOENT/,
-      );
+    );
+    const runner = new ProcessPipelineRunner({
+      ...sandboxed,
+      images: { 'write-output:v1': ['sh', writeOutput] },
+    });
+    const { req, dirs, logOf } = await request([
+      {
+        name: 'create-db',
+        image: 'create-db:v1',
+        command: ['sh', createDb],
+        env: [
+          { name: 'DB_SIZE', value: '10Gb' },
+          { name: 'FROM_FIELD', valueFrom: { other: ['fieldRef'] } },
+        ],
+      },
+      {
+        name: 'write-output',
+        image: 'write-output:v1',
+        args: ['one', 'two'],
+      },
+    ]);
+    req.pipeline.containers[0].env!.push({
+      name: 'EXPECTED',
+      value: `name: ${req.runId}`,
     });
 
-    it("never lets two parallel runs see each other's files", async () => {
-      const probe = await script(
-        'isolation',
-        `echo "$RUN" > "/kratix/output/$RUN"
+    const result = await runner.run(req);
+
+    expect(logOf('create-db')).toContain('created 10Gb');
+    expect(result).toEqual({ succeeded: true, exitCode: 0 });
+    expect(await read(path.join(dirs.metadata, 'status.yaml'))).toBe(
+      'message: created by database/instance-configure\nsize: 10Gb\n',
+    );
+    expect(await read(path.join(dirs.output, 'x.yaml'))).toBe(
+      'message: created by database/instance-configure\nsize: 10Gb\n' +
+        'input=/kratix/input output=/kratix/output metadata=/kratix/metadata\n' +
+        'args=one two\n',
+    );
+    expect(logOf('create-db')).toMatch(
+      /env FROM_FIELD skipped: valueFrom fieldRef/,
+    );
+    // an unprivileged user, in a root of its own
+    expect(await read(path.join(dirs.metadata, 'uid'))).toBe('65534\n');
+    expect(await read(path.join(dirs.metadata, 'rootfs'))).toBe('tmpfs\n');
+    // its own PID namespace and /proc: bwrap's init, sh, ls, grep
+    const processes = Number(await read(path.join(dirs.metadata, 'processes')));
+    expect(processes).toBeGreaterThan(0);
+    expect(processes).toBeLessThan(10);
+  });
+
+  it("never lets two parallel runs see each other's files", async () => {
+    const probe = await script(
+      'isolation',
+      `echo "$RUN" > "/kratix/output/$RUN"
 sleep 0.5
 ls /kratix/output > /kratix/metadata/seen
 cat /kratix/input/object.yaml >> /kratix/metadata/seen`,
+    );
+    const runner = new ProcessPipelineRunner(sandboxed);
+    const runs = await Promise.all(
+      ['a', 'b'].map(async run =>
+        request([
+          {
+            name: 'c',
+            image: 'i',
+            command: ['sh', probe],
+            env: [{ name: 'RUN', value: run }],
+          },
+        ]),
+      ),
+    );
+    const results = await Promise.all(runs.map(r => runner.run(r.req)));
+    expect(results.map(r => r.succeeded)).toEqual([true, true]);
+    for (const [i, run] of ['a', 'b'].entries()) {
+      expect(await read(path.join(runs[i].dirs.metadata, 'seen'))).toBe(
+        `${run}\nname: ${runs[i].req.runId}\n`,
       );
-      const runner = new ProcessPipelineRunner(nsOptions);
-      const runs = await Promise.all(
-        ['a', 'b'].map(async run =>
-          request([
-            {
-              name: 'c',
-              image: 'i',
-              command: ['sh', probe],
-              env: [{ name: 'RUN', value: run }],
-            },
-          ]),
-        ),
-      );
-      const results = await Promise.all(runs.map(r => runner.run(r.req)));
-      expect(results.map(r => r.succeeded)).toEqual([true, true]);
-      for (const [i, run] of ['a', 'b'].entries()) {
-        expect(await read(path.join(runs[i].dirs.metadata, 'seen'))).toBe(
-          `${run}\nname: ${runs[i].req.runId}\n`,
-        );
-      }
-    });
+    }
+  });
 
-    it('kills all its processes when the backend is killed', async () => {
-      expect(await ProcessPipelineRunner.probe(nsOptions)).toEqual({
-        processTree: 'pidNamespace',
-        warnings: [],
-      });
-      const { main, child, detached, left, dirs } = await crashMidRun(
-        nsOptions,
-        { setsid: true },
-      );
-      expect(main.name).toBe('sh');
-      expect(child.pid).not.toBe(main.pid);
-      expect(detached!.pid).not.toBe(child.pid);
-      expect(left).toEqual([]);
-      expect(await runProcesses(dirs)).toEqual([]);
+  it('kills all its processes when the backend is killed', async () => {
+    expect(await ProcessPipelineRunner.probe(sandboxed)).toMatchObject({
+      processTree: 'pidNamespace',
+      warnings: [],
     });
-  },
-);
+    const { main, child, detached, left, req } = await crashMidRun(sandboxed, {
+      setsid: true,
+    });
+    expect(main.name).toBe('sh');
+    expect(child.pid).not.toBe(main.pid);
+    expect(detached!.pid).not.toBe(child.pid);
+    expect(left).toEqual([]);
+    expect(await runProcesses(req)).toEqual([]);
+  });
+});
 
 describe('ProcessPipelineRunner', () => {
-  const runner = new ProcessPipelineRunner();
+  let runner: ProcessPipelineRunner;
+  beforeAll(() => {
+    runner = new ProcessPipelineRunner({ sandbox: { readOnlyPaths: [base] } });
+  });
 
   it('stops at a container that exits non-zero and captures its output', async () => {
     const marker = path.join(base, 'second-ran');
@@ -390,6 +369,7 @@ trap '' TERM
 sleep 30`,
     );
     const timed = new ProcessPipelineRunner({
+      sandbox: { readOnlyPaths: [base] },
       timeoutMs: 500,
       killGraceMs: 300,
     });
@@ -398,8 +378,8 @@ sleep 30`,
     ]);
     const started = Date.now();
     const running = timed.run(req);
-    const child = await runProcess(dirs, path.join(dirs.output, 'child.pid'));
-    const all = await runProcesses(dirs);
+    const child = await runProcess(req, path.join(dirs.output, 'child.pid'));
+    const all = await runProcesses(req);
     const result = await running;
     expect(Date.now() - started).toBeLessThan(5000);
     expect(result).toMatchObject({
@@ -425,7 +405,7 @@ sleep 30`,
       { signal: controller.signal },
     );
     const running = runner.run(req);
-    const main = await runProcess(dirs, path.join(dirs.output, 'pid'));
+    const main = await runProcess(req, path.join(dirs.output, 'pid'));
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({
@@ -474,19 +454,37 @@ sleep 30`,
     }
   });
 
-  it('reports a failure to mount /kratix clearly', async () => {
+  it('reports a sandbox that cannot be set up clearly', async () => {
+    const gone = await fs.mkdtemp(path.join(base, 'gone-'));
+    const broken = new ProcessPipelineRunner({
+      sandbox: { readOnlyPaths: [gone] },
+    });
+    await broken.probe();
+    await fs.rm(gone, { recursive: true });
     const { req, logOf } = await request([
       { name: 'c', image: 'i', command: ['true'] },
     ]);
-    req.dirs = { ...req.dirs, output: path.join(base, 'no-such-dir') };
-    const result = await runner.run(req);
+    const result = await broken.run(req);
     expect(result).toMatchObject({
       succeeded: false,
       failedContainer: 'c',
-      message:
-        'Container c could not start: mounting /kratix failed (see its log)',
+      message: expect.stringMatching(
+        /^Container c could not start in its sandbox: bwrap: .*gone-/,
+      ),
     });
-    expect(logOf('c')).toContain('no-such-dir');
+    expect(logOf('c')).toContain('bwrap: ');
+
+    const { req: noDirs } = await request([
+      { name: 'c', image: 'i', command: ['true'] },
+    ]);
+    noDirs.dirs = { ...noDirs.dirs, output: path.join(base, 'no-such-dir') };
+    expect(await runner.run(noDirs)).toMatchObject({
+      succeeded: false,
+      message: expect.stringMatching(
+        /sandbox could not be prepared.*no-such-dir/,
+      ),
+    });
+    await broken.close();
   });
 
   it('rejects an argument that cannot be passed, without throwing', async () => {
@@ -523,6 +521,7 @@ sleep 30`,
 
   it('reads env valueFrom its configured Secrets and ConfigMaps, and never logs them', async () => {
     const withSecrets = new ProcessPipelineRunner({
+      sandbox: { readOnlyPaths: [base] },
       secrets: { 'db-creds': { password: 'hunter2' } },
       configMaps: { settings: { region: 'eu-west-1' } },
     });
@@ -571,11 +570,15 @@ sleep 30`,
     await withSecrets.close();
   });
 
-  it('without a mount namespace, gives only the KRATIX_*_DIR variables', async () => {
-    const plain = new ProcessPipelineRunner({ mountNamespace: false });
+  it('without a sandbox, gives the host dirs in the KRATIX_*_DIR variables, and warns', async () => {
+    const plain = new ProcessPipelineRunner({ sandbox: { type: 'none' } });
     await expect(
-      ProcessPipelineRunner.probe({ mountNamespace: false }),
-    ).resolves.toEqual({ processTree: 'pidNamespace', warnings: [] });
+      ProcessPipelineRunner.probe({ sandbox: { type: 'none' } }),
+    ).resolves.toEqual({
+      processTree: 'pidNamespace',
+      warnings: [NO_SANDBOX_WARNING],
+      sandbox: expect.stringMatching(/^none/),
+    });
     const { req, dirs } = await request([
       {
         name: 'c',
@@ -593,16 +596,16 @@ sleep 30`,
     );
   });
 
-  it('without a mount namespace, still kills all its processes when the backend is killed', async () => {
+  it('without a sandbox, still kills all its processes when the backend is killed', async () => {
     const { child, detached, left } = await crashMidRun(
-      { mountNamespace: false },
+      { sandbox: { type: 'none' } },
       { setsid: true },
     );
     expect(child.pid).not.toBe(detached!.pid);
     expect(left).toEqual([]);
   });
 
-  describe('without PID namespaces', () => {
+  describe('without a sandbox or PID namespaces', () => {
     let noPid: ProcessPipelineRunnerOptions;
     beforeAll(async () => {
       // An unshare that refuses PID namespaces.
@@ -617,17 +620,15 @@ exec unshare "$@"
 `,
         { mode: 0o755 },
       );
-      noPid = { unshare };
+      noPid = { unshare, sandbox: { type: 'none' } };
     });
 
     it('runs containers, and warns that only their process group dies with the backend', async () => {
-      for (const options of [noPid, { ...noPid, mountNamespace: false }]) {
-        const probe = await ProcessPipelineRunner.probe(options);
-        expect(probe.processTree).toBe('processGroup');
-        expect(probe.warnings).toHaveLength(1);
-        expect(probe.warnings[0]).toMatch(/Invalid argument/);
-        expect(probe.warnings[0]).toMatch(/process group \(setsid/);
-      }
+      const probe = await ProcessPipelineRunner.probe(noPid);
+      expect(probe.processTree).toBe('processGroup');
+      expect(probe.warnings).toHaveLength(2);
+      expect(probe.warnings[1]).toMatch(/Invalid argument/);
+      expect(probe.warnings[1]).toMatch(/process group \(setsid/);
       const { req, dirs } = await request([
         {
           name: 'c',
@@ -635,7 +636,7 @@ exec unshare "$@"
           command: [
             'sh',
             '-c',
-            'cat /kratix/input/object.yaml > /kratix/output/x',
+            'cat "$KRATIX_INPUT_DIR/object.yaml" > "$KRATIX_OUTPUT_DIR/x"',
           ],
         },
       ]);
@@ -649,14 +650,12 @@ exec unshare "$@"
     });
 
     it('kills the process group of a container when the backend is killed', async () => {
-      for (const options of [noPid, { ...noPid, mountNamespace: false }]) {
-        const { main, child, left } = await crashMidRun(options, {
-          setsid: false,
-        });
-        expect(main.nsPid).toBe(main.pid); // no PID namespace
-        expect(child.pid).not.toBe(main.pid);
-        expect(left).toEqual([]);
-      }
+      const { main, child, left } = await crashMidRun(noPid, {
+        setsid: false,
+      });
+      expect(main.nsPid).toBe(main.pid); // no PID namespace
+      expect(child.pid).not.toBe(main.pid);
+      expect(left).toEqual([]);
     });
   });
 
@@ -665,26 +664,28 @@ exec unshare "$@"
       await expect(ProcessPipelineRunner.probe()).resolves.toEqual({
         processTree: 'pidNamespace',
         warnings: [],
+        sandbox: 'bubblewrap (/usr/bin/bwrap), as uid 65534',
       });
     });
 
-    it('names the fix when unshare does not work', async () => {
-      const fake = path.join(base, 'fake-unshare');
+    it('names the fix when bubblewrap does not work', async () => {
+      const fake = path.join(base, 'fake-bwrap');
       await fs.writeFile(
         fake,
-        '#!/bin/sh\necho "unshare: unshare failed: Operation not permitted" >&2\nexit 1\n',
+        '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n',
         { mode: 0o755 },
       );
-      const options = { unshare: fake };
+      const options = { sandbox: { bwrap: fake } };
       const probe = ProcessPipelineRunner.probe(options);
-      await expect(probe).rejects.toThrow(/Operation not permitted/);
-      await expect(probe).rejects.toThrow(/run the backend as root/);
+      await expect(probe).rejects.toThrow(/uid map: Permission denied/);
+      await expect(probe).rejects.toThrow(/install bubblewrap/);
+      await expect(probe).rejects.toThrow(/user\.max_user_namespaces/);
       await expect(probe).rejects.toThrow(
-        /kernel\.unprivileged_userns_clone=1/,
+        /kratix\.runner\.process\.sandbox\.type: none/,
       );
-      await expect(probe).rejects.toThrow(
-        /kratix\.runner\.process\.mountNamespace: false/,
-      );
+      await expect(
+        ProcessPipelineRunner.probe({ sandbox: { bwrap: '/nope/bwrap' } }),
+      ).rejects.toThrow(/bwrap/);
 
       // A run with a broken namespace fails with the same message, no throw.
       const { req } = await request([
@@ -692,7 +693,7 @@ exec unshare "$@"
       ]);
       const result = await new ProcessPipelineRunner(options).run(req);
       expect(result.succeeded).toBe(false);
-      expect(result.message).toMatch(/run the backend as root/);
+      expect(result.message).toMatch(/install bubblewrap/);
     });
   });
 });

@@ -6,18 +6,21 @@ import {
   PipelineRunResult,
   PipelineRunner,
 } from '../engine/interfaces';
-import {
-  MOUNT_FAILED_EXIT,
-  MOUNT_FAILED_MARKER,
-  MountNamespace,
-  MountNamespaceProbeOptions,
-  PreparedRun,
-} from './mountNamespace';
 import { DEFAULT_PATH, findExecutable } from './paths';
 import { ProcessTreeProbeResult, ProcessTreeSandbox } from './processTree';
 import { ContainerEnd, ContainerSpawner } from './ContainerSpawner';
 import { ForkedContainerSpawner } from './ForkedContainerSpawner';
 import { KeyValueSources, resolveContainerEnv } from './containerEnv';
+import {
+  BWRAP_ERROR_PREFIX,
+  BubblewrapOptions,
+  BubblewrapSandbox,
+} from './BubblewrapSandbox';
+import {
+  ContainerSandbox,
+  PreparedRun,
+  SandboxedCommand,
+} from './ContainerSandbox';
 
 export type { ProcessTreeProbeResult } from './processTree';
 
@@ -25,27 +28,22 @@ export type { ProcessTreeProbeResult } from './processTree';
 export interface ProcessPipelineRunnerOptions {
   /** Image → command, for containers without `command` (config `images`). */
   images?: Record<string, string[]>;
-  /**
-   * Give each run a private mount namespace with `/kratix/...` (default
-   * true). When false, only the KRATIX_*_DIR variables point at the dirs.
-   */
-  mountNamespace?: boolean;
+  /** Config `kratix.runner.process.sandbox`; default bubblewrap. */
+  sandbox?: SandboxOptions;
+  /** Where the sandbox's probe makes a test run; default the OS temp dir. */
+  workDir?: string;
   /** Per-container timeout; default 10 minutes. */
   timeoutMs?: number;
   /** Time between SIGTERM and SIGKILL; default 5 s. */
   killGraceMs?: number;
   /** PATH given to containers. */
   path?: string;
-  /** HOME given to containers; default the OS temp dir. */
+  /** HOME given to containers without a sandbox; default the OS temp dir. */
   home?: string;
-  /** Working directory of containers; default the backend's cwd. */
+  /** Working directory of containers without a sandbox; default the backend's cwd. */
   workingDir?: string;
-  /** Path of util-linux `unshare` (tests inject a failing one). */
+  /** Path of util-linux `unshare`, without a sandbox (tests). */
   unshare?: string;
-  /** Namespace modes to try (tests); default root if uid 0, then user. */
-  namespaceModes?: MountNamespaceProbeOptions['modes'];
-  /** Mount layout (tests); default `host` when /kratix can be used. */
-  namespaceLayout?: MountNamespaceProbeOptions['layout'];
   /** Starts the containers' processes; default a ForkedContainerSpawner. */
   spawner?: ContainerSpawner;
   /** For `valueFrom.secretKeyRef` (config `secrets`). */
@@ -54,14 +52,16 @@ export interface ProcessPipelineRunnerOptions {
   configMaps?: KeyValueSources;
 }
 
+/** How containers are isolated: bubblewrap (default), or not at all. */
+export type SandboxOptions = Omit<BubblewrapOptions, 'workDir'> & {
+  type?: 'bubblewrap' | 'none';
+};
+
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
 const DEFAULT_KILL_GRACE_MS = 5000;
 
-/** How runs are set up: with `/kratix` mounts, or without. */
-type Sandbox = MountNamespace | ProcessTreeSandbox;
-
 export class ProcessPipelineRunner implements PipelineRunner {
-  private sandbox?: Promise<Sandbox>;
+  private sandbox?: Promise<ContainerSandbox>;
   private readonly spawner: ContainerSpawner;
 
   constructor(private readonly options: ProcessPipelineRunnerOptions = {}) {
@@ -74,11 +74,10 @@ export class ProcessPipelineRunner implements PipelineRunner {
   }
 
   /**
-   * Checks at start-up that runs can get `/kratix/...`; throws an error
-   * naming the fix when they cannot (not when `mountNamespace` is false).
-   * Also finds how each container's processes are tied to the backend, so
-   * that none outlive it; when they cannot all be, runs still work and
-   * `warnings` says what is not guarded and the fix: log them.
+   * Checks at start-up that containers can run in their sandbox; throws
+   * an error naming the fix when they cannot. Also finds how each
+   * container's processes are tied to the backend, so that none outlive
+   * it; `warnings` says what is not guarded and the fix: log them.
    */
   static async probe(
     options: ProcessPipelineRunnerOptions = {},
@@ -91,7 +90,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
     return probeResult(await this.getSandbox());
   }
 
-  private getSandbox(): Promise<Sandbox> {
+  private getSandbox(): Promise<ContainerSandbox> {
     this.sandbox ??= probeSandbox(this.options);
     return this.sandbox;
   }
@@ -106,18 +105,20 @@ export class ProcessPipelineRunner implements PipelineRunner {
       }
     };
     const req = { ...request, onLog };
-    let prepared: PreparedRun;
-    let mounts: boolean;
+    let sandbox: ContainerSandbox;
     try {
-      const sandbox = await this.getSandbox();
-      mounts = sandbox instanceof MountNamespace;
-      prepared =
-        sandbox instanceof MountNamespace
-          ? await sandbox.prepare(request.dirs)
-          : { wrap: c => sandbox.wrap(c), release: async () => {} };
+      sandbox = await this.getSandbox();
     } catch (e) {
       this.sandbox = undefined; // probe again on the next run
       return { succeeded: false, exitCode: 1, message: (e as Error).message };
+    }
+    let prepared: PreparedRun;
+    try {
+      prepared = await sandbox.prepare(request.dirs);
+    } catch (e) {
+      const why = (e as Error).message;
+      const message = `the pipeline's sandbox could not be prepared: ${why}`;
+      return { succeeded: false, exitCode: 1, message };
     }
     try {
       let exitCode = 0;
@@ -125,12 +126,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
         if (request.signal.aborted) {
           return cancelled(container.name, exitCode);
         }
-        const result = await this.runContainer(
-          req,
-          container,
-          prepared,
-          mounts,
-        );
+        const result = await this.runContainer(req, container, prepared);
         if (!result.succeeded) return result;
         exitCode = result.exitCode;
       }
@@ -144,7 +140,6 @@ export class ProcessPipelineRunner implements PipelineRunner {
     request: PipelineRunRequest,
     container: PipelineContainer,
     prepared: PreparedRun,
-    mounts: boolean,
   ): Promise<PipelineRunResult> {
     const name = container.name;
     const fail = (message: string, exitCode = 1): PipelineRunResult => ({
@@ -157,14 +152,14 @@ export class ProcessPipelineRunner implements PipelineRunner {
     const command = this.commandOf(container);
     if (typeof command === 'string') return fail(command);
 
-    const env = this.envOf(request, container);
+    const env = this.envOf(request, container, prepared);
     if (typeof env === 'string') {
       return fail(`Container ${name} could not start: ${env}`);
     }
-    const cwd = this.options.workingDir ?? process.cwd();
+    const sandboxed: SandboxedCommand = prepared.wrap(command);
     // Check here so a missing command gets a clear message, not exit 127.
-    if (!command[0].startsWith('/kratix/')) {
-      if (!findExecutable(command[0], env.PATH ?? '', cwd)) {
+    if (!command[0].startsWith('/kratix/') && !command[0].startsWith('.')) {
+      if (!findExecutable(command[0], env.PATH ?? '', sandboxed.cwd)) {
         return fail(
           `Container ${name} could not start: command "${
             command[0]
@@ -174,26 +169,30 @@ export class ProcessPipelineRunner implements PipelineRunner {
       }
     }
 
-    const { file, args } = prepared.wrap(command, cwd);
-
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
     return new Promise<PipelineRunResult>(resolve => {
       let stopReason: 'timeout' | 'cancelled' | undefined;
-      let mountFailed = false;
+      // The first line of stderr: bwrap's own error, if it failed.
+      let firstLine = '';
+      let firstLineDone = false;
       let graceTimer: NodeJS.Timeout | undefined;
       let ended: ContainerEnd | undefined;
       let settled = false;
 
+      const { file, args, ...spawnOptions } = sandboxed;
       const child = this.spawner.spawn(
         file,
         args,
-        { cwd, env },
+        { ...spawnOptions, env },
         {
           onOutput: (fd, text) => {
-            if (fd === 2 && mounts && text.includes(MOUNT_FAILED_MARKER)) {
-              mountFailed = true;
+            if (fd === 2 && !firstLineDone) {
+              firstLine += text;
+              const end = firstLine.indexOf('\n');
+              firstLineDone = end >= 0 || firstLine.length > 1000;
+              if (end >= 0) firstLine = firstLine.slice(0, end);
             }
             request.onLog(name, text);
           },
@@ -244,10 +243,10 @@ export class ProcessPipelineRunner implements PipelineRunner {
           );
         } else if (stopReason === 'cancelled') {
           resolve(cancelled(name, code));
-        } else if (mountFailed && code === MOUNT_FAILED_EXIT) {
+        } else if (code === 1 && firstLine.startsWith(BWRAP_ERROR_PREFIX)) {
           resolve(
             fail(
-              `Container ${name} could not start: mounting /kratix failed (see its log)`,
+              `Container ${name} could not start in its sandbox: ${firstLine}`,
               code,
             ),
           );
@@ -281,6 +280,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
   private envOf(
     request: PipelineRunRequest,
     container: PipelineContainer,
+    prepared: PreparedRun,
   ): Record<string, string> | string {
     const own = resolveContainerEnv(container.env ?? [], this.options);
     if ('error' in own) return own.error;
@@ -289,30 +289,39 @@ export class ProcessPipelineRunner implements PipelineRunner {
     }
     return {
       PATH: this.options.path ?? DEFAULT_PATH,
-      HOME: this.options.home ?? os.tmpdir(),
+      HOME: prepared.home ?? this.options.home ?? os.tmpdir(),
       LANG: 'C.UTF-8',
       ...request.env,
-      KRATIX_INPUT_DIR: request.dirs.input,
-      KRATIX_OUTPUT_DIR: request.dirs.output,
-      KRATIX_METADATA_DIR: request.dirs.metadata,
+      KRATIX_INPUT_DIR: prepared.dirs.input,
+      KRATIX_OUTPUT_DIR: prepared.dirs.output,
+      KRATIX_METADATA_DIR: prepared.dirs.metadata,
       ...own.env,
     };
   }
 }
 
-function probeSandbox(options: ProcessPipelineRunnerOptions): Promise<Sandbox> {
-  if (options.mountNamespace === false) {
-    return ProcessTreeSandbox.probe({ unshare: options.unshare });
+function probeSandbox(
+  options: ProcessPipelineRunnerOptions,
+): Promise<ContainerSandbox> {
+  const { type, ...bubblewrap } = options.sandbox ?? {};
+  if (type === 'none') {
+    return ProcessTreeSandbox.probe({
+      unshare: options.unshare,
+      workingDir: options.workingDir,
+    });
   }
-  return MountNamespace.probe({
-    unshare: options.unshare,
-    modes: options.namespaceModes,
-    layout: options.namespaceLayout,
+  return BubblewrapSandbox.probe({
+    ...bubblewrap,
+    workDir: options.workDir ?? os.tmpdir(),
   });
 }
 
-function probeResult(sandbox: Sandbox): ProcessTreeProbeResult {
-  return { processTree: sandbox.processTree, warnings: [...sandbox.warnings] };
+function probeResult(sandbox: ContainerSandbox): ProcessTreeProbeResult {
+  return {
+    processTree: sandbox.processTree,
+    warnings: [...sandbox.warnings],
+    sandbox: sandbox.description,
+  };
 }
 
 /** A shell's view of how a process ended: its code, or 128 + signal. */

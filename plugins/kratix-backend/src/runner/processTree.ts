@@ -34,6 +34,7 @@
 // is not tied to the backend any more.
 import { spawn } from 'node:child_process';
 import { DEFAULT_PATH, findExecutable } from './paths';
+import { ContainerSandbox, PreparedRun } from './ContainerSandbox';
 
 /** How much of a container dies with the backend. */
 export type ProcessTreeGuardLevel =
@@ -52,6 +53,8 @@ export interface ProcessTreeGuard {
 export interface ProcessTreeProbeResult {
   processTree: ProcessTreeGuardLevel;
   warnings: string[];
+  /** What isolates the containers. */
+  sandbox: string;
 }
 
 /** The guards to try, best first; the last one works wherever sh does. */
@@ -151,8 +154,9 @@ export function sandboxed(
 export function runProbe(
   file: string,
   args: string[],
-  expectStdout?: string,
+  options: { expectStdout?: string; uid?: number; gid?: number } = {},
 ): Promise<string> {
+  const { expectStdout, uid, gid } = options;
   return new Promise<string>(resolve => {
     let stdout = '';
     let stderr = '';
@@ -161,6 +165,8 @@ export function runProbe(
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: DEFAULT_PATH, LANG: 'C.UTF-8' },
+      uid,
+      gid,
     });
     child.stdin.on('error', () => {});
     child.stdout.setEncoding('utf8').on('data', c => (stdout += c));
@@ -178,18 +184,32 @@ export function runProbe(
 export interface ProcessTreeProbeOptions {
   /** Path of util-linux `unshare`; default: found on PATH. */
   unshare?: string;
+  /** Working directory of containers; default the backend's cwd. */
+  workingDir?: string;
 }
+
+/** Logged at start whenever containers run without a sandbox. */
+export const NO_SANDBOX_WARNING =
+  'Kratix pipelines run without a sandbox ' +
+  "(kratix.runner.process.sandbox.type: none): as the backend's own user, " +
+  'seeing every file it can read, its config, database and state store ' +
+  'included. Anyone who may manage Promises can run any command as the ' +
+  'backend. Use the default bubblewrap sandbox unless every Promise author ' +
+  'is trusted with this host.';
 
 /**
  * Containers without a mount namespace (`mountNamespace: false`), still
  * tied to the backend: in a PID namespace when root (no user namespace, so
  * containers keep the backend's identity), else by process group.
  */
-export class ProcessTreeSandbox {
+export class ProcessTreeSandbox implements ContainerSandbox {
+  readonly description = 'none (kratix.runner.process.sandbox.type: none)';
+
   private constructor(
     private readonly guard: ProcessTreeGuard,
     private readonly unshare: string | undefined,
     readonly warnings: string[],
+    private readonly workingDir = process.cwd(),
   ) {}
 
   get processTree(): ProcessTreeGuardLevel {
@@ -217,9 +237,14 @@ export class ProcessTreeSandbox {
       );
     }
     for (const guard of guardCandidates(Boolean(unshare) && root)) {
-      const sandbox = new ProcessTreeSandbox(guard, unshare, []);
+      const sandbox = new ProcessTreeSandbox(
+        guard,
+        unshare,
+        [NO_SANDBOX_WARNING],
+        options.workingDir,
+      );
       const { file, args } = sandbox.wrap(['/bin/sh', '-c', 'echo ok']);
-      const error = await runProbe(file, args, 'ok\n');
+      const error = await runProbe(file, args, { expectStdout: 'ok\n' });
       if (!error) {
         const warning = guardWarning(guard, failures.join('; '));
         if (warning) sandbox.warnings.push(warning);
@@ -232,12 +257,26 @@ export class ProcessTreeSandbox {
       { level: 'processGroup', mountProc: false },
       unshare,
       [
+        NO_SANDBOX_WARNING,
         guardWarning(
           { level: 'processGroup', mountProc: false },
           failures.join('; '),
         )!,
       ],
+      options.workingDir,
     );
+  }
+
+  async prepare(dirs: PreparedRun['dirs']): Promise<PreparedRun> {
+    return {
+      dirs,
+      wrap: command => ({
+        ...this.wrap(command),
+        cwd: this.workingDir,
+        stdin: 'pipe',
+      }),
+      release: async () => {},
+    };
   }
 
   wrap(command: string[]): { file: string; args: string[] } {

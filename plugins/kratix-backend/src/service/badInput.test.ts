@@ -348,9 +348,9 @@ const cases: Case[] = [
 
 describe.each(databases.eachSupportedId())('bad input on %p', id => {
   it('answers each with a 4xx and a clear message, and keeps serving', async () => {
-    const { server, stop, dir } = await startKratix(databases, id);
+    const { server, stop, markers } = await startKratix(databases, id);
     const api = () => request(server);
-    const release = path.join(dir, 'release');
+    const release = path.join(markers, 'release');
     const resource = (url: string) =>
       eventually(async () => {
         const res = await api().get(url);
@@ -359,7 +359,7 @@ describe.each(databases.eachSupportedId())('bad input on %p', id => {
           : undefined;
       });
     try {
-      await putIamPromise(server, dir);
+      await putIamPromise(server, markers);
       const noApi = iamWith(p => {
         p.metadata.name = 'noapi';
         delete p.spec.api;

@@ -108,7 +108,7 @@ const databases = createTestDatabases();
 
 describe.each(databases.eachSupportedId())('openapi.yaml on %p', id => {
   it('describes the responses the plugin really sends', async () => {
-    const { server, stop, dir } = await startKratix(databases, id);
+    const { server, stop, markers } = await startKratix(databases, id);
     const check = responseValidator();
     let checked = 0;
     const resource = '/promises/iam/resources/default/alice';
@@ -129,7 +129,7 @@ describe.each(databases.eachSupportedId())('openapi.yaml on %p', id => {
     const H = '/healthrecords/{namespace}/{name}';
     try {
       await call('get', '/health', '/health');
-      const yaml = iamPromiseYaml({ deleteMarker: path.join(dir, 'd') });
+      const yaml = iamPromiseYaml({ deleteMarker: path.join(markers, 'd') });
       await call('put', '/promises/{promise}', '/promises/iam', yaml);
       await call('put', '/promises/{promise}', '/promises/iam', yaml);
       await call('get', '/promises', '/promises');

@@ -216,7 +216,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
       }),
     });
     const events = mockServices.events.mock();
-    const { server, stop, dir } = await startKratix(databases, id, {
+    const { server, stop, markers } = await startKratix(databases, id, {
       features: [signalsFactory, events.factory],
       // Off by default: src/security/signals.test.ts.
       kratix: { signals: { includeStatus: true } },
@@ -224,7 +224,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
     const api = () => request(server);
     const channel = 'kratix:iam:default:alice';
     try {
-      await putIamPromise(server, dir);
+      await putIamPromise(server, markers);
       await api()
         .put(alice)
         .send({ spec: { user: 'ada' } })
@@ -301,12 +301,12 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
   });
 
   it('answers a GET with If-None-Match by 304 while the object is unchanged', async () => {
-    const { server, stop, dir } = await startKratix(databases, id);
+    const { server, stop, markers } = await startKratix(databases, id);
     const api = () => request(server);
     const get = (url: string, etag?: string) =>
       etag ? api().get(url).set('If-None-Match', etag) : api().get(url);
     try {
-      await putIamPromise(server, dir);
+      await putIamPromise(server, markers);
       // The ETag once the engine is done writing the object: a changed
       // object answers 200 with a new ETag, an unchanged one 304.
       const settledEtag = (url: string) =>
