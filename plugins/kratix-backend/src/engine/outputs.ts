@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { Destination, OutputFile } from './interfaces';
 import { DestinationSelector } from './promise';
+import { PipelineFileError, readRegularFile } from './pipelineFiles';
 
 /** An output the engine refuses: the pipeline fails with this message. */
 export class OutputError extends Error {
@@ -36,20 +37,76 @@ export function assertInsideOutput(relative: string): void {
   }
 }
 
+/** How much a pipeline may write to /kratix/output. */
+export interface OutputLimits {
+  /** All files together (`kratix.engine.outputMaxBytes`). */
+  maxBytes: number;
+  /** Files and directories. */
+  maxEntries: number;
+  /** Parts of the longest path. */
+  maxDepth: number;
+}
+
+export const DEFAULT_OUTPUT_LIMITS: OutputLimits = {
+  maxBytes: 10 * 1024 * 1024,
+  maxEntries: 1000,
+  maxDepth: 32,
+};
+
+/** Largest `destination-selectors.yaml` accepted, in bytes. */
+export const SELECTORS_MAX_BYTES = 64 * 1024;
+
 /**
- * Reads every file under `outputDir`, paths relative and POSIX, sorted.
- * Symbolic links are refused, so no path can lead out of the folder.
+ * Reads every file under `outputDir`, paths relative and POSIX, sorted,
+ * within `limits`. Anything but directories and regular files is refused,
+ * symbolic links included, so no path can lead out of the folder.
  */
 export async function collectOutputFiles(
   outputDir: string,
+  limits: Partial<OutputLimits> = {},
 ): Promise<OutputFile[]> {
+  const defaults = DEFAULT_OUTPUT_LIMITS;
+  const maxBytes = limits.maxBytes ?? defaults.maxBytes;
+  const maxEntries = limits.maxEntries ?? defaults.maxEntries;
+  const maxDepth = limits.maxDepth ?? defaults.maxDepth;
   const files: OutputFile[] = [];
+  let entries = 0;
+  let bytes = 0;
+  const read = async (rel: string): Promise<Buffer> => {
+    try {
+      const content = await readRegularFile(outputDir, rel, {
+        maxBytes: maxBytes - bytes,
+        what: `the output '${rel}'`,
+      });
+      if (!content) {
+        throw new OutputError(`the output '${rel}' vanished while read`);
+      }
+      return content;
+    } catch (e) {
+      if (e instanceof PipelineFileError && e.reason === 'too-large') {
+        throw new OutputError(
+          `the outputs in /kratix/output are more than ${maxBytes} bytes in total (kratix.engine.outputMaxBytes); '${rel}' goes over`,
+        );
+      }
+      throw e;
+    }
+  };
   const walk = async (relative: string): Promise<void> => {
-    const entries = await fs.readdir(path.join(outputDir, relative), {
-      withFileTypes: true,
-    });
-    for (const entry of entries) {
+    // opendir streams: a huge folder is never listed whole.
+    for await (const entry of await fs.opendir(
+      path.join(outputDir, relative),
+    )) {
       const rel = relative ? `${relative}/${entry.name}` : entry.name;
+      if (++entries > maxEntries) {
+        throw new OutputError(
+          `/kratix/output holds more than ${maxEntries} files and directories, the limit`,
+        );
+      }
+      if (rel.split('/').length > maxDepth) {
+        throw new OutputError(
+          `the output '${rel}' is more than ${maxDepth} levels deep, the limit`,
+        );
+      }
       if (entry.isSymbolicLink()) {
         throw new OutputError(
           `the output '${rel}' is a symbolic link; write regular files to /kratix/output`,
@@ -58,10 +115,9 @@ export async function collectOutputFiles(
         await walk(rel);
       } else if (entry.isFile()) {
         assertInsideOutput(rel);
-        files.push({
-          path: rel,
-          content: await fs.readFile(path.join(outputDir, rel)),
-        });
+        const content = await read(rel);
+        bytes += content.length;
+        files.push({ path: rel, content });
       } else {
         throw new OutputError(`the output '${rel}' is not a regular file`);
       }

@@ -1,6 +1,5 @@
 // Runs one workflow of an object: its pipelines in order (spec sections 2, 3, 5).
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
 import {
@@ -18,7 +17,8 @@ import {
 import { getWorkflowPipelines, ParsedPromise } from './promise';
 import { createPipelineDirs } from './pipelineDirs';
 import { MergeStrategy, mergeStatus } from './merge';
-import { parseStatusFile } from './statusFile';
+import { DEFAULT_STATUS_MAX_BYTES, parseStatusFile } from './statusFile';
+import { readRegularFile } from './pipelineFiles';
 import {
   markConfigureFailed,
   markConfigureSucceeded,
@@ -31,6 +31,7 @@ import {
   collectOutputFiles,
   parseDestinationSelectors,
   routeOutputs,
+  SELECTORS_MAX_BYTES,
   workloadPath,
 } from './outputs';
 
@@ -66,6 +67,8 @@ export interface ExecuteWorkflowOptions {
   startAt?: number;
   strategy?: MergeStrategy;
   statusMaxBytes?: number;
+  /** All outputs of one pipeline together, in bytes. */
+  outputMaxBytes?: number;
   now?: () => Date;
   /** Cancellation, e.g. superseded by a newer spec. */
   signal?: AbortSignal;
@@ -117,13 +120,22 @@ export function pipelineEnv(
   };
 }
 
-async function readIfPresent(file: string): Promise<Buffer | undefined> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+/**
+ * A file of the pipeline's /kratix/metadata, undefined when absent. One
+ * that is not a regular file, or is larger than `maxBytes`, fails the
+ * pipeline.
+ */
+function readMetadata(
+  dirs: { metadata: string },
+  name: string,
+  maxBytes: number,
+): Promise<Buffer | undefined> {
+  return refuse(() =>
+    readRegularFile(dirs.metadata, name, {
+      maxBytes,
+      what: `/kratix/metadata/${name}`,
+    }),
+  );
 }
 
 /** Runs `work`, turning any error into a PipelineFailure with its message. */
@@ -353,7 +365,11 @@ async function applyResults(
   const { options } = run;
   const now = run.now();
   let status = run.object.status!;
-  const file = await readIfPresent(path.join(dirs.metadata, 'status.yaml'));
+  const file = await readMetadata(
+    dirs,
+    'status.yaml',
+    options.statusMaxBytes ?? DEFAULT_STATUS_MAX_BYTES,
+  );
   if (file) {
     const parsed = await refuse(() =>
       parseStatusFile(file, { maxBytes: options.statusMaxBytes }),
@@ -382,9 +398,13 @@ async function writeOutputs(
   dirs: { output: string; metadata: string },
 ): Promise<boolean> {
   const { options, object } = run;
-  const files = await refuse(() => collectOutputFiles(dirs.output));
-  const selectorsFile = await readIfPresent(
-    path.join(dirs.metadata, 'destination-selectors.yaml'),
+  const files = await refuse(() =>
+    collectOutputFiles(dirs.output, { maxBytes: options.outputMaxBytes }),
+  );
+  const selectorsFile = await readMetadata(
+    dirs,
+    'destination-selectors.yaml',
+    SELECTORS_MAX_BYTES,
   );
   const selectors = selectorsFile
     ? await refuse(() => parseDestinationSelectors(selectorsFile.toString()))
