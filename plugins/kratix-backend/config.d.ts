@@ -14,7 +14,13 @@ export interface Config {
       reconcileInterval?: HumanDuration | string;
       /** Workflows running at once in this backend. Default 4. */
       concurrency?: number;
-      /** Largest `status.yaml` accepted, in bytes. Default 1 MiB. */
+      /**
+       * Largest status, in bytes (its JSON), default 1 MiB: a `status.yaml`
+       * larger than this is refused, and so is one whose merge would make
+       * the status larger; the pipeline fails and the status stays as it
+       * was. A status is stored, sent as events and shown whole: keep this
+       * well below the events bus's 5 MB limit.
+       */
       statusMaxBytes?: number;
       /**
        * Largest total of the files one pipeline writes to `/kratix/output`,

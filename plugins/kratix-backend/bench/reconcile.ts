@@ -38,7 +38,7 @@ export async function runReconcileBench(): Promise<void> {
     const store = await DatabaseKratixStore.create({
       getClient: async () => knex,
     });
-    const publisher = new StatusPublisher({ includeStatus: true });
+    const publisher = new StatusPublisher({ includeStatus: true, logger });
     const reconciler = new Reconciler({
       store,
       runner: { run: async () => ({ succeeded: true, exitCode: 0 }) },

@@ -62,6 +62,7 @@ export const kratixPlugin = createBackendPlugin({
           signals: deps.signals,
           events: deps.events,
           includeStatus: config.signalsIncludeStatus,
+          logger: deps.logger,
         });
         const reconciler = new Reconciler({
           store,

@@ -17,6 +17,7 @@ import {
 import { getWorkflowPipelines, ParsedPromise } from './promise';
 import { createPipelineDirs } from './pipelineDirs';
 import { MergeStrategy, mergeStatus } from './merge';
+import { checkMergedStatusSize } from './statusSize';
 import { DEFAULT_STATUS_MAX_BYTES, parseStatusFile } from './statusFile';
 import { readRegularFile } from './pipelineFiles';
 import {
@@ -355,7 +356,8 @@ function warn(run: Run, pipeline: string, message: string) {
 /**
  * After a pipeline succeeded: merges its status.yaml, writes its outputs
  * (configure only) and saves. Returns false when some output matched no
- * Destination. Throws PipelineFailure when a file is refused.
+ * Destination. Throws PipelineFailure when a file is refused, or the
+ * status would grow past `statusMaxBytes`.
  */
 async function applyResults(
   run: Run,
@@ -376,12 +378,16 @@ async function applyResults(
     );
     parsed.warnings.forEach(w => warn(run, pipeline, w));
     if (parsed.patch) {
-      status = mergeStatus(
+      const merged = mergeStatus(
         status,
         parsed.patch,
         options.strategy ?? 'deep',
         now,
       );
+      await refuse(() =>
+        checkMergedStatusSize(status, merged, options.statusMaxBytes),
+      );
+      status = merged;
     }
   }
   let placed = true;

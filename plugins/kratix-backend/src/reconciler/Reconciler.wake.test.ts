@@ -31,7 +31,10 @@ function emptyQueue(options: {
     store,
     runner: {} as any,
     stateStore: {} as any,
-    publisher: new StatusPublisher({ includeStatus: false }),
+    publisher: new StatusPublisher({
+      includeStatus: false,
+      logger: mockServices.logger.mock(),
+    }),
     logger: mockServices.logger.mock(),
     config: {
       ...readKratixConfig(new ConfigReader({})),

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { StatusPublisher, KRATIX_STATUS_TOPIC } from './StatusPublisher';
 import { promiseKey, resourceKey } from './keys';
 import { StoredObject } from '../database/KratixStore';
@@ -12,6 +13,7 @@ function capture(includeStatus: boolean) {
       publish: async (e: any) => void events.push(e),
       subscribe: async () => {},
     },
+    logger: mockServices.logger.mock(),
   });
   return { publisher, signals, events };
 }
@@ -60,6 +62,35 @@ describe('StatusPublisher', () => {
       generation: 2,
       deleted: false,
     });
+  });
+
+  it('logs a failure to publish, without the status, and does not throw', async () => {
+    const logger = mockServices.logger.mock();
+    const publisher = new StatusPublisher({
+      includeStatus: true,
+      signals: {
+        publish: () => {
+          throw new Error('no WebSocket hub');
+        },
+      },
+      events: {
+        publish: async () => {
+          throw new Error(`413 Payload Too Large ${'.'.repeat(1000)}`);
+        },
+        subscribe: async () => {},
+      },
+      logger,
+    });
+    await expect(publisher.publish(key, stored)).resolves.toBeUndefined();
+    const logged = logger.warn.mock.calls.map(c => String(c[0]));
+    expect(logged).toEqual([
+      'Publishing the signal of Resource/iam/default/alice (resourceVersion 7) failed: no WebSocket hub',
+      expect.stringMatching(
+        /^Publishing the kratix.status event of Resource\/iam\/default\/alice \(resourceVersion 7\) failed: 413 Payload Too Large \.+$/,
+      ),
+    ]);
+    expect(logged[1].length).toBeLessThan(400);
+    expect(logged.join()).not.toContain('vault-ref');
   });
 
   it('marks a deleted Resource and sends Promise changes as events only', async () => {
