@@ -72,6 +72,7 @@ export async function runObjectWorkflow(options: {
     startAt: options.startAt,
     strategy: config.strategy,
     statusMaxBytes: config.statusMaxBytes,
+    outputMaxBytes: config.outputMaxBytes,
     signal: options.signal,
     onEvent: options.onEvent,
   });

@@ -1,5 +1,6 @@
-// Ties each container's processes to the backend's life, so that a backend
-// killed abruptly (SIGKILL, out of memory, crash) leaves none behind. On
+// Without a sandbox (`kratix.runner.process.sandbox.type: none`; the
+// bubblewrap sandbox has its own guard), ties each container's processes
+// to the backend's life, so that a backend killed abruptly (SIGKILL, out of memory, crash) leaves none behind. On
 // restart the engine re-runs the interrupted pipeline from its start; an
 // orphaned old run would go on writing alongside the new one.
 //
@@ -8,8 +9,8 @@
 // container's end reads EOF. A watcher, started first by the container's
 // wrapper script, waits for that EOF and then kills the container:
 // - `pidNamespace`: the wrapper runs as init (PID 1) of a new PID namespace
-//   (`unshare --pid --fork --kill-child`, in the same `unshare` call as the
-//   mount namespace), and the watcher kills every process in it
+//   (`unshare --pid --fork --kill-child`, as root), and the watcher kills
+//   every process in it
 //   (`kill -KILL -1`): background children too, even those that left the
 //   process group (setsid). The init then exits, and with it the namespace.
 //   `--mount-proc` gives the namespace its own /proc, as a pod has, so
@@ -58,7 +59,7 @@ export interface ProcessTreeProbeResult {
 }
 
 /** The guards to try, best first; the last one works wherever sh does. */
-export function guardCandidates(pidNamespace: boolean): ProcessTreeGuard[] {
+function guardCandidates(pidNamespace: boolean): ProcessTreeGuard[] {
   return [
     ...(pidNamespace
       ? [
@@ -70,7 +71,7 @@ export function guardCandidates(pidNamespace: boolean): ProcessTreeGuard[] {
   ];
 }
 
-export function describeGuard(guard: ProcessTreeGuard): string {
+function describeGuard(guard: ProcessTreeGuard): string {
   return guard.level === 'pidNamespace'
     ? `unshare --pid --fork --kill-child${
         guard.mountProc ? ' --mount-proc' : ''
@@ -79,7 +80,7 @@ export function describeGuard(guard: ProcessTreeGuard): string {
 }
 
 /** The warning for a guard short of `pidNamespace`, if any. */
-export function guardWarning(
+function guardWarning(
   guard: ProcessTreeGuard,
   why: string,
 ): string | undefined {
@@ -90,61 +91,39 @@ export function guardWarning(
     `memory, crash), a running container's processes die with it, except ` +
     `any that left its process group (setsid, daemons): these keep running, ` +
     `and may run alongside the re-run of their pipeline after the backend ` +
-    `restarts. Fix: run the backend as root, or enable unprivileged user ` +
-    `namespaces and keep kratix.runner.process.mountNamespace on.`
+    `restarts. Fix: use the default bubblewrap sandbox ` +
+    `(kratix.runner.process.sandbox), or run the backend as root.`
   );
 }
 
-export interface SandboxCommand {
-  guard: ProcessTreeGuard;
-  /** util-linux `unshare`; needed when there are namespaces. */
-  unshare?: string;
-  /** unshare's flags for the other namespaces (user, mount). */
-  namespaces: string[];
-  /** Shell lines run first, inside the namespaces (e.g. the mounts). */
-  setup?: string;
-  /** How the script runs the command ("$@"); default `"$@"`. */
-  run?: string;
-  /** The script's $0 and positional args, before the command's. */
-  scriptArgs?: string[];
-}
-
 /**
- * The command line that runs `command` as `spec` says. Spawn it with a
+ * The command line that runs `command` under `guard`. Spawn it with a
  * pipe on stdin that stays open while the backend lives (never written
  * to), in its own process group (`detached`).
  */
-export function sandboxed(
-  spec: SandboxCommand,
+function guarded(
+  guard: ProcessTreeGuard,
+  unshare: string | undefined,
   command: string[],
 ): { file: string; args: string[] } {
-  const pid = spec.guard.level === 'pidNamespace';
+  const pid = guard.level === 'pidNamespace';
   const unshareFlags = [
-    ...spec.namespaces,
     ...(pid ? ['--pid', '--fork', '--kill-child'] : []),
-    ...(pid && spec.guard.mountProc ? ['--mount-proc'] : []),
+    ...(pid && guard.mountProc ? ['--mount-proc'] : []),
   ];
   // `$$` is 1 in a PID namespace; else the group leader, as the runner
   // spawns the command line in its own process group.
   const kill = pid ? '[ $$ = 1 ] && kill -KILL -1' : 'kill -KILL -$$';
-  const run = spec.run ?? '"$@"';
   const script = [
     'exec 4<&0 </dev/null',
     `{ trap '' HUP INT TERM; read -r x <&4; ${kill}; } >/dev/null 2>&1 &`,
     'exec 4<&-',
-    ...(spec.setup ? [spec.setup] : []),
-    pid ? `exec 3>&2 2>/dev/null\n${run} 2>&3 3>&-\nexit` : `exec ${run}`,
+    pid ? 'exec 3>&2 2>/dev/null\n"$@" 2>&3 3>&-\nexit' : 'exec "$@"',
   ].join('\n');
-  const wrapper = [
-    '/bin/sh',
-    '-c',
-    script,
-    ...(spec.scriptArgs ?? ['kratix-init']),
-    ...command,
-  ];
+  const wrapper = ['/bin/sh', '-c', script, 'kratix-init', ...command];
   if (!unshareFlags.length) return { file: wrapper[0], args: wrapper.slice(1) };
-  if (!spec.unshare) throw new Error('unshare is needed for namespaces');
-  return { file: spec.unshare, args: [...unshareFlags, ...wrapper] };
+  if (!unshare) throw new Error('unshare is needed for namespaces');
+  return { file: unshare, args: [...unshareFlags, ...wrapper] };
 }
 
 /**
@@ -198,9 +177,8 @@ export const NO_SANDBOX_WARNING =
   'is trusted with this host.';
 
 /**
- * Containers without a mount namespace (`mountNamespace: false`), still
- * tied to the backend: in a PID namespace when root (no user namespace, so
- * containers keep the backend's identity), else by process group.
+ * Containers without a sandbox (`sandbox.type: none`), still tied to the
+ * backend: in a PID namespace when root, else by process group.
  */
 export class ProcessTreeSandbox implements ContainerSandbox {
   readonly description = 'none (kratix.runner.process.sandbox.type: none)';
@@ -232,7 +210,7 @@ export class ProcessTreeSandbox implements ContainerSandbox {
       failures.push('util-linux `unshare` was not found on PATH');
     } else if (!root) {
       failures.push(
-        'without a mount namespace they are only used as root, and the ' +
+        'without a sandbox they are only used as root, and the ' +
           'backend does not run as root',
       );
     }
@@ -280,9 +258,6 @@ export class ProcessTreeSandbox implements ContainerSandbox {
   }
 
   wrap(command: string[]): { file: string; args: string[] } {
-    return sandboxed(
-      { guard: this.guard, unshare: this.unshare, namespaces: [] },
-      command,
-    );
+    return guarded(this.guard, this.unshare, command);
   }
 }

@@ -33,12 +33,12 @@ function capturedSignals() {
 describe.each(databases.eachSupportedId())('Signals on %p', id => {
   it('carry no status by default, only the version, generation and deleted', async () => {
     const signals = capturedSignals();
-    const { server, stop, dir } = await startKratix(databases, id, {
+    const { server, stop, markers } = await startKratix(databases, id, {
       features: [signals.factory],
     });
     const api = () => request(server);
     try {
-      await putIamPromise(server, dir);
+      await putIamPromise(server, markers);
       await api()
         .put(url)
         .send({ spec: { user: 'payments' } })
