@@ -19,6 +19,8 @@ export const ConditionReasons = {
   Reconciled: 'Reconciled',
   DeleteWorkflowFailed: 'DeleteWorkflowFailed',
   PausedReconciliation: 'PausedReconciliation',
+  /** The reconcile failed with an error, not in a pipeline; it is retried. */
+  ReconcileError: 'ReconcileError',
   PipelineNotCompleted: 'PipelineNotCompleted',
   PipelineExecutedSuccessfully: 'PipelineExecutedSuccessfully',
 } as const;

@@ -19,6 +19,7 @@ import {
   ObjectUpdate,
   PipelineRunUpdate,
   PipelineRunUpdates,
+  ReleaseOptions,
   ResourceRef,
   ObjectRevision,
   StoredObject,
@@ -199,7 +200,7 @@ export class DatabaseKratixStore implements KratixStore {
   release(
     key: ObjectKey,
     owner: string,
-    options?: { notBefore?: Date },
+    options?: ReleaseOptions,
   ): Promise<boolean> {
     return queue.release(this.ctx, key, owner, options);
   }

@@ -110,6 +110,15 @@ export interface WorkItem {
   reason: string;
   /** The enqueue sequence number at claim time; see isSuperseded. */
   seq: number;
+  /** Reconciles of the entry that failed with an error, in a row. */
+  failures: number;
+}
+
+export interface ReleaseOptions {
+  /** Due then (default now), or earlier when requested again during the run. */
+  notBefore?: Date;
+  /** Sets the entry's failure count; kept when not given. */
+  failures?: number;
 }
 
 export interface ClaimOptions {
@@ -214,12 +223,13 @@ export interface KratixStore {
   claimNext(options: ClaimOptions): Promise<WorkItem | undefined>;
   /** False when the lease was lost. */
   renewLease(key: ObjectKey, owner: string, leaseMs: number): Promise<boolean>;
+  /** A success: removes the entry, or (requested again) clears its failures. */
   complete(key: ObjectKey, owner: string, seq: number): Promise<CompleteResult>;
   /** Releases the lease to retry later; false when it was lost. */
   release(
     key: ObjectKey,
     owner: string,
-    options?: { notBefore?: Date },
+    options?: ReleaseOptions,
   ): Promise<boolean>;
   /** True when enqueued again since the claim that returned `seq`. */
   isSuperseded(key: ObjectKey, seq: number): Promise<boolean>;

@@ -40,7 +40,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await DatabaseKratixStore.create(database);
     expect(
       await knex.migrate.currentVersion({ directory: migrationsDir }),
-    ).toBe('20250601000000');
+    ).toBe('20250701000000');
     expect(await store.nextDueAt()).toBeDefined();
   });
 

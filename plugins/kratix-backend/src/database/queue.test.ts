@@ -37,6 +37,7 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
       key: resourceKey('db1'),
       reason: 'created',
       seq: 1,
+      failures: 0,
     });
     // Leased: nobody else gets it.
     expect(
@@ -73,7 +74,12 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
 
     clock.advance(1000);
     const item = await store.claimNext({ owner: 'a', leaseMs: LEASE });
-    expect(item).toEqual({ key: resourceKey('db1'), reason: 'later', seq: 3 });
+    expect(item).toEqual({
+      key: resourceKey('db1'),
+      reason: 'later',
+      seq: 3,
+      failures: 0,
+    });
     expect(
       await store.claimNext({ owner: 'b', leaseMs: LEASE }),
     ).toBeUndefined();
@@ -143,7 +149,12 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
 
     expect(await store.complete(key, 'a', item.seq)).toBe('requeued');
     const again = await store.claimNext({ owner: 'b', leaseMs: LEASE });
-    expect(again).toEqual({ key, reason: 'spec changed', seq: item.seq + 1 });
+    expect(again).toEqual({
+      key,
+      reason: 'spec changed',
+      seq: item.seq + 1,
+      failures: 0,
+    });
     expect(await store.isSuperseded(key, again!.seq)).toBe(false);
     expect(await store.complete(key, 'b', again!.seq)).toBe('removed');
     expect(await store.isSuperseded(key, again!.seq)).toBe(true);
@@ -207,6 +218,29 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
     await store.claimNext({ owner: 'a', leaseMs: LEASE });
     expect(await store.release(key, 'a')).toBe(true);
     expect(await store.nextDueAt()).toEqual(new Date(clock.ms));
+  });
+
+  it('counts failures in a row until a run completes', async () => {
+    const { store } = await setup();
+    const key = resourceKey('db1');
+    const claim = async () =>
+      (await store.claimNext({ owner: 'a', leaseMs: LEASE }))!;
+    await store.enqueue(key, { reason: 'created' });
+    expect((await claim()).failures).toBe(0);
+    await store.release(key, 'a', { failures: 1 });
+    // A new request keeps the count; a release without one too.
+    await store.enqueue(key, { reason: 'spec changed' });
+    expect((await claim()).failures).toBe(1);
+    await store.release(key, 'a');
+    const item = await claim();
+    expect(item.failures).toBe(1);
+    await store.release(key, 'a', { failures: 2 });
+    expect((await claim()).failures).toBe(2);
+
+    // Completed while requested again: due again, with no failures.
+    await store.enqueue(key, { reason: 'manual' });
+    expect(await store.complete(key, 'a', item.seq)).toBe('requeued');
+    expect((await claim()).failures).toBe(0);
   });
 
   it('never gives one object to two claimers across two backends', async () => {

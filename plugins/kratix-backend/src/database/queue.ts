@@ -9,6 +9,7 @@ import {
   ClaimOptions,
   CompleteResult,
   ObjectKey,
+  ReleaseOptions,
   WorkItem,
 } from './KratixStore';
 
@@ -27,6 +28,7 @@ interface QueueRow {
   not_before: number | string;
   owner: string | null;
   lease_until: number | string | null;
+  failures: number | string;
 }
 
 /** Upsert. A new request keeps the earliest notBefore and bumps seq. */
@@ -109,7 +111,7 @@ export async function claimNext(
       lease_until: now + options.leaseMs,
       claimed_seq: db.ref('seq'),
     })
-    .returning([...KEY, 'reason', 'seq'])) as QueueRow[];
+    .returning([...KEY, 'reason', 'seq', 'failures'])) as QueueRow[];
   if (!claimed) return undefined;
   return {
     key: {
@@ -120,6 +122,7 @@ export async function claimNext(
     },
     reason: claimed.reason,
     seq: toNumber(claimed.seq),
+    failures: toNumber(claimed.failures),
   };
 }
 
@@ -154,7 +157,7 @@ export async function complete(
   const released = await ctx
     .db(TABLE)
     .where(where)
-    .update({ owner: null, lease_until: null });
+    .update({ owner: null, lease_until: null, failures: 0 });
   return released === 1 ? 'requeued' : 'lost';
 }
 
@@ -163,7 +166,7 @@ export async function release(
   ctx: StoreContext,
   key: ObjectKey,
   owner: string,
-  options?: { notBefore?: Date },
+  options?: ReleaseOptions,
 ): Promise<boolean> {
   const notBefore = options?.notBefore?.getTime() ?? ctx.now();
   const updated = await ctx
@@ -172,6 +175,7 @@ export async function release(
     .update({
       owner: null,
       lease_until: null,
+      ...(options?.failures !== undefined && { failures: options.failures }),
       not_before: ctx.db.raw(
         'CASE WHEN ?? <> ?? AND ?? < ? THEN ?? ELSE ? END',
         [

@@ -5,6 +5,7 @@ import {
   markDeleteFailed,
   markPaused,
   markPipeline,
+  markReconcileError,
   markWorkflowRunning,
   withPendingMessage,
 } from './lifecycle';
@@ -237,5 +238,49 @@ describe('markPaused', () => {
       done.conditions?.find(c => c.type === 'ConfigureWorkflowCompleted'),
     );
     expect(paused.message).toBe(done.message);
+  });
+});
+
+describe('markReconcileError', () => {
+  const failed = markReconcileError(running, 'the state store is full', t1);
+  const reconciled = (status: KratixStatus) =>
+    status.conditions?.find(c => c.type === 'Reconciled');
+
+  it('sets Reconciled False (ReconcileError) with the cause, keeping the rest', () => {
+    expect(reconciled(failed)).toEqual({
+      type: 'Reconciled',
+      status: 'False',
+      reason: 'ReconcileError',
+      message: 'the state store is full',
+      lastTransitionTime: T1,
+    });
+    expect(failed.conditions?.[0]).toEqual(running.conditions?.[0]);
+    expect(failed.kratix).toEqual(running.kratix);
+    expect(
+      reconciled(markReconcileError(failed, 'x'.repeat(5000), t0)),
+    ).toEqual({
+      ...reconciled(failed),
+      message: `${'x'.repeat(1000)}...`,
+    });
+  });
+
+  it('is replaced when the next workflow starts', () => {
+    const again = { configure: true, pipelines: ['p1'], startAt: 0, now: t1 };
+    expect(reconciled(markWorkflowRunning(failed, again))).toMatchObject({
+      reason: 'WorkflowPending',
+    });
+    const deleting = markWorkflowRunning(failed, {
+      ...again,
+      configure: false,
+    });
+    expect(reconciled(deleting)).toBeUndefined();
+    expect(deleting.conditions).toHaveLength(1);
+    const paused = markWorkflowRunning(markPaused(running, t0), {
+      ...again,
+      configure: false,
+    });
+    expect(reconciled(paused)).toMatchObject({
+      reason: 'PausedReconciliation',
+    });
   });
 });

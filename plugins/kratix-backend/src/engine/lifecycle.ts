@@ -99,6 +99,49 @@ export function markPaused(status: KratixStatus, now: Date): KratixStatus {
   return withConditions(status, [CONDITIONS.reconciledPaused], now);
 }
 
+/** Longest error text kept in a `ReconcileError` message. */
+const ERROR_MESSAGE_MAX = 1000;
+
+/**
+ * A reconcile that failed with an error, not in a pipeline (e.g. the state
+ * store could not be written): `Reconciled` is False and says why. The
+ * next workflow replaces it.
+ */
+export function markReconcileError(
+  status: KratixStatus,
+  message: string,
+  now: Date,
+): KratixStatus {
+  const text =
+    message.length > ERROR_MESSAGE_MAX
+      ? `${message.slice(0, ERROR_MESSAGE_MAX)}...`
+      : message;
+  return withConditions(
+    status,
+    [
+      {
+        type: ConditionTypes.Reconciled,
+        status: 'False',
+        reason: ConditionReasons.ReconcileError,
+        message: text,
+      },
+    ],
+    now,
+  );
+}
+
+/** Without a `Reconciled` that reports an error: a new attempt is underway. */
+function withoutReconcileError(status: KratixStatus): KratixStatus {
+  const conditions = status.conditions?.filter(
+    c =>
+      c.type !== ConditionTypes.Reconciled ||
+      c.reason !== ConditionReasons.ReconcileError,
+  );
+  return conditions?.length === status.conditions?.length
+    ? status
+    : { ...status, conditions };
+}
+
 /** A status with `message: Pending` when it has no message yet. */
 export function withPendingMessage(
   status: KratixStatus | undefined,
@@ -109,7 +152,8 @@ export function withPendingMessage(
 /**
  * Marks a workflow as started: pipelines from `startAt` on are Pending, the
  * earlier ones keep their phase (Succeeded when unknown). A configure
- * workflow also sets its running conditions.
+ * workflow also sets its running conditions; a delete workflow drops a
+ * `ReconcileError`.
  */
 export function markWorkflowRunning(
   status: KratixStatus,
@@ -136,7 +180,7 @@ export function markWorkflowRunning(
         [CONDITIONS.configureRunning, CONDITIONS.reconciledRunning],
         now,
       )
-    : next;
+    : withoutReconcileError(next);
 }
 
 /** Sets the phase (and message) of one pipeline in `kratix.workflows.pipelines`. */

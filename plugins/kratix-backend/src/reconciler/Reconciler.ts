@@ -5,6 +5,7 @@ import {
   PipelineRunner,
   StateStore,
   getWorkflowPipelines,
+  markReconcileError,
   parsePromise,
 } from '../engine';
 import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
@@ -17,7 +18,8 @@ import {
 import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { WorkflowMetrics } from './WorkflowMetrics';
-import { deleteRetryDelay } from './deleteRetry';
+import { updateStatusFrom } from '../database/updateStatusFrom';
+import { deleteRetryDelay, retryDelay } from './backoff';
 import { isReconciliationPaused, markReconciliationPaused } from './pause';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
@@ -31,6 +33,8 @@ export interface ReconcilerOptions {
   config: KratixConfig;
   /** Workflow and queue metrics; none when not given. */
   metrics?: WorkflowMetrics;
+  /** Jitter of the retries after errors: values in [0, 1). Math.random by default. */
+  random?: () => number;
 }
 
 const keyId = (k: ObjectKey) =>
@@ -96,16 +100,46 @@ export class Reconciler {
       try {
         await this.reconcile(item);
       } catch (e) {
-        logger.error(`Reconciling ${keyId(item.key)} failed: ${e}`);
-        await store
-          .release(item.key, this.owner, {
-            notBefore: new Date(Date.now() + config.pollIntervalMs * 5),
-          })
-          .catch(() => undefined);
+        await this.retryAfterError(item, e);
       } finally {
         this.running.delete(keyId(item.key));
       }
     }
+  }
+
+  /**
+   * A reconcile that failed with an error, not in a pipeline: says why on
+   * the object (Reconciled False, ReconcileError) and runs it again after
+   * a backoff. When even that cannot be saved, it is only logged.
+   */
+  private async retryAfterError(item: WorkItem, error: unknown): Promise<void> {
+    const { store, logger, config, publisher } = this.options;
+    const id = keyId(item.key);
+    const failures = item.failures + 1;
+    const delay = retryDelay(failures, {
+      firstMs: config.errorRetryMs,
+      maxMs: config.errorRetryMaxMs,
+      random: this.options.random ?? Math.random,
+    });
+    const cause = error instanceof Error ? error.message : String(error);
+    const message = `Reconcile failed (attempt ${failures}, next in ${
+      Math.round(delay / 100) / 10
+    }s): ${cause}`;
+    logger.error(`${id}: ${message}`);
+    try {
+      const updated = await updateStatusFrom(store, item.key, current =>
+        markReconcileError(current.object.status ?? {}, message, new Date()),
+      );
+      await publisher.publish(item.key, updated);
+    } catch (e) {
+      logger.error(`${id}: could not save its reconcile error: ${e}`);
+    }
+    await store
+      .release(item.key, this.owner, {
+        notBefore: new Date(Date.now() + delay),
+        failures,
+      })
+      .catch(e => logger.error(`${id}: could not schedule its retry: ${e}`));
   }
 
   /** Until the next entry is due, a poll, or a wake() since `wakes`. */
