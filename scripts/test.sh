@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+source scripts/bubblewrap.sh
 yarn install --immutable
 yarn test:all
