@@ -5,6 +5,7 @@ import {
   KratixCondition,
   KratixStatus,
   PipelineStatus,
+  findCondition,
   findWorkflowCondition,
   isHealthState,
   isWorkflowConditionType,
@@ -75,6 +76,16 @@ export function workflowState(status: KratixStatus | undefined): WorkflowState {
     return 'failed';
   }
   return 'unknown';
+}
+
+/** `Reconciled` when it says the last reconcile failed with an error. */
+export function reconcileError(
+  status: KratixStatus | undefined,
+): KratixCondition | undefined {
+  const reconciled = findCondition(status, ConditionTypes.Reconciled);
+  return reconciled?.reason === ConditionReasons.ReconcileError
+    ? reconciled
+    : undefined;
 }
 
 /** The pipelines of the current or last configure workflow. */

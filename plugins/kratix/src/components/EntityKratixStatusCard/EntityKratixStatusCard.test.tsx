@@ -136,6 +136,38 @@ describe('EntityKratixStatusCard', () => {
     expect(screen.getByText('No health checks reported.')).toBeInTheDocument();
   });
 
+  it('says why the last reconcile failed with an error', async () => {
+    const cause =
+      'Reconcile failed (attempt 3, next in 20s): State store: could not write local/resources/team-a/postgres/orders-db/create-user: no space left';
+    const failing = runningStatus();
+    failing.conditions![1] = {
+      type: 'Reconciled',
+      status: 'False',
+      reason: 'ReconcileError',
+      message: cause,
+      lastTransitionTime: TRANSITION,
+    };
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(failing))),
+    );
+    renderCard();
+
+    // Above the conditions, in place of "running": the pipeline stopped
+    // without failing.
+    const [line, cell] = await screen.findAllByText(cause);
+    expect(line.closest('table')).toBeNull();
+    expect(cell.closest('table')).not.toBeNull();
+    expect(screen.queryByText('Configure workflow running')).toBeNull();
+    expect(screen.getByText('create-user: Running')).toBeInTheDocument();
+    const rows = within(screen.getByRole('table', { name: 'Conditions' }))
+      .getAllByRole('row')
+      .slice(1);
+    expect(rows[1]).toHaveTextContent('Reconciled');
+    expect(rows[1]).toHaveTextContent('False');
+    expect(rows[1]).toHaveTextContent('ReconcileError');
+    expect(rows[1]).toHaveTextContent(cause);
+  });
+
   it('says when the Resource is being deleted, and its failed delete', async () => {
     const deleting = resource({
       ...readyStatus(),

@@ -21,7 +21,11 @@ import {
   PipelineStatus,
   findWorkflowCondition,
 } from '@kratix-backstage/plugin-kratix-common';
-import { workflowPipelines, workflowState } from '../../lib/status';
+import {
+  reconcileError,
+  workflowPipelines,
+  workflowState,
+} from '../../lib/status';
 import { RelativeTime } from './RelativeTime';
 
 const useStyles = makeStyles(theme => ({
@@ -90,8 +94,8 @@ export const PipelineProgress = (props: { pipelines: PipelineStatus[] }) => {
 
 /**
  * One line on the configure workflow (understanding the legacy
- * `PipelineCompleted` condition), and the pipelines' progress while it runs
- * or after it failed.
+ * `PipelineCompleted` condition), or on the error that stopped the last
+ * reconcile, and the pipelines' progress while it runs or after it failed.
  */
 export const WorkflowSummary = (props: {
   status: KratixStatus | undefined;
@@ -99,8 +103,12 @@ export const WorkflowSummary = (props: {
   const state = workflowState(props.status);
   const condition = findWorkflowCondition(props.status);
   const pipelines = workflowPipelines(props.status);
+  const error = reconcileError(props.status);
   let line;
-  switch (state) {
+  switch (error ? 'error' : state) {
+    case 'error':
+      line = <StatusError>{error?.message ?? 'Reconcile failed'}</StatusError>;
+      break;
     case 'running':
       line = <StatusRunning>Configure workflow running</StatusRunning>;
       break;
