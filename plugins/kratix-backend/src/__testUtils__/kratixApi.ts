@@ -56,6 +56,8 @@ async function startKratixApi(
 
   return {
     http,
+    /** The engine's database. */
+    knex: kratix.knex,
     /** Pipelines see it as `$MARKERS`. */
     markers,
     promise: (name: string) => {

@@ -3,6 +3,7 @@
 // why on the object: Reconciled is False with reason ReconcileError.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Knex } from 'knex';
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import { condition, scriptPromise } from '../__testUtils__/scriptPromise';
 import { KratixApi, settle, withKratix } from '../__testUtils__/kratixApi';
@@ -30,6 +31,53 @@ function breakDestination(kratix: KratixApi) {
   return { repair: () => fs.rmSync(folder) };
 }
 
+/** The database refuses every status that holds a ReconcileError. */
+async function refuseReconcileErrors(knex: Knex) {
+  if (knex.client.config.client === 'pg') {
+    await knex.raw(`CREATE FUNCTION refuse() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'the disk is full'; END $$ LANGUAGE plpgsql`);
+    await knex.raw(`CREATE TRIGGER refuse BEFORE UPDATE ON objects FOR EACH ROW
+      WHEN (NEW.status LIKE '%ReconcileError%') EXECUTE FUNCTION refuse()`);
+  } else {
+    await knex.raw(`CREATE TRIGGER refuse BEFORE UPDATE ON objects
+      WHEN NEW.status LIKE '%ReconcileError%'
+      BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`);
+  }
+}
+
+/**
+ * Watches the Resource's runs for 4 s from its first: waits of 200, 400,
+ * 800, 1600 ms (each up to a quarter shorter) leave room for at most 6
+ * runs, a fixed 200 ms for 20; the waits between them double.
+ */
+async function expectBackoff(r: ReturnType<KratixApi['resource']>) {
+  const [first] = await eventually(async () => {
+    const runs = await r.runs();
+    return runs.length > 0 ? runs : undefined;
+  });
+  await settle(4000);
+  const history = (await r.runs()).reverse();
+  const start = Date.parse(first.startedAt!);
+  const inWindow = history.filter(
+    x => Date.parse(x.startedAt!) < start + 4000,
+  ).length;
+  expect(inWindow).toBeGreaterThanOrEqual(3);
+  expect(inWindow).toBeLessThanOrEqual(6);
+
+  expect(history.slice(0, 4).map(x => x.phase)).toEqual(
+    Array(4).fill('Failed'),
+  );
+  const waits = history
+    .slice(1, 4)
+    .map(
+      (x, i) => Date.parse(x.startedAt!) - Date.parse(history[i].finishedAt!),
+    );
+  expect(waits[0]).toBeGreaterThanOrEqual(150);
+  expect(waits[1]).toBeGreaterThanOrEqual(300);
+  expect(waits[2]).toBeGreaterThanOrEqual(600);
+  expect(Math.max(...waits)).toBeLessThan(1600 + 1000);
+}
+
 const reconciled = (body: any) => condition(body, 'Reconciled');
 const hasReconcileError = (body: any) =>
   reconciled(body)?.reason === 'ReconcileError';
@@ -43,35 +91,7 @@ describe.each(databases.eachSupportedId())('reconcile errors on %p', id => {
       const r = kratix.resource('db', 'a');
       await r.put({ size: 1 }, 201);
 
-      // In 4 s: waits of 200, 400, 800, 1600 ms (each up to a quarter
-      // shorter) leave room for at most 6 runs; a fixed 200 ms for 20.
-      const [first] = await eventually(async () => {
-        const runs = await r.runs();
-        return runs.length > 0 ? runs : undefined;
-      });
-      await settle(4000);
-      const history = (await r.runs()).reverse();
-      const start = Date.parse(first.startedAt!);
-      const inWindow = history.filter(
-        x => Date.parse(x.startedAt!) < start + 4000,
-      ).length;
-      expect(inWindow).toBeGreaterThanOrEqual(3);
-      expect(inWindow).toBeLessThanOrEqual(6);
-
-      // The waits between failed runs double.
-      expect(history.slice(0, 4).map(x => x.phase)).toEqual(
-        Array(4).fill('Failed'),
-      );
-      const waits = history
-        .slice(1, 4)
-        .map(
-          (x, i) =>
-            Date.parse(x.startedAt!) - Date.parse(history[i].finishedAt!),
-        );
-      expect(waits[0]).toBeGreaterThanOrEqual(150);
-      expect(waits[1]).toBeGreaterThanOrEqual(300);
-      expect(waits[2]).toBeGreaterThanOrEqual(600);
-      expect(Math.max(...waits)).toBeLessThan(1600 + 1000);
+      await expectBackoff(r);
 
       // Between attempts the Resource says what failed.
       const failing = await r.waitFor(hasReconcileError);
@@ -109,5 +129,22 @@ describe.each(databases.eachSupportedId())('reconcile errors on %p', id => {
 
       destination.repair();
       await promise.waitFor(isReconciled);
+    }));
+
+  it('backs off the same when the error cannot be saved either', () =>
+    withKratix(databases, id, engine, async kratix => {
+      breakDestination(kratix);
+      await refuseReconcileErrors(kratix.knex);
+      await kratix.promise('db').put(scriptPromise('db', [provision]), 201);
+      const r = kratix.resource('db', 'a');
+      await r.put({ size: 1 }, 201);
+
+      await expectBackoff(r);
+      expect(hasReconcileError(await r.get())).toBe(false);
+      const entry = await kratix
+        .knex('work_queue')
+        .where({ kind: 'Resource', name: 'a' })
+        .first('failures');
+      expect(Number(entry.failures)).toBeGreaterThanOrEqual(3);
     }));
 });
