@@ -61,6 +61,12 @@ export interface Config {
       type?: 'process';
       /** Per-container timeout. Default 10 minutes. */
       timeout?: HumanDuration | string;
+      /**
+       * When the backend shuts down, running workflows may go on this long;
+       * then their containers are stopped, and the runs resume where they
+       * were when a backend starts again. Default 10 seconds.
+       */
+      shutdownGracePeriod?: HumanDuration | string;
       process?: {
         /**
          * Image → command, for containers that give no `command`, e.g.

@@ -30,6 +30,8 @@ export interface KratixConfig {
   errorRetryMaxMs: number;
   runner: {
     timeoutMs: number;
+    /** On shutdown: how long running workflows may go on before their containers stop. */
+    shutdownGraceMs: number;
     images: Record<string, string[]>;
     sandbox: SandboxOptions;
     secrets: KeyValueSources;
@@ -121,6 +123,7 @@ export function readKratixConfig(root: Config): KratixConfig {
     errorRetryMaxMs: durationMs(c, 'engine.errorRetryMaxInterval', 600_000),
     runner: {
       timeoutMs: durationMs(c, 'runner.timeout', 10 * 60_000),
+      shutdownGraceMs: durationMs(c, 'runner.shutdownGracePeriod', 10_000),
       images:
         (c.getOptional('runner.process.images') as Record<string, string[]>) ??
         {},

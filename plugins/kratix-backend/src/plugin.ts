@@ -98,7 +98,7 @@ export const kratixPlugin = createBackendPlugin({
         await applySeedFiles(service, config.seedFiles, deps.logger);
         deps.lifecycle.addStartupHook(() => reconciler.start());
         deps.lifecycle.addShutdownHook(async () => {
-          await reconciler.stop();
+          await reconciler.stop(config.runner.shutdownGraceMs);
           await runner.close();
         });
       },

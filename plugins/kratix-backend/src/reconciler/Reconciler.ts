@@ -50,6 +50,8 @@ export class Reconciler {
   private readonly running = new Map<string, ObjectKey>();
   private readonly loops: Promise<void>[] = [];
   private stopped = true;
+  /** Aborted when stop() gives up waiting for the running workflows. */
+  private readonly shutdown = new AbortController();
   /** The sleeping workers' alarms. */
   private readonly sleepers = new Set<() => void>();
   /** Counts wake() calls, so a worker not yet asleep does not miss one. */
@@ -65,11 +67,23 @@ export class Reconciler {
     }
   }
 
-  /** Stops taking work and waits for the running workflows. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work and waits for the running workflows, up to
+   * `graceMs`; then stops their containers. Those runs are left to resume
+   * on the next start (by this or another replica), not recorded as failed.
+   */
+  async stop(graceMs = Infinity): Promise<void> {
     this.stopped = true;
     this.wake();
-    await Promise.all(this.loops.splice(0));
+    const loops = Promise.all(this.loops.splice(0));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>(resolve => {
+      if (graceMs !== Infinity) timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([loops, grace]);
+    clearTimeout(timer);
+    this.shutdown.abort();
+    await loops;
   }
 
   /** Call after enqueueing, so the work starts without waiting for a poll. */
@@ -191,6 +205,11 @@ export class Reconciler {
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
     const outcome = await this.runWorkflow(item, action, stored, promiseStored);
+    if (outcome === 'interrupted') {
+      // Resumed on the next start, at once.
+      await store.release(item.key, this.owner, { notBefore: new Date() });
+      return;
+    }
     const result = await store.complete(item.key, this.owner, item.seq);
     if (outcome === 'cancelled' || result === 'lost') return;
     if (action === 'configure') {
@@ -238,7 +257,7 @@ export class Reconciler {
     action: WorkflowAction,
     stored: StoredObject,
     promiseStored: StoredObject | undefined,
-  ): Promise<'succeeded' | 'failed' | 'cancelled'> {
+  ): Promise<'succeeded' | 'failed' | 'cancelled' | 'interrupted'> {
     const { store, config, publisher, logger } = this.options;
     if (!promiseStored) {
       logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
@@ -262,6 +281,8 @@ export class Reconciler {
       action,
     });
     const controller = new AbortController();
+    const onShutdown = () => controller.abort();
+    this.shutdown.signal.addEventListener('abort', onShutdown);
     const watch = setInterval(() => {
       void this.checkLease(item, action, stored, controller);
     }, Math.min(500, config.leaseMs / 3));
@@ -279,6 +300,9 @@ export class Reconciler {
           observed?.onEvent(e);
         },
       });
+      if (result.outcome === 'cancelled' && this.shutdown.signal.aborted) {
+        return 'interrupted'; // the run stays open, to resume
+      }
       observed?.finish(result.outcome);
       await recorder.finish(result.outcome);
       if (action === 'delete' && result.outcome === 'succeeded') {
@@ -291,6 +315,7 @@ export class Reconciler {
       throw e;
     } finally {
       clearInterval(watch);
+      this.shutdown.signal.removeEventListener('abort', onShutdown);
       await publisher.publish(item.key, await store.getObject(item.key));
     }
   }

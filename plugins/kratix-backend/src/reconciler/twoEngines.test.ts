@@ -10,7 +10,11 @@ import {
   createTestDatabases,
   secondPool,
 } from '../database/__testUtils__/databases';
-import { eventually, startKratix } from '../__testUtils__/startKratix';
+import {
+  eventually,
+  sandboxWritableDir,
+  startKratix,
+} from '../__testUtils__/startKratix';
 import {
   configureCondition,
   scriptPromise,
@@ -21,15 +25,17 @@ jest.setTimeout(60_000);
 const databases = createTestDatabases();
 const RESOURCES = 12;
 
-// Each pipeline writes start and end lines, with its work dir (so its
-// engine instance), to a file per object.
-const marked = `echo "start $KRATIX_PIPELINE_NAME $KRATIX_INPUT_DIR" >> "$MARKERS/$KRATIX_OBJECT_NAME.log"
+// Each pipeline writes start and end lines, with an id of its run and its
+// engine instance (from the instance's own ConfigMap), to a file per object.
+const marked = `run=$(cat /proc/sys/kernel/random/uuid)
+echo "start $KRATIX_PIPELINE_NAME $run $ENGINE" >> "$MARKERS/$KRATIX_OBJECT_NAME.log"
 sleep 0.1
-echo "end $KRATIX_PIPELINE_NAME $KRATIX_INPUT_DIR" >> "$MARKERS/$KRATIX_OBJECT_NAME.log"`;
+echo "end $KRATIX_PIPELINE_NAME $run $ENGINE" >> "$MARKERS/$KRATIX_OBJECT_NAME.log"`;
 
 describe.each(databases.eachSupportedId())('two engines on %p', id => {
   it('runs every workflow once at a time per object, and finishes all', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-two-'));
+    const markers = sandboxWritableDir(dir, 'markers');
     const knex = await databases.init(id);
     const pool = secondPool(knex);
     const instance = (name: string, shared: typeof knex) => {
@@ -38,6 +44,12 @@ describe.each(databases.eachSupportedId())('two engines on %p', id => {
         knex: shared,
         kratix: {
           engine: { concurrency: 3, workDir: path.join(dir, name) },
+          runner: {
+            process: {
+              sandbox: { writablePaths: [markers] },
+              configMaps: { engine: { name } },
+            },
+          },
         },
       });
     };
@@ -51,8 +63,14 @@ describe.each(databases.eachSupportedId())('two engines on %p', id => {
           { name: 'one', script: marked },
           { name: 'two', script: marked },
         ],
-        { MARKERS: dir },
+        { MARKERS: markers },
       );
+      for (const pipeline of promise.spec.workflows.resource.configure) {
+        pipeline.spec.containers[0].env.push({
+          name: 'ENGINE',
+          valueFrom: { configMapKeyRef: { name: 'engine', key: 'name' } },
+        } as any);
+      }
       await request(engines[0].server)
         .put('/api/kratix/promises/twice')
         .send(promise)
@@ -90,18 +108,18 @@ describe.each(databases.eachSupportedId())('two engines on %p', id => {
         const res = await request(engines[n % 2].server).get(url(n));
         expect(configureCondition(res.body)?.status).toBe('True');
         const lines = fs
-          .readFileSync(path.join(dir, `r${n}.log`), 'utf8')
+          .readFileSync(path.join(markers, `r${n}.log`), 'utf8')
           .trim()
           .split('\n');
         // start one, end one, start two, end two, and again when re-run.
         expect([4, 8]).toContain(lines.length);
         lines.forEach((line, i) => {
-          const [event, pipeline, inputDir] = line.split(' ');
+          const [event, pipeline, run, engine] = line.split(' ');
           expect(event).toBe(i % 2 ? 'end' : 'start');
           expect(pipeline).toBe(i % 4 < 2 ? 'one' : 'two');
           // An end comes from the run that wrote the start before it.
-          expect(inputDir).toBe(lines[i - (i % 2)].split(' ')[2]);
-          instances.add(path.basename(path.dirname(path.dirname(inputDir))));
+          expect(run).toBe(lines[i - (i % 2)].split(' ')[2]);
+          instances.add(engine);
         });
       }
       expect([...instances].sort()).toEqual(['a', 'b']);

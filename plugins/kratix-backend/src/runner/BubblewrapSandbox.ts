@@ -113,12 +113,20 @@ export class BubblewrapSandbox implements ContainerSandbox {
     if (!bwrap) throw fail('`bwrap` was not found on PATH');
     const sandbox = new BubblewrapSandbox(
       bwrap,
-      baseArgs(options),
+      sharedArgs(options),
       process.getuid?.() === 0
         ? { uid: options.uid ?? NOBODY, gid: options.gid ?? NOBODY }
         : undefined,
     );
     const error = await sandbox.selfTest(options.workDir);
+    if (error && /source path .*Permission denied/.test(error)) {
+      throw new Error(
+        `The process pipeline runner cannot sandbox containers: ${error}. ` +
+          `Fix: the sandbox's user (${sandbox.description}) must be able ` +
+          `to reach ${options.workDir} and every folder above it (chmod ` +
+          `o+x), or set kratix.engine.workDir to such a folder.`,
+      );
+    }
     if (error) throw fail(error);
     return sandbox;
   }
@@ -188,7 +196,7 @@ export class BubblewrapSandbox implements ContainerSandbox {
 }
 
 /** Namespaces and the minimal root, from config. */
-function baseArgs(options: BubblewrapOptions): string[] {
+function sharedArgs(options: BubblewrapOptions): string[] {
   const args = [
     '--die-with-parent',
     '--unshare-user',

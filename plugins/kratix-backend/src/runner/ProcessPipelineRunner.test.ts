@@ -668,6 +668,16 @@ exec unshare "$@"
       });
     });
 
+    it("names the fix when the sandbox's user cannot reach workDir", async () => {
+      const hidden = await fs.mkdtemp(path.join(base, 'private-'));
+      await fs.chmod(hidden, 0o700);
+      await expect(
+        ProcessPipelineRunner.probe({ workDir: hidden }),
+      ).rejects.toThrow(
+        /uid 65534\) must be able to reach .*private-.* \(chmod o\+x\), or set kratix\.engine\.workDir/,
+      );
+    });
+
     it('names the fix when bubblewrap does not work', async () => {
       const fake = path.join(base, 'fake-bwrap');
       await fs.writeFile(
