@@ -2,9 +2,10 @@
 // - as an unprivileged user (uid/gid 65534 by default) when the backend is
 //   root, through a user namespace that may not create another one;
 // - in a minimal read-only root: /usr and its links, a few files of /etc
-//   (no shadow, no keys), a fresh /dev, /proc and /tmp, the run's
-//   directories at /kratix/{input,output,metadata}, and only the host paths
-//   that config names. The host's home, /root, the backend's config,
+//   (no shadow, no keys; copied at start), a minimal /dev, its own /proc,
+//   a /tmp of its own run, the run's directories at
+//   /kratix/{input,output,metadata}, and only the host paths that config
+//   names. The host's home, /root, the backend's config,
 //   database and state store are not there;
 // - in its own PID, IPC, UTS, cgroup and (unless config allows the
 //   network) network namespaces: it sees no process of the host, so it can
@@ -33,7 +34,10 @@ export interface BubblewrapOptions {
   writablePaths?: string[];
   /** Share the host's network (default false: loopback only). */
   network?: boolean;
-  /** Where the probe makes its test directories. */
+  /**
+   * This backend's own folder: the sandbox keeps its copy of /etc there,
+   * and the probe makes its test run there.
+   */
   workDir: string;
 }
 
@@ -65,7 +69,10 @@ const ETC_ENTRIES = [
   'timezone',
 ];
 
-/** Where containers work, and their HOME: a private tmpfs. */
+/** Device nodes containers get, bound from the host. */
+const DEVICES = ['null', 'zero', 'random', 'urandom'];
+
+/** Where containers work, and their HOME: a folder of their run. */
 const CONTAINER_HOME = '/tmp';
 const CONTAINER_DIRS = {
   input: '/kratix/input',
@@ -84,6 +91,8 @@ export class BubblewrapSandbox implements ContainerSandbox {
     private readonly bwrap: string,
     /** Arguments every run shares: namespaces and the root's mounts. */
     private readonly baseArgs: string[],
+    /** The host paths config adds: after the run's own /tmp. */
+    private readonly pathArgs: string[],
     private readonly user: { uid: number; gid: number } | undefined,
   ) {}
 
@@ -113,7 +122,8 @@ export class BubblewrapSandbox implements ContainerSandbox {
     if (!bwrap) throw fail('`bwrap` was not found on PATH');
     const sandbox = new BubblewrapSandbox(
       bwrap,
-      sharedArgs(options),
+      sharedArgs(options, await copyEtc(options.workDir)),
+      pathArgs(options),
       process.getuid?.() === 0
         ? { uid: options.uid ?? NOBODY, gid: options.gid ?? NOBODY }
         : undefined,
@@ -132,18 +142,22 @@ export class BubblewrapSandbox implements ContainerSandbox {
   }
 
   async prepare(dirs: PreparedRun['dirs']): Promise<PreparedRun> {
+    // The run's folder, parent of its dirs, also holds its /tmp.
+    const folder = path.dirname(dirs.input);
+    const tmp = path.join(folder, 'tmp');
+    await fs.mkdir(tmp, { recursive: true });
     if (this.user) {
       const { uid, gid } = this.user;
-      const paths = Object.values(dirs);
-      // The run's folder too: bwrap, as the user, opens the dirs by path.
-      const parents = [...new Set(paths.map(d => path.dirname(d)))];
-      await Promise.all([...parents, ...paths].map(p => fs.chown(p, uid, gid)));
+      // The folder too: bwrap, as the user, opens the dirs by path.
+      const paths = [folder, tmp, ...Object.values(dirs)];
+      await Promise.all(paths.map(p => fs.lchown(p, uid, gid)));
     }
     const mounts = Object.entries(CONTAINER_DIRS).flatMap(([name, target]) => [
       '--bind',
       dirs[name as keyof typeof dirs],
       target,
     ]);
+    mounts.push('--bind', tmp, CONTAINER_HOME);
     return {
       dirs: CONTAINER_DIRS,
       home: CONTAINER_HOME,
@@ -152,6 +166,7 @@ export class BubblewrapSandbox implements ContainerSandbox {
         args: [
           ...this.baseArgs,
           ...mounts,
+          ...this.pathArgs,
           '--remount-ro',
           '/',
           '--chdir',
@@ -195,8 +210,27 @@ export class BubblewrapSandbox implements ContainerSandbox {
   }
 }
 
+/**
+ * A copy of what containers need of /etc, in `workDir`: one mount instead
+ * of one per entry (each costs a fifth of a millisecond per container).
+ * Top-level links are followed (resolv.conf may point into /run).
+ */
+async function copyEtc(workDir: string): Promise<string> {
+  const etc = path.join(workDir, 'sandbox-etc');
+  await fs.rm(etc, { recursive: true, force: true });
+  await fs.mkdir(etc, { mode: 0o755 });
+  for (const name of ETC_ENTRIES) {
+    const source = await fs.realpath(`/etc/${name}`).catch(() => undefined);
+    if (!source) continue;
+    const target = path.join(etc, name);
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+    await fs.cp(source, target, { recursive: true, verbatimSymlinks: true });
+  }
+  return etc;
+}
+
 /** Namespaces and the minimal root, from config. */
-function sharedArgs(options: BubblewrapOptions): string[] {
+function sharedArgs(options: BubblewrapOptions, etc: string): string[] {
   const args = [
     '--die-with-parent',
     '--unshare-user',
@@ -217,10 +251,20 @@ function sharedArgs(options: BubblewrapOptions): string[] {
       args.push('--ro-bind', `/${name}`, `/${name}`);
     }
   }
-  for (const name of ETC_ENTRIES) {
-    args.push('--ro-bind-try', `/etc/${name}`, `/etc/${name}`);
+  args.push('--ro-bind', etc, '/etc', '--proc', '/proc', '--dir', '/dev');
+  for (const device of DEVICES) {
+    args.push('--dev-bind', `/dev/${device}`, `/dev/${device}`);
   }
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp');
+  args.push('--symlink', '/proc/self/fd', '/dev/fd');
+  for (const [fd, name] of ['stdin', 'stdout', 'stderr'].entries()) {
+    args.push('--symlink', `/proc/self/fd/${fd}`, `/dev/${name}`);
+  }
+  return args;
+}
+
+/** The host paths config names; each must exist. */
+function pathArgs(options: BubblewrapOptions): string[] {
+  const args: string[] = [];
   const bind = (flag: string, key: string, paths: string[] = []) => {
     for (const given of paths) {
       const p = path.resolve(given);
@@ -234,6 +278,5 @@ function sharedArgs(options: BubblewrapOptions): string[] {
   };
   bind('--ro-bind', 'readOnlyPaths', options.readOnlyPaths);
   bind('--bind', 'writablePaths', options.writablePaths);
-  args.push('--dir', '/kratix');
   return args;
 }
