@@ -137,6 +137,38 @@ export interface Config {
       includeStatus?: boolean;
     };
     /**
+     * Kubernetes mode: the portal on clusters where upstream Kratix
+     * reconciles. When set, the cluster is the source of truth and nothing
+     * of the embedded engine (database store, runner, state store) is used.
+     */
+    kubernetes?: {
+      /** `observe` (default and only mode for now): upstream Kratix reconciles. */
+      mode?: 'observe';
+      /**
+       * The clusters. With one, the REST API and the annotation
+       * `kratix.io/resource-ref` are as in embedded mode.
+       */
+      clusters: Array<{
+        /** A DNS-1123 label, e.g. `prod`. */
+        name: string;
+        /** A kubeconfig file (its current context). */
+        kubeconfig?: string;
+        /** The API server's URL, instead of a kubeconfig file. */
+        url?: string;
+        /**
+         * A bearer token for `url`.
+         * @visibility secret
+         */
+        serviceAccountToken?: string;
+        /** The API server's CA, base64 PEM. */
+        caData?: string;
+        /** The API server's CA, a PEM file. */
+        caFile?: string;
+        /** Skip TLS verification (never in production). */
+        skipTLSVerify?: boolean;
+      }>;
+    };
+    /**
      * Files of Promise, Resource and HealthRecord documents (YAML, several
      * per file) applied when the backend starts, e.g. demo Promises.
      */

@@ -9,6 +9,10 @@ import { durationToMilliseconds } from '@backstage/types';
 import { Destination, MergeStrategy } from './engine';
 import { KeyValueSources } from './runner/containerEnv';
 import { SandboxOptions } from './runner/ProcessPipelineRunner';
+import {
+  KubernetesModeConfig,
+  readKubernetesConfig,
+} from './kubernetes/clusterConfig';
 
 /** The plugin's configuration, with defaults that make the demo work. */
 export interface KratixConfig {
@@ -41,6 +45,8 @@ export interface KratixConfig {
   stateStorePath: string;
   signalsIncludeStatus: boolean;
   seedFiles: string[];
+  /** Kubernetes mode (`kratix.kubernetes`): the embedded engine is not used. */
+  kubernetes?: KubernetesModeConfig;
 }
 
 const MiB = 1024 * 1024;
@@ -138,5 +144,6 @@ export function readKratixConfig(root: Config): KratixConfig {
     signalsIncludeStatus:
       c.getOptionalBoolean('signals.includeStatus') ?? false,
     seedFiles: c.getOptionalStringArray('seedFiles') ?? [],
+    kubernetes: readKubernetesConfig(c),
   };
 }

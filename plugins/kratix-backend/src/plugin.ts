@@ -7,14 +7,9 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
 import { readKratixConfig } from './config';
-import { DatabaseKratixStore } from './database/DatabaseKratixStore';
-import { ProcessPipelineRunner } from './runner/ProcessPipelineRunner';
-import { claimRunDirectory } from './runner/runDirectory';
-import { FileSystemStateStore } from './stateStore/FileSystemStateStore';
-import { Reconciler } from './reconciler/Reconciler';
 import { StatusPublisher } from './reconciler/StatusPublisher';
-import { WorkflowMetrics } from './reconciler/WorkflowMetrics';
-import { KratixService } from './service/KratixService';
+import { createEmbeddedEngine } from './service/embeddedEngine';
+import { createClusterEngine } from './kubernetes/clusterEngine';
 import { createRouter } from './service/router';
 import { applySeedFiles } from './service/seed';
 
@@ -43,43 +38,20 @@ export const kratixPlugin = createBackendPlugin({
       },
       async init(deps) {
         const config = readKratixConfig(deps.config);
-        config.workDir = await claimRunDirectory(config.workDir);
-        const store = await DatabaseKratixStore.create(deps.database, {
-          maxLogBytes: config.logMaxBytes,
-        });
-        const runner = new ProcessPipelineRunner({
-          images: config.runner.images,
-          sandbox: config.runner.sandbox,
-          workDir: config.workDir,
-          timeoutMs: config.runner.timeoutMs,
-          secrets: config.runner.secrets,
-          configMaps: config.runner.configMaps,
-        });
-        const probe = await runner.probe();
-        deps.logger.info(`Kratix pipelines run in sandbox: ${probe.sandbox}`);
-        for (const warning of probe.warnings) deps.logger.warn(warning);
         const publisher = new StatusPublisher({
           signals: deps.signals,
           events: deps.events,
           includeStatus: config.signalsIncludeStatus,
           logger: deps.logger,
         });
-        const reconciler = new Reconciler({
-          store,
-          runner,
-          stateStore: new FileSystemStateStore({ path: config.stateStorePath }),
-          publisher,
-          logger: deps.logger,
-          config,
-          metrics: new WorkflowMetrics(deps.metrics, () =>
-            store.countClaimable(),
-          ),
-        });
-        const service = new KratixService({
-          store,
-          publisher,
-          wake: () => reconciler.wake(),
-        });
+        const engine = config.kubernetes
+          ? createClusterEngine({
+              kubernetes: config.kubernetes,
+              logger: deps.logger,
+              publisher,
+            })
+          : await createEmbeddedEngine({ ...deps, config, publisher });
+        const service = engine.api;
 
         deps.permissionsRegistry.addPermissions(kratixPermissions);
         deps.httpRouter.use(
@@ -95,12 +67,11 @@ export const kratixPlugin = createBackendPlugin({
           allow: 'unauthenticated',
         });
 
-        await applySeedFiles(service, config.seedFiles, deps.logger);
-        deps.lifecycle.addStartupHook(() => reconciler.start());
-        deps.lifecycle.addShutdownHook(async () => {
-          await reconciler.stop(config.runner.shutdownGraceMs);
-          await runner.close();
+        deps.lifecycle.addStartupHook(async () => {
+          await engine.start();
+          await applySeedFiles(service, config.seedFiles, deps.logger);
         });
+        deps.lifecycle.addShutdownHook(() => engine.stop());
       },
     });
   },

@@ -1,0 +1,240 @@
+// A cache of one cluster's Kratix objects, kept by watches: Promises,
+// HealthRecords, and the Resources of each Promise's API (a watch per
+// Promise, started and stopped as Promises come and go). client-node's
+// informer resumes a watch from its resourceVersion and lists again when
+// the server answers 410 Gone; after any other failure the cluster is
+// marked unreachable and its watches start again after a backoff.
+import {
+  CustomObjectsApi,
+  Informer,
+  KubernetesObject,
+  makeInformer,
+} from '@kubernetes/client-node';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  KratixPromise,
+  KratixResource,
+} from '@kratix-backstage/plugin-kratix-common';
+import { KratixCluster } from './clusterConfig';
+import { PromiseApi, promiseApiOf } from './promiseApi';
+
+const KRATIX = { group: 'platform.kratix.io', version: 'v1alpha1' };
+
+export interface ClusterCacheEvents {
+  /** A Resource was added, changed or deleted (then `object` is undefined). */
+  onResource(
+    promise: string,
+    namespace: string,
+    name: string,
+    object?: KratixResource,
+  ): void;
+}
+
+type Watched<T extends KubernetesObject> = Informer<T> & {
+  list(namespace?: string): T[];
+  get(name: string, namespace?: string): T | undefined;
+};
+
+interface ResourceWatch {
+  api: PromiseApi;
+  informer: Watched<KubernetesObject>;
+  synced: boolean;
+}
+
+const MAX_RESTART_MS = 30_000;
+
+export class ClusterCache {
+  private readonly custom: CustomObjectsApi;
+  private readonly promiseWatch: Watched<KubernetesObject>;
+  private readonly healthWatch: Watched<KubernetesObject>;
+  private readonly resourceWatches = new Map<string, ResourceWatch>();
+  private synced = false;
+  private failure?: string;
+  private restartMs = 500;
+  private restartTimer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    readonly cluster: KratixCluster,
+    private readonly events: ClusterCacheEvents,
+    private readonly logger: LoggerService,
+  ) {
+    this.custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.promiseWatch = this.watch(
+      '/apis/platform.kratix.io/v1alpha1/promises',
+      () =>
+        this.custom.listClusterCustomObject({ ...KRATIX, plural: 'promises' }),
+    );
+    this.promiseWatch.on('add', p => this.onPromise(p));
+    this.promiseWatch.on('update', p => this.onPromise(p));
+    this.promiseWatch.on('delete', p => this.dropResources(p.metadata!.name!));
+    this.healthWatch = this.watch(
+      '/apis/platform.kratix.io/v1alpha1/healthrecords',
+      () =>
+        this.custom.listClusterCustomObject({
+          ...KRATIX,
+          plural: 'healthrecords',
+        }),
+    );
+  }
+
+  /** Starts the watches; resolves once Promises are listed (or failed). */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await Promise.all([this.promiseWatch.start(), this.healthWatch.start()]);
+    this.synced = this.failure === undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    await Promise.all([
+      this.promiseWatch.stop(),
+      this.healthWatch.stop(),
+      ...[...this.resourceWatches.values()].map(w => w.informer.stop()),
+    ]);
+  }
+
+  /** Why the cluster cannot be read now, if it cannot. */
+  get unavailable(): string | undefined {
+    if (this.failure) return this.failure;
+    return this.synced ? undefined : 'not listed yet';
+  }
+
+  promises(): KratixPromise[] {
+    return this.promiseWatch.list() as unknown as KratixPromise[];
+  }
+
+  promise(name: string): KratixPromise | undefined {
+    return this.promiseWatch.get(name) as unknown as KratixPromise | undefined;
+  }
+
+  /** The API of a Promise, as its Resources are served. */
+  api(promise: string): PromiseApi | undefined {
+    return this.resourceWatches.get(promise)?.api;
+  }
+
+  /** A Promise's Resources; undefined while they are being listed. */
+  resources(promise: string): KratixResource[] | undefined {
+    const watch = this.resourceWatches.get(promise);
+    if (!watch?.synced) return undefined;
+    return watch.informer.list() as unknown as KratixResource[];
+  }
+
+  healthRecords(): KubernetesObject[] {
+    return this.healthWatch.list();
+  }
+
+  private watch(
+    path: string,
+    list: () => Promise<unknown>,
+  ): Watched<KubernetesObject> {
+    const informer = makeInformer<KubernetesObject>(
+      this.cluster.kubeConfig,
+      path,
+      list as () => Promise<any>,
+    ) as Watched<KubernetesObject>;
+    informer.on('error', error => this.onError(path, error));
+    informer.on('connect', () => {
+      if (this.failure && informer === this.promiseWatch) {
+        this.logger.info(`Kratix cluster ${this.cluster.name} reachable again`);
+      }
+    });
+    return informer;
+  }
+
+  private onPromise(object: KubernetesObject) {
+    const promise = object as unknown as KratixPromise;
+    const name = promise.metadata.name;
+    let api: PromiseApi | undefined;
+    try {
+      api = promiseApiOf(promise);
+    } catch (e) {
+      this.logger.warn(
+        `Kratix cluster ${this.cluster.name}: Promise ${name}: its API cannot be read, so its Resources are not shown: ${e}`,
+      );
+    }
+    const current = this.resourceWatches.get(name);
+    if (current && api && current.api.path === api.path) return;
+    this.dropResources(name);
+    if (!api) return;
+    const informer = this.watch(api.path, () =>
+      this.custom.listClusterCustomObject({
+        group: api.group,
+        version: api.version,
+        plural: api.plural,
+      }),
+    );
+    const watch: ResourceWatch = { api, informer, synced: false };
+    const publish = (o: KubernetesObject, deleted = false) =>
+      this.events.onResource(
+        name,
+        o.metadata?.namespace ?? '',
+        o.metadata?.name ?? '',
+        deleted ? undefined : (o as unknown as KratixResource),
+      );
+    informer.on('add', o => publish(o));
+    informer.on('update', o => publish(o));
+    informer.on('delete', o => publish(o, true));
+    this.resourceWatches.set(name, watch);
+    informer
+      .start()
+      .then(() => {
+        watch.synced = this.resourceWatches.get(name) === watch;
+      })
+      .catch(error => this.onError(api.path, error));
+  }
+
+  private dropResources(promise: string) {
+    const watch = this.resourceWatches.get(promise);
+    if (!watch) return;
+    this.resourceWatches.delete(promise);
+    void watch.informer.stop();
+  }
+
+  /** A watch failed: the cluster is unreachable until it starts again. */
+  private onError(path: string, error: unknown) {
+    const message = describeError(error);
+    if (!this.failure) {
+      this.logger.warn(
+        `Kratix cluster ${this.cluster.name}: watch of ${path} failed: ${message}`,
+      );
+    }
+    this.failure = message;
+    if (this.stopped || this.restartTimer) return;
+    this.restartTimer = setTimeout(() => this.restart(), this.restartMs);
+    this.restartMs = Math.min(this.restartMs * 2, MAX_RESTART_MS);
+  }
+
+  private async restart() {
+    this.restartTimer = undefined;
+    if (this.stopped) return;
+    this.failure = undefined;
+    const watches = [
+      this.promiseWatch,
+      this.healthWatch,
+      ...[...this.resourceWatches.values()].map(w => w.informer),
+    ];
+    await Promise.all(watches.map(w => w.start().catch(() => undefined)));
+    if (!this.failure) {
+      this.synced = true;
+      this.restartMs = 500;
+      for (const w of this.resourceWatches.values()) w.synced = true;
+    }
+  }
+}
+
+/** A short reason from a client-node or network error. */
+export function describeError(error: unknown): string {
+  const e = error as { code?: unknown; body?: unknown; message?: string };
+  if (typeof e?.body === 'string') {
+    try {
+      const status = JSON.parse(e.body);
+      if (status?.message) return `${status.message} (HTTP ${e.code})`;
+    } catch {
+      // not a Status
+    }
+  }
+  const cause = (error as { cause?: { message?: string } })?.cause?.message;
+  return [e?.message ?? String(error), cause].filter(Boolean).join(': ');
+}

@@ -1,0 +1,431 @@
+// The REST API's operations on one cluster where upstream Kratix
+// reconciles: reads from the watch cache, writes to the API server with the
+// plugin's credentials (the router has authorized the caller first).
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubernetesObject,
+  PatchStrategy,
+  V1Job,
+  V1Pod,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  ContainerLog,
+  HealthRecord,
+  KratixPromise,
+  KratixResource,
+  WorkflowRun,
+} from '@kratix-backstage/plugin-kratix-common';
+import { parseHealthRecord } from '../engine';
+import type {
+  Applied,
+  KratixApi,
+  ResourceInput,
+  ResourceKey,
+  ResourceListFilter,
+} from '../service/KratixApi';
+import { pageOf } from '../service/resourcePages';
+import { ClusterCache } from './ClusterCache';
+import { clusterError, onCluster } from './clusterErrors';
+import {
+  isJobOf,
+  jobSelector,
+  jobsOfRun,
+  podsOf,
+  workflowRunsOf,
+} from './pipelineJobs';
+
+const KRATIX = { group: 'platform.kratix.io', version: 'v1alpha1' };
+const MANUAL_RECONCILIATION = 'kratix.io/manual-reconciliation';
+/** Log kept per container, as the embedded engine keeps. */
+const LOG_LIMIT_BYTES = 1024 * 1024;
+
+const byName = (a: KubernetesObject, b: KubernetesObject) =>
+  (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '') ||
+  (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+
+export class ClusterKratixService implements KratixApi {
+  private readonly custom: CustomObjectsApi;
+  private readonly batch: BatchV1Api;
+  private readonly core: CoreV1Api;
+
+  constructor(private readonly cache: ClusterCache) {
+    const kc = cache.cluster.kubeConfig;
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.batch = kc.makeApiClient(BatchV1Api);
+    this.core = kc.makeApiClient(CoreV1Api);
+  }
+
+  private get name() {
+    return this.cache.cluster.name;
+  }
+
+  /** Throws while the cluster's cache cannot answer. */
+  private reachable() {
+    const why = this.cache.unavailable;
+    if (why) {
+      throw new ServiceUnavailableError(
+        `cluster ${this.name} unreachable: ${why}`,
+      );
+    }
+  }
+
+  private call<T>(work: () => Promise<T>): Promise<T> {
+    return onCluster(this.name, work);
+  }
+
+  async listPromises(): Promise<KratixPromise[]> {
+    this.reachable();
+    return [...this.cache.promises()].sort(byName as any);
+  }
+
+  async getPromise(name: string): Promise<KratixPromise> {
+    this.reachable();
+    const promise = this.cache.promise(name);
+    if (!promise) {
+      throw new NotFoundError(
+        `Promise '${name}' not found on cluster ${this.name}`,
+      );
+    }
+    return promise;
+  }
+
+  async applyPromise(
+    document: unknown,
+    expectedName?: string,
+  ): Promise<Applied<KratixPromise>> {
+    const doc = document as KratixPromise;
+    const name = doc?.metadata?.name ?? expectedName;
+    if (!name || (expectedName && name !== expectedName)) {
+      throw new InputError(
+        `metadata.name '${doc?.metadata?.name}' does not match the path's Promise '${expectedName}'`,
+      );
+    }
+    const body = { ...doc, metadata: { ...doc.metadata, name } };
+    const existing = this.cache.promise(name);
+    const object = await this.call(() =>
+      existing
+        ? this.custom.replaceClusterCustomObject({
+            ...KRATIX,
+            plural: 'promises',
+            name,
+            body: {
+              ...body,
+              metadata: {
+                ...body.metadata,
+                resourceVersion:
+                  body.metadata.resourceVersion ??
+                  existing.metadata.resourceVersion,
+              },
+            },
+          })
+        : this.custom.createClusterCustomObject({
+            ...KRATIX,
+            plural: 'promises',
+            body,
+          }),
+    );
+    return { object: object as KratixPromise, created: !existing };
+  }
+
+  async deletePromise(name: string): Promise<void> {
+    await this.call(() =>
+      this.custom.deleteClusterCustomObject({
+        ...KRATIX,
+        plural: 'promises',
+        name,
+      }),
+    );
+  }
+
+  /** The API of an installed Promise, whose Resources are listed. */
+  private api(promise: string) {
+    this.reachable();
+    if (!this.cache.promise(promise)) {
+      throw new NotFoundError(
+        `Promise '${promise}' not found on cluster ${this.name}`,
+      );
+    }
+    const api = this.cache.api(promise);
+    if (!api) {
+      throw new NotFoundError(
+        `Promise '${promise}' offers no API on cluster ${this.name}`,
+      );
+    }
+    return api;
+  }
+
+  private resources(promise: string): KratixResource[] {
+    this.api(promise);
+    const items = this.cache.resources(promise);
+    if (!items) {
+      throw new ServiceUnavailableError(
+        `cluster ${this.name}: the Resources of Promise '${promise}' are still being listed`,
+      );
+    }
+    return items;
+  }
+
+  async listResources(
+    promise: string,
+    filter: ResourceListFilter = {},
+  ): Promise<{ items: KratixResource[]; continue?: string }> {
+    return pageOf([...this.resources(promise)].sort(byName as any), filter);
+  }
+
+  async getResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<KratixResource> {
+    const found = this.resources(promise).find(
+      r => r.metadata.namespace === namespace && r.metadata.name === name,
+    );
+    if (!found) {
+      throw new NotFoundError(
+        `Resource '${namespace}/${name}' of Promise '${promise}' not found on cluster ${this.name}`,
+      );
+    }
+    return found;
+  }
+
+  async applyResource(
+    promise: string,
+    namespace: string,
+    name: string,
+    input: ResourceInput,
+    options: { dryRun?: boolean } = {},
+  ): Promise<Applied<KratixResource>> {
+    const api = this.api(promise);
+    const where = {
+      group: api.group,
+      version: api.version,
+      plural: api.plural,
+      namespace,
+    };
+    const dryRun = options.dryRun ? 'All' : undefined;
+    const current = () =>
+      this.resources(promise).find(
+        r => r.metadata.namespace === namespace && r.metadata.name === name,
+      );
+    const write = (existing?: KratixResource) => {
+      const body = {
+        apiVersion: `${api.group}/${api.version}`,
+        kind: api.kind,
+        metadata: {
+          ...existing?.metadata,
+          name,
+          namespace,
+          labels: input.metadata?.labels ?? existing?.metadata.labels,
+          annotations:
+            input.metadata?.annotations ?? existing?.metadata.annotations,
+          resourceVersion:
+            input.metadata?.resourceVersion ??
+            existing?.metadata.resourceVersion,
+        },
+        spec: input.spec ?? {},
+      };
+      return existing
+        ? this.custom.replaceNamespacedCustomObject({
+            ...where,
+            name,
+            body,
+            dryRun,
+          })
+        : this.custom.createNamespacedCustomObject({ ...where, body, dryRun });
+    };
+    const existing = current();
+    const object = await this.call(() => write(existing));
+    return { object: object as KratixResource, created: !existing };
+  }
+
+  async deleteResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<void> {
+    const api = this.api(promise);
+    await this.call(() =>
+      this.custom.deleteNamespacedCustomObject({
+        group: api.group,
+        version: api.version,
+        plural: api.plural,
+        namespace,
+        name,
+      }),
+    );
+  }
+
+  /** As upstream: the label `kratix.io/manual-reconciliation: "true"`. */
+  async reconcile(key: ResourceKey): Promise<void> {
+    const api = this.api(key.promise);
+    await this.call(() =>
+      this.custom.patchNamespacedCustomObject(
+        {
+          group: api.group,
+          version: api.version,
+          plural: api.plural,
+          namespace: key.namespace,
+          name: key.name,
+          body: { metadata: { labels: { [MANUAL_RECONCILIATION]: 'true' } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
+  /** The Resource's pipeline Jobs and their Pods, by Kratix's labels. */
+  private async jobs(promise: string, namespace: string, name: string) {
+    await this.getResource(promise, namespace, name);
+    const labelSelector = jobSelector(promise, name);
+    const [jobs, pods] = await this.call(() =>
+      Promise.all([
+        this.batch.listJobForAllNamespaces({ labelSelector }),
+        this.core.listPodForAllNamespaces({ labelSelector }),
+      ]),
+    );
+    const mine = jobs.items.filter(job => isJobOf(job, namespace));
+    return { jobs: mine, pods: pods.items };
+  }
+
+  async listRuns(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<WorkflowRun[]> {
+    const { jobs, pods } = await this.jobs(promise, namespace, name);
+    return workflowRunsOf(jobs, pods);
+  }
+
+  async getLogs(
+    promise: string,
+    namespace: string,
+    name: string,
+    runId: string,
+  ): Promise<ContainerLog[]> {
+    const { jobs, pods } = await this.jobs(promise, namespace, name);
+    const run = jobsOfRun(jobs, runId);
+    if (run.length === 0) {
+      throw new NotFoundError(`Workflow run '${runId}' not found`);
+    }
+    const logs: ContainerLog[] = [];
+    for (const job of run) {
+      logs.push(...(await this.jobLogs(job, podsOf(job, pods))));
+    }
+    return logs;
+  }
+
+  private async jobLogs(job: V1Job, pods: V1Pod[]): Promise<ContainerLog[]> {
+    const pipeline =
+      job.metadata?.labels?.['kratix.io/pipeline-name'] ?? job.metadata!.name!;
+    const pod = pods.at(-1);
+    if (!pod) {
+      return [
+        {
+          pipeline,
+          container: '',
+          log: `The Pod of Job ${job.metadata?.name} is gone; its logs with it.`,
+          truncated: false,
+        },
+      ];
+    }
+    const containers = [
+      ...(pod.spec?.initContainers ?? []),
+      ...(pod.spec?.containers ?? []),
+    ].map(c => c.name);
+    return Promise.all(
+      containers.map(async container => {
+        try {
+          const log = await this.core.readNamespacedPodLog({
+            name: pod.metadata!.name!,
+            namespace: pod.metadata!.namespace!,
+            container,
+            limitBytes: LOG_LIMIT_BYTES,
+          });
+          return {
+            pipeline,
+            container,
+            log,
+            truncated: Buffer.byteLength(log) >= LOG_LIMIT_BYTES,
+          };
+        } catch (e) {
+          return {
+            pipeline,
+            container,
+            log: `Logs of Pod ${
+              pod.metadata?.name
+            } container ${container} unavailable: ${
+              clusterError(this.name, e).message
+            }`,
+            truncated: false,
+          };
+        }
+      }),
+    );
+  }
+
+  async getHealthRecord(
+    namespace: string,
+    name: string,
+  ): Promise<HealthRecord> {
+    this.reachable();
+    const found = this.cache
+      .healthRecords()
+      .find(
+        r => r.metadata?.namespace === namespace && r.metadata?.name === name,
+      );
+    if (!found) {
+      throw new NotFoundError(
+        `HealthRecord '${namespace}/${name}' not found on cluster ${this.name}`,
+      );
+    }
+    return found as unknown as HealthRecord;
+  }
+
+  async putHealthRecord(
+    namespace: string,
+    name: string,
+    document: unknown,
+  ): Promise<Applied<HealthRecord>> {
+    const record = parseHealthRecord(document as object);
+    const where = { ...KRATIX, plural: 'healthrecords', namespace };
+    const existing = this.cache
+      .healthRecords()
+      .find(
+        r => r.metadata?.namespace === namespace && r.metadata?.name === name,
+      );
+    const body = {
+      ...record,
+      metadata: {
+        ...record.metadata,
+        name,
+        namespace,
+        resourceVersion: existing?.metadata?.resourceVersion,
+      },
+    };
+    const object = await this.call(() =>
+      existing
+        ? this.custom.replaceNamespacedCustomObject({ ...where, name, body })
+        : this.custom.createNamespacedCustomObject({ ...where, body }),
+    );
+    return { object: object as HealthRecord, created: !existing };
+  }
+
+  async deleteHealthRecord(namespace: string, name: string): Promise<void> {
+    await this.call(() =>
+      this.custom.deleteNamespacedCustomObject({
+        ...KRATIX,
+        plural: 'healthrecords',
+        namespace,
+        name,
+      }),
+    );
+  }
+}

@@ -1,0 +1,97 @@
+// What the REST API, the scaffolder actions and the seed files call: the
+// embedded engine (KratixService) or a cluster (ClusterKratixService).
+// Callers authorize first; implementations enforce the rules.
+import {
+  ContainerLog,
+  HealthRecord,
+  KratixPromise,
+  KratixResource,
+  WorkflowRun,
+} from '@kratix-backstage/plugin-kratix-common';
+
+/** What a client sends to create or update a Resource. */
+export interface ResourceInput {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    resourceVersion?: string;
+  };
+  spec?: unknown;
+}
+
+export interface Applied<T> {
+  object: T;
+  created: boolean;
+}
+
+export interface ResourceListFilter {
+  namespace?: string;
+  labelSelector?: string;
+  limit?: number;
+  /** From the previous page's `continue`. */
+  continue?: string;
+}
+
+/** A Resource of a Promise. */
+export interface ResourceKey {
+  promise: string;
+  namespace: string;
+  name: string;
+}
+
+export interface KratixApi {
+  listPromises(): Promise<KratixPromise[]>;
+  getPromise(name: string): Promise<KratixPromise>;
+  applyPromise(
+    document: unknown,
+    expectedName?: string,
+  ): Promise<Applied<KratixPromise>>;
+  deletePromise(name: string): Promise<void>;
+  /** Ordered by namespace and name; paged with `limit` and `continue`. */
+  listResources(
+    promise: string,
+    filter?: ResourceListFilter,
+  ): Promise<{ items: KratixResource[]; continue?: string }>;
+  getResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<KratixResource>;
+  applyResource(
+    promise: string,
+    namespace: string,
+    name: string,
+    input: ResourceInput,
+    options?: { dryRun?: boolean },
+  ): Promise<Applied<KratixResource>>;
+  deleteResource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<void>;
+  /** Runs the Resource's configure workflow again. */
+  reconcile(key: ResourceKey): Promise<void>;
+  /** Newest first. */
+  listRuns(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): Promise<WorkflowRun[]>;
+  getLogs(
+    promise: string,
+    namespace: string,
+    name: string,
+    runId: string,
+  ): Promise<ContainerLog[]>;
+  getHealthRecord(namespace: string, name: string): Promise<HealthRecord>;
+  putHealthRecord(
+    namespace: string,
+    name: string,
+    document: unknown,
+  ): Promise<Applied<HealthRecord>>;
+  deleteHealthRecord(namespace: string, name: string): Promise<void>;
+}

@@ -1,0 +1,60 @@
+// The embedded engine: objects in the Backstage database, pipelines as
+// sandboxed local processes, reconciled here.
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
+import { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { KratixConfig } from '../config';
+import { DatabaseKratixStore } from '../database/DatabaseKratixStore';
+import { ProcessPipelineRunner } from '../runner/ProcessPipelineRunner';
+import { claimRunDirectory } from '../runner/runDirectory';
+import { FileSystemStateStore } from '../stateStore/FileSystemStateStore';
+import { Reconciler } from '../reconciler/Reconciler';
+import { StatusPublisher } from '../reconciler/StatusPublisher';
+import { WorkflowMetrics } from '../reconciler/WorkflowMetrics';
+import { KratixService } from './KratixService';
+import { KratixEngine } from './KratixEngine';
+
+export async function createEmbeddedEngine(options: {
+  config: KratixConfig;
+  database: DatabaseService;
+  logger: LoggerService;
+  metrics: MetricsService;
+  publisher: StatusPublisher;
+}): Promise<KratixEngine> {
+  const { config, logger, publisher } = options;
+  config.workDir = await claimRunDirectory(config.workDir);
+  const store = await DatabaseKratixStore.create(options.database, {
+    maxLogBytes: config.logMaxBytes,
+  });
+  const runner = new ProcessPipelineRunner({
+    images: config.runner.images,
+    sandbox: config.runner.sandbox,
+    workDir: config.workDir,
+    timeoutMs: config.runner.timeoutMs,
+    secrets: config.runner.secrets,
+    configMaps: config.runner.configMaps,
+  });
+  const probe = await runner.probe();
+  logger.info(`Kratix pipelines run in sandbox: ${probe.sandbox}`);
+  for (const warning of probe.warnings) logger.warn(warning);
+  const reconciler = new Reconciler({
+    store,
+    runner,
+    stateStore: new FileSystemStateStore({ path: config.stateStorePath }),
+    publisher,
+    logger,
+    config,
+    metrics: new WorkflowMetrics(options.metrics, () => store.countClaimable()),
+  });
+  return {
+    api: new KratixService({
+      store,
+      publisher,
+      wake: () => reconciler.wake(),
+    }),
+    start: () => reconciler.start(),
+    stop: async () => {
+      await reconciler.stop(config.runner.shutdownGraceMs);
+      await runner.close();
+    },
+  };
+}
