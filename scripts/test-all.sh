@@ -15,6 +15,13 @@ BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$(bash scripts/postgres.sh
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
 trap 'bash scripts/postgres.sh stop' EXIT
 
+step "a real Kubernetes API server for the Kubernetes mode's tests"
+# The shared test tool beside the repository (../shared, as CI lays it out);
+# cached in ~/.cache/kube-test after the first install.
+KRATIX_SHARED_DIR="${KRATIX_SHARED_DIR:-$(cd .. && pwd)/shared}"
+export KRATIX_SHARED_DIR
+bash "$KRATIX_SHARED_DIR/tools/kube-test-cluster.sh" install
+
 step "unit and integration tests"
 CI=true yarn test
 
