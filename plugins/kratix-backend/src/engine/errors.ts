@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import { parseDocument } from 'yaml';
 
 /**
  * A Promise, Resource or HealthRecord that breaks a rule. It is an
@@ -32,27 +31,6 @@ export function formatPath(
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out === '' ? '(root)' : out;
-}
-
-/** Reads one YAML (or JSON) document of a `kind` into a plain value. */
-export function parseYamlDocument(text: string, kind: string): unknown {
-  const fail = (message: string): never => {
-    throw new KratixValidationError({
-      kind,
-      path: '(root)',
-      rule: 'yaml',
-      message,
-    });
-  };
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    fail(`not valid YAML: ${doc.errors[0].message}`);
-  }
-  try {
-    return doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return fail(`not valid YAML: ${(e as Error).message}`);
-  }
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -60,6 +60,32 @@ describe('parseHealthRecord', () => {
       'expected number',
     ],
     [{ ...seedRecord, kind: 'Promise' }, 'kind', 'HealthRecord'],
+    [
+      { ...seedRecord, metadata: { name: 'h', namespace: 'a.b' } },
+      'metadata.namespace',
+      'must be lowercase letters, digits or "-"',
+    ],
+    [
+      {
+        ...seedRecord,
+        data: {
+          ...seedRecord.data,
+          resourceRef: { name: 'a', namespace: 'n'.repeat(64) },
+        },
+      },
+      'data.resourceRef.namespace',
+      'must be at most 63 characters, got 64',
+    ],
+    [
+      { ...seedRecord, data: { ...seedRecord.data, promiseRef: { name: '../p' } } },
+      'data.promiseRef.name',
+      'must be lowercase letters',
+    ],
+    [
+      { ...seedRecord, metadata: { name: 'A' } },
+      'metadata.name',
+      'must be lowercase letters, digits, "-" or "."',
+    ],
   ])('refuses %j at %s', (doc, path, message) => {
     let error: unknown;
     try {

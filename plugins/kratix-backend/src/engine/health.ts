@@ -8,7 +8,9 @@ import {
   HealthStatus,
   KratixStatus,
 } from '@kratix-backstage/plugin-kratix-common';
-import { fromSchemaIssue, parseYamlDocument } from './errors';
+import { fromSchemaIssue } from './errors';
+import { checkName, DNS_LABEL, DNS_SUBDOMAIN } from './names';
+import { parseYamlDocument } from './yamlDocuments';
 import { KRATIX_API_VERSION } from './promise';
 
 const KIND = 'HealthRecord';
@@ -54,6 +56,15 @@ export function parseHealthRecord(source: string | object): HealthRecord {
     throw fromSchemaIssue(KIND, raw, parsed.error.issues[0]);
   }
   const { metadata, data } = parsed.data;
+  for (const [path, value, rule] of [
+    ['metadata.name', metadata.name, DNS_SUBDOMAIN],
+    ['metadata.namespace', metadata.namespace, DNS_LABEL],
+    ['data.promiseRef.name', data.promiseRef.name, DNS_LABEL],
+    ['data.resourceRef.name', data.resourceRef.name, DNS_SUBDOMAIN],
+    ['data.resourceRef.namespace', data.resourceRef.namespace, DNS_LABEL],
+  ] as const) {
+    if (value !== undefined) checkName(KIND, path, value, rule);
+  }
   return {
     ...(parsed.data as HealthRecord),
     metadata: {

@@ -1,6 +1,9 @@
 // The pure engine: parsers, status rules and the workflow executor.
 export * from './interfaces';
-export { KratixValidationError, parseYamlDocument } from './errors';
+export { KratixValidationError } from './errors';
+export * from './depth';
+export * from './names';
+export * from './yamlDocuments';
 export * from './promise';
 export * from './resourceValidation';
 export * from './statusFile';

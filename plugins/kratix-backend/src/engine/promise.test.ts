@@ -1,4 +1,6 @@
-import { stringify } from 'yaml';
+import fs from 'node:fs';
+import { resolve } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
 import { KratixValidationError } from './errors';
 import { getWorkflowPipelines, parsePromise } from './promise';
 
@@ -274,6 +276,57 @@ describe('parsePromise', () => {
     ],
   ])('refuses %s', (_name, text, message) => {
     expect(() => parsePromise(text)).toThrow(message);
+  });
+
+  it.each(['../../x', 'a/b', '.', 'a.b', 'A', '-a', 'x'.repeat(64)])(
+    'refuses the pipeline name %p',
+    name => {
+      const doc = promiseDoc({
+        workflows: { resource: { delete: [pipeline(name)] } },
+      });
+      expect(() => parsePromise(doc)).toThrow(
+        expect.objectContaining({
+          rule: 'dns-label',
+          path: 'spec.workflows.resource.delete[0].metadata.name',
+          message: expect.stringMatching(
+            /^Invalid Promise: spec\.workflows\.resource\.delete\[0\]\.metadata\.name: must be /,
+          ),
+        }),
+      );
+    },
+  );
+
+  it.each([
+    ['a.b', /must be lowercase letters, digits or "-"/],
+    ['p'.repeat(64), /must be at most 63 characters, got 64/],
+  ])('refuses the Promise name %s', (name, message) => {
+    const doc = { ...promiseDoc({}), metadata: { name } };
+    expect(() => parsePromise(doc)).toThrow(
+      /^Invalid Promise: metadata\.name: /,
+    );
+    expect(() => parsePromise(doc)).toThrow(message);
+  });
+
+  it('accepts names of 63 characters', () => {
+    const name = 'p'.repeat(63);
+    const doc = promiseDoc({
+      workflows: { resource: { configure: [pipeline(name)] } },
+    });
+    expect(parsePromise({ ...doc, metadata: { name } })).toMatchObject({
+      name,
+      workflows: { resource: { configure: [{ name }] } },
+    });
+  });
+
+  it('reads the example Promises', () => {
+    const text = fs.readFileSync(
+      resolve(__dirname, '../../../../examples/kratix/promises.yaml'),
+      'utf8',
+    );
+    const names = parseAllDocuments(text)
+      .filter(doc => doc.contents)
+      .map(doc => parsePromise(doc.toJS()).name);
+    expect(names.length).toBeGreaterThan(0);
   });
 
   it('refuses a document that expands too many aliases', () => {

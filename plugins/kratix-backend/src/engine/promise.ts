@@ -6,11 +6,9 @@ import {
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
 import { Pipeline, PipelineEnvVar, WorkflowRef } from './interfaces';
-import {
-  fromSchemaIssue,
-  KratixValidationError,
-  parseYamlDocument,
-} from './errors';
+import { fromSchemaIssue, KratixValidationError } from './errors';
+import { checkName, DNS_LABEL } from './names';
+import { parseYamlDocument } from './yamlDocuments';
 
 export const KRATIX_API_VERSION = 'platform.kratix.io/v1alpha1';
 
@@ -199,6 +197,15 @@ function readWorkflows(doc: PromiseDoc): PromiseWorkflows {
           `a delete workflow has at most one pipeline, found ${docs.length}`,
         );
       }
+      // Pipeline names name folders and processes: DNS-1123 labels.
+      docs.forEach((p, i) =>
+        checkName(
+          'Promise',
+          `${at}[${i}].metadata.name`,
+          p.metadata.name,
+          DNS_LABEL,
+        ),
+      );
       checkUnique(
         docs.map(p => p.metadata.name),
         i => `${at}[${i}].metadata.name`,
@@ -254,6 +261,8 @@ export function parsePromise(source: string | object): ParsedPromise {
     throw fromSchemaIssue('Promise', raw, parsed.error.issues[0]);
   }
   const doc = parsed.data;
+  // Cluster-scoped, yet a label: Kratix joins it into pipeline names.
+  checkName('Promise', 'metadata.name', doc.metadata.name, DNS_LABEL);
   return {
     name: doc.metadata.name,
     promise: raw as KratixPromise,

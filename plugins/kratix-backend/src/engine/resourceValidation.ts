@@ -3,6 +3,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ParsedPromise } from './promise';
 import { formatPath, KratixValidationError } from './errors';
+import { checkName, DNS_LABEL, DNS_SUBDOMAIN } from './names';
 
 // Formats Kubernetes knows that JSON Schema does not: accepted as is.
 const KUBERNETES_FORMATS = [
@@ -92,10 +93,18 @@ export function validateResourceSpec(
   return object.spec;
 }
 
-/** Checks a Resource's `apiVersion` and `kind`, then validates its `spec`. */
+/**
+ * Checks a Resource's `apiVersion` and `kind`, its name (a DNS-1123
+ * subdomain) and namespace (a DNS-1123 label), then validates its `spec`.
+ */
 export function validateResource(
   promise: ParsedPromise,
-  resource: { apiVersion?: unknown; kind?: unknown; spec?: unknown },
+  resource: {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; namespace?: unknown };
+    spec?: unknown;
+  },
 ): Record<string, unknown> {
   const api = promise.api;
   if (!api) {
@@ -119,6 +128,12 @@ export function validateResource(
         message: `must be '${expected[key]}', got '${String(resource[key])}'`,
       });
     }
+  }
+  const kind = `${api.kind} Resource`;
+  const { name, namespace } = resource.metadata ?? {};
+  if (name !== undefined) checkName(kind, 'metadata.name', name, DNS_SUBDOMAIN);
+  if (namespace !== undefined) {
+    checkName(kind, 'metadata.namespace', namespace, DNS_LABEL);
   }
   return validateResourceSpec(promise, resource.spec);
 }

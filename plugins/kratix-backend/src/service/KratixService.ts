@@ -202,6 +202,7 @@ export class KratixService {
     const spec = validateResource(parsed, {
       apiVersion: input.apiVersion ?? apiVersion,
       kind: input.kind ?? kind,
+      metadata: { name, namespace },
       spec: input.spec,
     });
     const key = resourceKey(promise, namespace, name);

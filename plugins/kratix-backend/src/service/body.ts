@@ -1,9 +1,15 @@
 import express, { RequestHandler } from 'express';
 import { InputError } from '@backstage/errors';
-import { parseYamlDocument } from '../engine';
+import { checkDepth, singleYamlDocument } from '../engine';
+import { YamlWorker } from './yamlWorker';
 
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Longest a YAML body may take to parse (off the event loop). */
+export const YAML_PARSE_TIMEOUT_MS = 2000;
+
+const yamlWorker = new YamlWorker({ timeoutMs: YAML_PARSE_TIMEOUT_MS });
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -36,12 +42,23 @@ export function bodyParsers(): RequestHandler[] {
   ];
 }
 
-/** The request's document, parsed from JSON or YAML. */
-export function parseBody(req: express.Request, kind: string): unknown {
+/**
+ * The request's document, parsed from JSON or YAML (on a worker thread),
+ * nested at most `MAX_DEPTH` levels.
+ */
+export async function parseBody(
+  req: express.Request,
+  kind: string,
+): Promise<unknown> {
   const body = req.body;
-  if (typeof body === 'string') return parseYamlDocument(body, kind);
+  if (typeof body === 'string') {
+    return singleYamlDocument(await yamlWorker.parse(body), kind);
+  }
   if (body && typeof body === 'object' && !Array.isArray(body)) {
-    if (Object.keys(body).length > 0) return body;
+    if (Object.keys(body).length > 0) {
+      checkDepth(body, kind);
+      return body;
+    }
   }
   throw new InputError(
     `Request body must be a ${kind} document, as JSON (Content-Type: application/json) or YAML (Content-Type: application/yaml)`,

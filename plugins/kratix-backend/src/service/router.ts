@@ -24,6 +24,7 @@ import {
 import { JsonObject } from '@backstage/types';
 import { KratixService } from './KratixService';
 import { bodyParsers, parseBody } from './body';
+import { DNS_LABEL, DNS_SUBDOMAIN, NameRule } from '../engine';
 import { resourceKey } from '../reconciler/keys';
 
 export interface RouterOptions {
@@ -33,14 +34,15 @@ export interface RouterOptions {
   auditor: AuditorService;
 }
 
-/** DNS-1123 names, as Kubernetes requires for names and namespaces. */
-const name = z
-  .string()
-  .max(253)
-  .regex(
-    /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-    'must be lowercase letters, digits, "-" or ".", starting and ending with a letter or digit',
-  );
+/** A name of Kubernetes' rules (DNS-1123). */
+const named = (rule: NameRule) =>
+  z
+    .string()
+    .max(rule.maxLength)
+    .regex(rule.pattern, `must be ${rule.description}`);
+const name = named(DNS_SUBDOMAIN);
+/** Namespaces written to; reads and deletes take any saved before. */
+const namespace = named(DNS_LABEL);
 
 const resourceParams = z.object({
   promise: name,
@@ -147,7 +149,8 @@ export async function createRouter(
       req,
       'promise-apply',
       kratixPromiseManagePermission,
-      () => service.applyPromise(parseBody(req, 'Promise'), p.promise),
+      async () =>
+        service.applyPromise(await parseBody(req, 'Promise'), p.promise),
     );
     res.status(applied.created ? 201 : 200).json(applied.object);
   });
@@ -189,7 +192,7 @@ export async function createRouter(
   });
 
   router.put(resourcePath, async (req, res) => {
-    const p = parse(resourceParams, req.params, 'path');
+    const p = parse(resourceParams.extend({ namespace }), req.params, 'path');
     const q = parse(
       z.object({ dryRun: z.enum(['true', 'false', 'All']).optional() }),
       req.query,
@@ -200,8 +203,8 @@ export async function createRouter(
       req,
       'resource-request',
       kratixResourceRequestPermission,
-      () => {
-        const body = parseBody(req, 'Resource');
+      async () => {
+        const body = await parseBody(req, 'Resource');
         const input = parse(resourceInput, body, 'body');
         return service.applyResource(p.promise, p.namespace, p.name, input, {
           dryRun,
@@ -258,16 +261,16 @@ export async function createRouter(
   });
 
   router.put(healthPath, async (req, res) => {
-    const p = parse(healthParams, req.params, 'path');
+    const p = parse(healthParams.extend({ namespace }), req.params, 'path');
     const applied = await mutate(
       req,
       'healthrecord-write',
       kratixHealthRecordWritePermission,
-      () =>
+      async () =>
         service.putHealthRecord(
           p.namespace,
           p.name,
-          parseBody(req, 'HealthRecord'),
+          await parseBody(req, 'HealthRecord'),
         ),
     );
     res.status(applied.created ? 201 : 200).json(applied.object);

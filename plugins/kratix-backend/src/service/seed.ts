@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
-import { parseAllDocuments } from 'yaml';
+import * as yaml from 'yaml';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
-import { parsePromise } from '../engine';
+import { checkDepth, parsePromise, YAML_LIMITS, yamlToJson } from '../engine';
 import { KratixService, ResourceInput } from './KratixService';
 
 interface Document {
@@ -14,7 +14,8 @@ interface Document {
 /**
  * Applies the Promise, Resource and HealthRecord documents of seed files:
  * Promises first, then Resources (matched to their Promise by apiVersion
- * and kind), then HealthRecords. A bad document is logged and skipped.
+ * and kind), then HealthRecords. A bad document (invalid, nested too deep,
+ * badly named) is logged and skipped.
  */
 export async function applySeedFiles(
   service: KratixService,
@@ -24,11 +25,20 @@ export async function applySeedFiles(
   const docs: Document[] = [];
   for (const file of files) {
     const text = await fs.readFile(file, 'utf8');
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length) {
-        logger.error(`Seed file ${file}: ${doc.errors[0].message}`);
-      } else if (doc.contents) docs.push(doc.toJS() as Document);
-    }
+    yamlToJson(yaml, text, YAML_LIMITS).forEach((result, i) => {
+      const where = `Seed file ${file}, document ${i + 1}`;
+      if ('error' in result) {
+        logger.error(`${where}: ${result.error}`);
+        return;
+      }
+      const doc = JSON.parse(result.json) as Document | null;
+      try {
+        checkDepth(doc, doc?.kind ?? 'document');
+        if (doc) docs.push(doc);
+      } catch (e) {
+        logger.error(`${where}: ${e}`);
+      }
+    });
   }
   const attempt = async (doc: Document, work: () => Promise<unknown>) => {
     try {
