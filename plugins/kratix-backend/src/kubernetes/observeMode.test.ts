@@ -3,81 +3,37 @@
 // and creates labelled Jobs and Pods; the real plugin serves them.
 import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { startTestBackend } from '@backstage/backend-test-utils';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   CustomObjectsApi,
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { kratixPlugin } from '../plugin';
 import { eventually } from '../__testUtils__/startKratix';
 import {
   KubeTestCluster,
   startKubeTestCluster,
 } from './__testUtils__/kubeTestCluster';
+import {
+  installPromise,
+  promiseFixture,
+  retry,
+  startClusterBackend,
+} from './__testUtils__/promiseFixture';
 
 jest.setTimeout(120_000);
 
-const THINGS = { group: 'test.kratix.io', version: 'v1', plural: 'things' };
-const API = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: things.test.kratix.io
-spec:
-  group: test.kratix.io
-  names: { kind: Thing, plural: things, singular: thing }
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      subresources: { status: {} }
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: { type: integer, maximum: 10 }
-            status:
-              type: object
-              x-kubernetes-preserve-unknown-fields: true
-`;
-const PROMISE = `apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: thing
-spec:
-  api:
-${API.split('\n')
-  .map(l => (l ? `    ${l}` : l))
-  .join('\n')}
-`;
+const thing = promiseFixture({
+  name: 'thing',
+  group: 'test.kratix.io',
+  kind: 'Thing',
+  plural: 'things',
+});
+const THINGS = thing.where;
 
 const base = '/api/kratix';
 const url = `${base}/promises/thing/resources/default/one`;
-
-/** Retries while the API server has not established a new CRD yet. */
-async function retry<T>(work: () => Promise<T>): Promise<T> {
-  let last: unknown;
-  try {
-    return await eventually(
-      () =>
-        work().then(
-          value => value ?? (true as T),
-          e => {
-            last = e;
-            return undefined;
-          },
-        ),
-      10_000,
-    );
-  } catch {
-    throw new Error(`${last}: ${(last as { body?: string })?.body}`);
-  }
-}
 
 describe('Kubernetes observe mode', () => {
   let cluster: KubeTestCluster;
@@ -88,20 +44,10 @@ describe('Kubernetes observe mode', () => {
   beforeAll(async () => {
     cluster = await startKubeTestCluster();
     custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-    await cluster.apply(API);
-    await retry(() => cluster.apply(PROMISE));
-    backend = await startTestBackend({
-      features: [
-        kratixPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            kratix: {
-              kubernetes: {
-                clusters: [{ name: 'prod', kubeconfig: cluster.kubeconfig }],
-              },
-            },
-          },
-        }),
+    await installPromise(cluster, thing);
+    backend = await startClusterBackend(
+      [{ name: 'prod', kubeconfig: cluster.kubeconfig }],
+      [
         createServiceFactory({
           service: signalsServiceRef,
           deps: {},
@@ -111,7 +57,7 @@ describe('Kubernetes observe mode', () => {
           }),
         }),
       ],
-    });
+    );
   });
   afterAll(async () => {
     await backend?.stop();

@@ -1,0 +1,59 @@
+// The test cluster has no kubelet. This plays one node's: a Node whose
+// kubelet endpoint is a local HTTPS server answering the containerLogs
+// calls the API server proxies `pods/log` to. Pods read this way must be
+// created with `spec.nodeName: <nodeName>`.
+import fs from 'node:fs';
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { KubeTestCluster } from './kubeTestCluster';
+
+export interface FakeKubelet {
+  nodeName: string;
+  /** What the container's log says. */
+  setLog(namespace: string, pod: string, container: string, log: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startFakeKubelet(
+  cluster: KubeTestCluster,
+  nodeName = 'kube-test-node',
+): Promise<FakeKubelet> {
+  const logs = new Map<string, string>();
+  // The API server's serving certificate (for 127.0.0.1) will do: with no
+  // --kubelet-certificate-authority, it does not verify kubelets.
+  const certs = path.dirname(cluster.caFile);
+  const server = https.createServer(
+    {
+      cert: fs.readFileSync(path.join(certs, 'apiserver.crt')),
+      key: fs.readFileSync(path.join(certs, 'apiserver.key')),
+    },
+    (req, res) => {
+      const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/?]+)/.exec(
+        req.url ?? '',
+      );
+      const log = m && logs.get(m.slice(1).join('/'));
+      res.writeHead(log === undefined || log === null ? 404 : 200, {
+        'Content-Type': 'text/plain',
+      });
+      res.end(log ?? 'not found');
+    },
+  );
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await cluster.objects.create({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: nodeName },
+    status: {
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+      daemonEndpoints: { kubeletEndpoint: { Port: port } },
+    },
+  } as any);
+  return {
+    nodeName,
+    setLog: (namespace, pod, container, log) =>
+      void logs.set(`${namespace}/${pod}/${container}`, log),
+    stop: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}
