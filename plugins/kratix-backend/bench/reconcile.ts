@@ -41,7 +41,13 @@ export async function runReconcileBench(): Promise<void> {
     const publisher = new StatusPublisher({ includeStatus: true, logger });
     const reconciler = new Reconciler({
       store,
-      runner: { run: async () => ({ succeeded: true, exitCode: 0 }) },
+      runner: {
+        run: async () => ({
+          succeeded: true,
+          exitCode: 0,
+          outputs: { files: [] },
+        }),
+      },
       stateStore: {
         writeWorkload: async () => {},
         deleteWorkload: async () => {},

@@ -2,8 +2,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import { PipelineRunRequest } from '../src/engine/interfaces';
-import { createPipelineDirs } from '../src/engine/pipelineDirs';
+import path from 'node:path';
+import {
+  DEFAULT_OUTPUT_LIMITS,
+  DEFAULT_STATUS_MAX_BYTES,
+  PipelineRunRequest,
+} from '../src/engine';
 import { ProcessPipelineRunner } from '../src/runner/ProcessPipelineRunner';
 import { DirectContainerSpawner } from '../src/runner/DirectContainerSpawner';
 
@@ -29,11 +33,11 @@ export function median(values: number[]): number {
 }
 
 export async function runRunnerBench(): Promise<void> {
-  const { root: base, dirs } = await createPipelineDirs(
-    os.tmpdir(),
-    'kratix-runner-bench-',
-    'bench: true\n',
+  // Each run makes and removes its folder here, as in the backend.
+  const workDir = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'kratix-runner-bench-'),
   );
+  await fs.chmod(workDir, 0o711); // the sandbox's user reaches its runs
   try {
     const request: PipelineRunRequest = {
       runId: 'bench',
@@ -42,20 +46,26 @@ export async function runRunnerBench(): Promise<void> {
         containers: [{ name: 'true', image: 'bench', command: ['true'] }],
       },
       env: { KRATIX_WORKFLOW_ACTION: 'configure' },
-      dirs,
+      objectYaml: 'bench: true\n',
+      statusMaxBytes: DEFAULT_STATUS_MAX_BYTES,
+      outputMaxBytes: DEFAULT_OUTPUT_LIMITS.maxBytes,
+      collectOutputs: true,
       signal: new AbortController().signal,
       onLog: () => {},
     };
-    const sandboxed = new ProcessPipelineRunner();
+    const sandboxed = new ProcessPipelineRunner({ workDir });
     await sandboxed.probe();
     const withNetwork = new ProcessPipelineRunner({
+      workDir,
       sandbox: { network: true },
     });
     const unsandboxed = new ProcessPipelineRunner({
+      workDir,
       sandbox: { type: 'none' },
     });
     // Containers spawned by this process itself, not by the spawner.
     const direct = new ProcessPipelineRunner({
+      workDir,
       spawner: new DirectContainerSpawner(),
     });
     const runners = [sandboxed, withNetwork, unsandboxed, direct];
@@ -106,6 +116,6 @@ export async function runRunnerBench(): Promise<void> {
     );
     await Promise.all(runners.map(r => r.close()));
   } finally {
-    await fs.rm(base, { recursive: true, force: true });
+    await fs.rm(workDir, { recursive: true, force: true });
   }
 }

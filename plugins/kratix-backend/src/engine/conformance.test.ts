@@ -112,12 +112,13 @@ function fakePipeline(entry: unknown): FakePipeline {
 
 async function runCase(c: ConformanceCase) {
   const names = c.pipelines.map((_, i) => `p${i + 1}`);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-conformance-'));
   const runner = fakeRunner(
     Object.fromEntries(names.map((n, i) => [n, fakePipeline(c.pipelines[i])])),
+    workDir,
   );
   const logs = new Map<string, string>(names.map(n => [n, '']));
   const noted = new Set<string>();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-conformance-'));
   try {
     const result = await executeWorkflow({
       object: testResource(c.status),
@@ -127,7 +128,6 @@ async function runCase(c: ConformanceCase) {
       stateStore: memoryStateStore(),
       destinations: [],
       save: recordingSave().save,
-      workDir,
       strategy: c.strategy,
       onEvent: event => {
         if (event.type === 'pipeline-log') {

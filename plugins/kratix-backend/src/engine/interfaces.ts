@@ -55,25 +55,72 @@ export interface PipelineRunRequest {
   pipeline: Pipeline;
   /** The KRATIX_* variables; containers add their own `env`. */
   env: Record<string, string>;
-  /** Fresh host directories; `input/object.yaml` is already written. */
-  dirs: { input: string; output: string; metadata: string };
+  /** The object, as YAML: the containers' /kratix/input/object.yaml. */
+  objectYaml: string;
+  /** Largest /kratix/metadata/status.yaml returned, in bytes. */
+  statusMaxBytes: number;
+  /** All files of /kratix/output together, in bytes. */
+  outputMaxBytes: number;
+  /**
+   * Whether to return /kratix/output and destination-selectors.yaml
+   * (configure workflows); status.yaml is always returned.
+   */
+  collectOutputs: boolean;
   signal: AbortSignal;
   /** Called with each chunk a container writes to stdout or stderr. */
   onLog(container: string, chunk: string): void;
 }
 
-export interface PipelineRunResult {
-  succeeded: boolean;
+/** What a pipeline left for the engine, read within the request's limits. */
+export interface PipelineOutputs {
+  /** /kratix/metadata/status.yaml, when written. */
+  statusFile?: Buffer;
+  /** /kratix/metadata/destination-selectors.yaml, when written and asked for. */
+  destinationSelectors?: Buffer;
+  /** Every file of /kratix/output, sorted by path (none unless asked for). */
+  files: OutputFile[];
+}
+
+export interface SucceededPipelineRun {
+  succeeded: true;
+  /** Exit code of the last container that ran. */
+  exitCode: number;
+  outputs: PipelineOutputs;
+}
+
+export interface FailedPipelineRun {
+  succeeded: false;
   /** Exit code of the last container that ran. */
   exitCode: number;
   failedContainer?: string;
-  /** Why it failed, for the run's log and the condition message. */
+  /**
+   * Why it failed, for the run's log and the condition message: a failing
+   * container, or an output refused (what and where).
+   */
   message?: string;
 }
 
+export type PipelineRunResult = SucceededPipelineRun | FailedPipelineRun;
+
 /** Runs the containers of one pipeline in order (process or Kubernetes). */
 export interface PipelineRunner {
+  /**
+   * Resolves with the outcome, a failing pipeline included; throws
+   * RunnerUnavailableError when it cannot run pipelines for now.
+   */
   run(request: PipelineRunRequest): Promise<PipelineRunResult>;
+}
+
+/**
+ * A runner could not start a run for a reason of its own, not the
+ * pipeline's (e.g. no room for the run's folders). The workflow throws it
+ * on: a reconcile error, retried with backoff, not a failed pipeline.
+ */
+export class RunnerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunnerUnavailableError';
+  }
 }
 
 /** A configured Destination: a folder of the state store. */

@@ -7,6 +7,7 @@ import {
   ExecuteWorkflowOptions,
   WorkflowEvent,
 } from './workflow';
+import { RunnerUnavailableError } from './interfaces';
 import {
   fakeRunner,
   FakePipeline,
@@ -29,7 +30,7 @@ describe('executeWorkflow', () => {
     behaviour: Record<string, FakePipeline>,
     overrides: Partial<ExecuteWorkflowOptions> = {},
   ) {
-    const runner = fakeRunner(behaviour);
+    const runner = fakeRunner(behaviour, workDir);
     const stateStore = memoryStateStore();
     const recorder = recordingSave();
     const events: WorkflowEvent[] = [];
@@ -44,7 +45,6 @@ describe('executeWorkflow', () => {
         { name: 'platform', labels: { env: 'platform' } },
       ],
       save: recorder.save,
-      workDir,
       now: () => new Date(T),
       onEvent: e => events.push(e),
       ...overrides,
@@ -212,7 +212,10 @@ describe('executeWorkflow', () => {
   it.each<[string, FakePipeline, string]>([
     [
       'a symbolic link in output',
-      { run: r => fs.symlink('/etc/passwd', path.join(r.dirs.output, 'x')) },
+      {
+        run: (_r, dirs) =>
+          fs.symlink('/etc/passwd', path.join(dirs.output, 'x')),
+      },
       "the output 'x' is a symbolic link",
     ],
     [
@@ -287,6 +290,20 @@ describe('executeWorkflow', () => {
       expect(await fs.readdir(workDir)).toEqual([]);
     },
   );
+
+  it('throws when the runner is unavailable (a reconcile error), the pipeline left Running', async () => {
+    const { options, saved, events } = setup({ only: {} });
+    options.runner = fakeRunner({ only: {} }, path.join(workDir, 'gone'));
+    const running = executeWorkflow(options);
+    await expect(running).rejects.toBeInstanceOf(RunnerUnavailableError);
+    await expect(running).rejects.toThrow(
+      /^the pipeline's directories could not be made in .*gone: ENOENT/,
+    );
+    expect(
+      saved[saved.length - 1].status?.kratix?.workflows?.pipelines,
+    ).toMatchObject([{ name: 'only', phase: 'Running' }]);
+    expect(events.map(e => e.type)).not.toContain('pipeline-failed');
+  });
 
   it('records a failed delete workflow and ignores delete outputs', async () => {
     const ok = setup(

@@ -1,5 +1,4 @@
 // Runs one workflow of an object: its pipelines in order (spec sections 2, 3, 5).
-import fs from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
 import {
@@ -10,16 +9,16 @@ import {
   Destination,
   KratixObject,
   Pipeline,
+  PipelineOutputs,
   PipelineRunner,
+  RunnerUnavailableError,
   StateStore,
   WorkflowRef,
 } from './interfaces';
 import { getWorkflowPipelines, ParsedPromise } from './promise';
-import { createPipelineDirs } from './pipelineDirs';
 import { MergeStrategy, mergeStatus } from './merge';
 import { checkMergedStatusSize } from './statusSize';
 import { DEFAULT_STATUS_MAX_BYTES, parseStatusFile } from './statusFile';
-import { readRegularFile } from './pipelineFiles';
 import {
   markConfigureFailed,
   markConfigureSucceeded,
@@ -29,10 +28,9 @@ import {
   withPendingMessage,
 } from './lifecycle';
 import {
-  collectOutputFiles,
+  DEFAULT_OUTPUT_LIMITS,
   parseDestinationSelectors,
   routeOutputs,
-  SELECTORS_MAX_BYTES,
   workloadPath,
 } from './outputs';
 
@@ -62,8 +60,6 @@ export interface ExecuteWorkflowOptions {
   destinations: Destination[];
   /** Persists the object; returns what was saved. */
   save(object: KratixObject): Promise<KratixObject>;
-  /** Parent folder of the per-pipeline directories (removed after each pipeline). */
-  workDir: string;
   /** Resume: index of the first pipeline to run (earlier ones completed). */
   startAt?: number;
   strategy?: MergeStrategy;
@@ -119,24 +115,6 @@ export function pipelineEnv(
     KRATIX_OBJECT_NAME: object.metadata.name,
     KRATIX_OBJECT_NAMESPACE: object.metadata.namespace ?? DEFAULT_NAMESPACE,
   };
-}
-
-/**
- * A file of the pipeline's /kratix/metadata, undefined when absent. One
- * that is not a regular file, or is larger than `maxBytes`, fails the
- * pipeline.
- */
-function readMetadata(
-  dirs: { metadata: string },
-  name: string,
-  maxBytes: number,
-): Promise<Buffer | undefined> {
-  return refuse(() =>
-    readRegularFile(dirs.metadata, name, {
-      maxBytes,
-      what: `/kratix/metadata/${name}`,
-    }),
-  );
 }
 
 /** Runs `work`, turning any error into a PipelineFailure with its message. */
@@ -275,7 +253,7 @@ async function recordFailure(
   );
 }
 
-/** One pipeline in fresh directories, removed afterwards. */
+/** One pipeline, through the runner; then its outputs applied. */
 async function runPipeline(
   run: Run,
   pipeline: Pipeline,
@@ -288,11 +266,6 @@ async function runPipeline(
     markPipeline(run.object.status!, pipeline.name, 'Running', run.now()),
   );
 
-  const { root, dirs } = await createPipelineDirs(
-    options.workDir,
-    `${pipeline.name}-`,
-    stringify(run.object),
-  );
   const signal = options.signal ?? new AbortController().signal;
   try {
     let result;
@@ -306,7 +279,11 @@ async function runPipeline(
           options.workflow,
           pipeline,
         ),
-        dirs,
+        objectYaml: stringify(run.object),
+        statusMaxBytes: options.statusMaxBytes ?? DEFAULT_STATUS_MAX_BYTES,
+        outputMaxBytes:
+          options.outputMaxBytes ?? DEFAULT_OUTPUT_LIMITS.maxBytes,
+        collectOutputs: options.workflow.action === 'configure',
         signal,
         onLog: (container, chunk) =>
           run.emit({
@@ -317,6 +294,7 @@ async function runPipeline(
           }),
       });
     } catch (e) {
+      if (e instanceof RunnerUnavailableError) throw e;
       if (signal.aborted) return 'cancelled';
       return {
         failure: {
@@ -338,13 +316,11 @@ async function runPipeline(
         },
       };
     }
-    return { placed: await applyResults(run, pipeline.name, dirs) };
+    return { placed: await applyResults(run, pipeline.name, result.outputs) };
   } catch (e) {
     if (e instanceof PipelineFailure)
       return { failure: { message: e.message, exitCode: 0 } };
     throw e;
-  } finally {
-    await fs.rm(root, { recursive: true, force: true });
   }
 }
 
@@ -356,22 +332,18 @@ function warn(run: Run, pipeline: string, message: string) {
 /**
  * After a pipeline succeeded: merges its status.yaml, writes its outputs
  * (configure only) and saves. Returns false when some output matched no
- * Destination. Throws PipelineFailure when a file is refused, or the
+ * Destination. Throws PipelineFailure when a file is invalid, or the
  * status would grow past `statusMaxBytes`.
  */
 async function applyResults(
   run: Run,
   pipeline: string,
-  dirs: { output: string; metadata: string },
+  outputs: PipelineOutputs,
 ): Promise<boolean> {
   const { options } = run;
   const now = run.now();
   let status = run.object.status!;
-  const file = await readMetadata(
-    dirs,
-    'status.yaml',
-    options.statusMaxBytes ?? DEFAULT_STATUS_MAX_BYTES,
-  );
+  const file = outputs.statusFile;
   if (file) {
     const parsed = await refuse(() =>
       parseStatusFile(file, { maxBytes: options.statusMaxBytes }),
@@ -392,7 +364,7 @@ async function applyResults(
   }
   let placed = true;
   if (options.workflow.action === 'configure') {
-    placed = await writeOutputs(run, pipeline, dirs);
+    placed = await writeOutputs(run, pipeline, outputs);
   }
   await run.save(markPipeline(status, pipeline, 'Succeeded', now));
   return placed;
@@ -401,17 +373,10 @@ async function applyResults(
 async function writeOutputs(
   run: Run,
   pipeline: string,
-  dirs: { output: string; metadata: string },
+  outputs: PipelineOutputs,
 ): Promise<boolean> {
   const { options, object } = run;
-  const files = await refuse(() =>
-    collectOutputFiles(dirs.output, { maxBytes: options.outputMaxBytes }),
-  );
-  const selectorsFile = await readMetadata(
-    dirs,
-    'destination-selectors.yaml',
-    SELECTORS_MAX_BYTES,
-  );
+  const { files, destinationSelectors: selectorsFile } = outputs;
   const selectors = selectorsFile
     ? await refuse(() => parseDestinationSelectors(selectorsFile.toString()))
     : [];

@@ -68,7 +68,6 @@ export async function runObjectWorkflow(options: {
     stateStore: options.stateStore,
     destinations: config.destinations,
     save,
-    workDir: config.workDir,
     startAt: options.startAt,
     strategy: config.strategy,
     statusMaxBytes: config.statusMaxBytes,

@@ -16,8 +16,8 @@
 import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createPipelineDirs } from '../engine/pipelineDirs';
 import { ContainerSandbox, PreparedRun } from './ContainerSandbox';
+import { createPipelineDirs } from './pipelineDirs';
 import { findExecutable } from './paths';
 import { runProbe } from './processTree';
 
@@ -123,7 +123,7 @@ export class BubblewrapSandbox implements ContainerSandbox {
     const sandbox = new BubblewrapSandbox(
       bwrap,
       sharedArgs(options, await copyEtc(options.workDir)),
-      pathArgs(options),
+      configPathArgs(options),
       process.getuid?.() === 0
         ? { uid: options.uid ?? NOBODY, gid: options.gid ?? NOBODY }
         : undefined,
@@ -263,7 +263,7 @@ function sharedArgs(options: BubblewrapOptions, etc: string): string[] {
 }
 
 /** The host paths config names; each must exist. */
-function pathArgs(options: BubblewrapOptions): string[] {
+function configPathArgs(options: BubblewrapOptions): string[] {
   const args: string[] = [];
   const bind = (flag: string, key: string, paths: string[] = []) => {
     for (const given of paths) {

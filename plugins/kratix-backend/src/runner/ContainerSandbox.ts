@@ -4,10 +4,8 @@
 //   (the default);
 // - ProcessTreeSandbox (processTree.ts): none, only tied to the backend's
 //   life (`kratix.runner.process.sandbox.type: none`).
-import { PipelineRunRequest } from '../engine/interfaces';
+import { RunDirs } from './pipelineDirs';
 import { ProcessTreeGuardLevel } from './processTree';
-
-type RunDirs = PipelineRunRequest['dirs'];
 
 /** One container's command line, and how to spawn it. */
 export interface SandboxedCommand {

@@ -3,8 +3,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PipelineContainer, PipelineRunRequest } from '../engine/interfaces';
-import { createPipelineDirs } from '../engine/pipelineDirs';
+import {
+  DEFAULT_OUTPUT_LIMITS,
+  DEFAULT_STATUS_MAX_BYTES,
+  PipelineContainer,
+  PipelineRunRequest,
+  PipelineRunResult,
+  RunnerUnavailableError,
+} from '../engine';
+import { RunDirs } from './pipelineDirs';
 import {
   ProcessPipelineRunner,
   ProcessPipelineRunnerOptions,
@@ -14,13 +21,20 @@ import { NO_SANDBOX_WARNING } from './processTree';
 jest.setTimeout(30_000);
 
 let base: string;
+/** Where the runners make their runs' folders (not under `base`, which containers see). */
+let workDir: string;
 let runCount = 0;
 
 beforeAll(async () => {
   base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-runner-test-'));
   await fs.chmod(base, 0o755); // the sandbox's user reads its scripts
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-runner-work-'));
+  await fs.chmod(workDir, 0o711); // and reaches its runs' folders
 });
-afterAll(() => fs.rm(base, { recursive: true, force: true }));
+afterAll(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+  await fs.rm(workDir, { recursive: true, force: true });
+});
 
 /** Writes a shell script and returns its path. */
 async function script(name: string, body: string): Promise<string> {
@@ -29,17 +43,12 @@ async function script(name: string, body: string): Promise<string> {
   return file;
 }
 
-/** Fresh run dirs with input/object.yaml, and a request collecting logs. */
+/** A request collecting logs; its object.yaml names the run. */
 async function request(
   containers: PipelineContainer[],
   extra: Partial<PipelineRunRequest> = {},
 ) {
   const n = ++runCount;
-  const { dirs } = await createPipelineDirs(
-    base,
-    `run-${n}-`,
-    `name: run-${n}\n`,
-  );
   const logs: Array<[string, string]> = [];
   const req: PipelineRunRequest = {
     runId: `run-${n}`,
@@ -51,7 +60,10 @@ async function request(
       KRATIX_PROMISE_NAME: 'database',
       KRATIX_PIPELINE_NAME: 'instance-configure',
     },
-    dirs,
+    objectYaml: `name: run-${n}\n`,
+    statusMaxBytes: DEFAULT_STATUS_MAX_BYTES,
+    outputMaxBytes: DEFAULT_OUTPUT_LIMITS.maxBytes,
+    collectOutputs: true,
     signal: new AbortController().signal,
     onLog: (container, chunk) => logs.push([container, chunk]),
     ...extra,
@@ -61,10 +73,16 @@ async function request(
       .filter(([c]) => c === container)
       .map(([, chunk]) => chunk)
       .join('');
-  return { req, dirs, logOf };
+  return { req, logOf };
 }
 
 const read = (file: string) => fs.readFile(file, 'utf8');
+
+/** The file `name` of /kratix/output that a succeeded run returned. */
+function outputOf(result: PipelineRunResult, name: string): string | undefined {
+  if (!result.succeeded) throw new Error(`the run failed: ${result.message}`);
+  return result.outputs.files.find(f => f.path === name)?.content.toString();
+}
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
@@ -86,6 +104,29 @@ async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
     await sleep(50);
   }
   throw new Error('timed out waiting');
+}
+
+/**
+ * The host dirs of a run under way, found under `parent` by its
+ * object.yaml (the runner makes them).
+ */
+function runDirs(req: PipelineRunRequest, parent = workDir): Promise<RunDirs> {
+  return until(async () => {
+    for (const entry of await fs.readdir(parent)) {
+      const root = path.join(parent, entry);
+      const object = await read(path.join(root, 'input/object.yaml')).catch(
+        () => '',
+      );
+      if (object !== req.objectYaml) continue;
+      const dir = (name: string) => path.join(root, name);
+      return {
+        input: dir('input'),
+        output: dir('output'),
+        metadata: dir('metadata'),
+      };
+    }
+    return undefined;
+  });
 }
 
 /** A live process of a run: host pid, pid in the run's PID namespace. */
@@ -181,7 +222,7 @@ async function crashMidRun(
   options: ProcessPipelineRunnerOptions,
   { setsid }: { setsid: boolean },
 ) {
-  const { req, dirs } = await request([
+  const { req } = await request([
     {
       name: 'c',
       image: 'i',
@@ -197,8 +238,9 @@ wait`,
       ],
     },
   ]);
-  const backend = backendProcess(options, req);
+  const backend = backendProcess({ workDir, ...options }, req);
   try {
+    const dirs = await runDirs(req);
     const main = await runProcess(req, path.join(dirs.output, 'main.pid'));
     const child = await runProcess(req, path.join(dirs.output, 'child.pid'));
     const detached = setsid
@@ -216,7 +258,7 @@ wait`,
 describe('ProcessPipelineRunner in its bubblewrap sandbox', () => {
   let sandboxed: ProcessPipelineRunnerOptions;
   beforeAll(() => {
-    sandboxed = { sandbox: { readOnlyPaths: [base] } };
+    sandboxed = { workDir, sandbox: { readOnlyPaths: [base] } };
   });
 
   it('runs the containers in order with /kratix paths and env', async () => {
@@ -234,15 +276,15 @@ echo "created $DB_SIZE"`,
       `cat /kratix/metadata/status.yaml > /kratix/output/x.yaml
 echo "input=$KRATIX_INPUT_DIR output=$KRATIX_OUTPUT_DIR metadata=$KRATIX_METADATA_DIR" >> /kratix/output/x.yaml
 echo "args=$*" >> /kratix/output/x.yaml
-id -u > /kratix/metadata/uid
-stat -f -c %T / > /kratix/metadata/rootfs
-ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
+id -u > /kratix/output/uid
+stat -f -c %T / > /kratix/output/rootfs
+ls /proc | grep -c '^[0-9]' > /kratix/output/processes`,
     );
     const runner = new ProcessPipelineRunner({
       ...sandboxed,
       images: { 'write-output:v1': ['sh', writeOutput] },
     });
-    const { req, dirs, logOf } = await request([
+    const { req, logOf } = await request([
       {
         name: 'create-db',
         image: 'create-db:v1',
@@ -266,11 +308,11 @@ ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
     const result = await runner.run(req);
 
     expect(logOf('create-db')).toContain('created 10Gb');
-    expect(result).toEqual({ succeeded: true, exitCode: 0 });
-    expect(await read(path.join(dirs.metadata, 'status.yaml'))).toBe(
+    expect(result).toMatchObject({ succeeded: true, exitCode: 0 });
+    expect(result.succeeded && result.outputs.statusFile?.toString()).toBe(
       'message: created by database/instance-configure\nsize: 10Gb\n',
     );
-    expect(await read(path.join(dirs.output, 'x.yaml'))).toBe(
+    expect(outputOf(result, 'x.yaml')).toBe(
       'message: created by database/instance-configure\nsize: 10Gb\n' +
         'input=/kratix/input output=/kratix/output metadata=/kratix/metadata\n' +
         'args=one two\n',
@@ -279,10 +321,10 @@ ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
       /env FROM_FIELD skipped: valueFrom fieldRef/,
     );
     // an unprivileged user, in a root of its own
-    expect(await read(path.join(dirs.metadata, 'uid'))).toBe('65534\n');
-    expect(await read(path.join(dirs.metadata, 'rootfs'))).toBe('tmpfs\n');
+    expect(outputOf(result, 'uid')).toBe('65534\n');
+    expect(outputOf(result, 'rootfs')).toBe('tmpfs\n');
     // its own PID namespace and /proc: bwrap's init, sh, ls, grep
-    const processes = Number(await read(path.join(dirs.metadata, 'processes')));
+    const processes = Number(outputOf(result, 'processes'));
     expect(processes).toBeGreaterThan(0);
     expect(processes).toBeLessThan(10);
   });
@@ -292,8 +334,8 @@ ls /proc | grep -c '^[0-9]' > /kratix/metadata/processes`,
       'isolation',
       `echo "$RUN" > "/kratix/output/$RUN"
 sleep 0.5
-ls /kratix/output > /kratix/metadata/seen
-cat /kratix/input/object.yaml >> /kratix/metadata/seen`,
+ls /kratix/output > /kratix/metadata/status.yaml
+cat /kratix/input/object.yaml >> /kratix/metadata/status.yaml`,
     );
     const runner = new ProcessPipelineRunner(sandboxed);
     const runs = await Promise.all(
@@ -311,8 +353,12 @@ cat /kratix/input/object.yaml >> /kratix/metadata/seen`,
     const results = await Promise.all(runs.map(r => runner.run(r.req)));
     expect(results.map(r => r.succeeded)).toEqual([true, true]);
     for (const [i, run] of ['a', 'b'].entries()) {
-      expect(await read(path.join(runs[i].dirs.metadata, 'seen'))).toBe(
+      const result = results[i];
+      expect(result.succeeded && result.outputs.statusFile?.toString()).toBe(
         `${run}\nname: ${runs[i].req.runId}\n`,
+      );
+      expect(result.succeeded && result.outputs.files.map(f => f.path)).toEqual(
+        [run],
       );
     }
   });
@@ -336,7 +382,10 @@ cat /kratix/input/object.yaml >> /kratix/metadata/seen`,
 describe('ProcessPipelineRunner', () => {
   let runner: ProcessPipelineRunner;
   beforeAll(() => {
-    runner = new ProcessPipelineRunner({ sandbox: { readOnlyPaths: [base] } });
+    runner = new ProcessPipelineRunner({
+      workDir,
+      sandbox: { readOnlyPaths: [base] },
+    });
   });
 
   it('stops at a container that exits non-zero and captures its output', async () => {
@@ -369,15 +418,17 @@ trap '' TERM
 sleep 30`,
     );
     const timed = new ProcessPipelineRunner({
+      workDir,
       sandbox: { readOnlyPaths: [base] },
       timeoutMs: 500,
       killGraceMs: 300,
     });
-    const { req, dirs } = await request([
+    const { req } = await request([
       { name: 'slow', image: 'i', command: ['sh', slow] },
     ]);
     const started = Date.now();
     const running = timed.run(req);
+    const dirs = await runDirs(req);
     const child = await runProcess(req, path.join(dirs.output, 'child.pid'));
     const all = await runProcesses(req);
     const result = await running;
@@ -393,7 +444,7 @@ sleep 30`,
 
   it('is cancelled by the request signal', async () => {
     const controller = new AbortController();
-    const { req, dirs } = await request(
+    const { req } = await request(
       [
         {
           name: 'waits',
@@ -405,6 +456,7 @@ sleep 30`,
       { signal: controller.signal },
     );
     const running = runner.run(req);
+    const dirs = await runDirs(req);
     const main = await runProcess(req, path.join(dirs.output, 'pid'));
     controller.abort();
     const result = await running;
@@ -432,12 +484,14 @@ sleep 30`,
       { name: 'create-db', image: 'create-db:v0.1.0' },
     ]);
     const result = await runner.run(req);
-    expect(result.succeeded).toBe(false);
-    expect(result.failedContainer).toBe('create-db');
-    expect(result.message).toContain(
-      'Container create-db (image create-db:v0.1.0)',
-    );
-    expect(result.message).toContain(
+    expect(result).toMatchObject({
+      succeeded: false,
+      failedContainer: 'create-db',
+      message: expect.stringContaining(
+        'Container create-db (image create-db:v0.1.0)',
+      ),
+    });
+    expect(!result.succeeded && result.message).toContain(
       'kratix.runner.process.images["create-db:v0.1.0"]',
     );
   });
@@ -457,6 +511,7 @@ sleep 30`,
   it('reports a sandbox that cannot be set up clearly', async () => {
     const gone = await fs.mkdtemp(path.join(base, 'gone-'));
     const broken = new ProcessPipelineRunner({
+      workDir,
       sandbox: { readOnlyPaths: [gone] },
     });
     await broken.probe();
@@ -473,17 +528,6 @@ sleep 30`,
       ),
     });
     expect(logOf('c')).toContain('bwrap: ');
-
-    const { req: noDirs } = await request([
-      { name: 'c', image: 'i', command: ['true'] },
-    ]);
-    noDirs.dirs = { ...noDirs.dirs, output: path.join(base, 'no-such-dir') };
-    expect(await runner.run(noDirs)).toMatchObject({
-      succeeded: false,
-      message: expect.stringMatching(
-        /sandbox could not be prepared.*no-such-dir/,
-      ),
-    });
     await broken.close();
   });
 
@@ -501,15 +545,16 @@ sleep 30`,
   it('does not pass the backend environment (secrets) to containers', async () => {
     process.env.KRATIX_TEST_BACKEND_SECRET = 'hunter2';
     try {
-      const { req, dirs } = await request([
+      const { req } = await request([
         {
           name: 'env',
           image: 'i',
           command: ['sh', '-c', 'env > /kratix/output/env'],
         },
       ]);
-      expect((await runner.run(req)).succeeded).toBe(true);
-      const env = await read(path.join(dirs.output, 'env'));
+      const result = await runner.run(req);
+      expect(result.succeeded).toBe(true);
+      const env = outputOf(result, 'env');
       expect(env).not.toContain('hunter2');
       expect(env).toContain('KRATIX_PROMISE_NAME=database');
       expect(env).toMatch(/^PATH=/m);
@@ -521,6 +566,7 @@ sleep 30`,
 
   it('reads env valueFrom its configured Secrets and ConfigMaps, and never logs them', async () => {
     const withSecrets = new ProcessPipelineRunner({
+      workDir,
       sandbox: { readOnlyPaths: [base] },
       secrets: { 'db-creds': { password: 'hunter2' } },
       configMaps: { settings: { region: 'eu-west-1' } },
@@ -544,11 +590,9 @@ sleep 30`,
       valueFrom: { configMapKeyRef: { name: 'settings', key: 'region' } },
     };
     const ok = await request([container([password, region])]);
-    expect(await withSecrets.run(ok.req)).toEqual({
-      succeeded: true,
-      exitCode: 0,
-    });
-    expect(await read(path.join(ok.dirs.output, 'region'))).toBe('eu-west-1\n');
+    const okResult = await withSecrets.run(ok.req);
+    expect(okResult).toMatchObject({ succeeded: true, exitCode: 0 });
+    expect(outputOf(okResult, 'region')).toBe('eu-west-1\n');
     expect(ok.logOf('c')).not.toContain('hunter2');
 
     const missing = await request([
@@ -571,7 +615,10 @@ sleep 30`,
   });
 
   it('without a sandbox, gives the host dirs in the KRATIX_*_DIR variables, and warns', async () => {
-    const plain = new ProcessPipelineRunner({ sandbox: { type: 'none' } });
+    const plain = new ProcessPipelineRunner({
+      workDir,
+      sandbox: { type: 'none' },
+    });
     await expect(
       ProcessPipelineRunner.probe({ sandbox: { type: 'none' } }),
     ).resolves.toEqual({
@@ -579,21 +626,26 @@ sleep 30`,
       warnings: [NO_SANDBOX_WARNING],
       sandbox: expect.stringMatching(/^none/),
     });
-    const { req, dirs } = await request([
+    const { req } = await request([
       {
         name: 'c',
         image: 'i',
         command: [
           'sh',
           '-c',
-          'test ! -e /kratix/input/object.yaml && cp "$KRATIX_INPUT_DIR/object.yaml" "$KRATIX_OUTPUT_DIR/copy"',
+          'test ! -e /kratix/input/object.yaml && cp "$KRATIX_INPUT_DIR/object.yaml" "$KRATIX_OUTPUT_DIR/copy" && echo "$KRATIX_OUTPUT_DIR" > "$KRATIX_OUTPUT_DIR/where"',
         ],
       },
     ]);
-    expect(await plain.run(req)).toEqual({ succeeded: true, exitCode: 0 });
-    expect(await read(path.join(dirs.output, 'copy'))).toBe(
-      `name: ${req.runId}\n`,
+    const result = await plain.run(req);
+    expect(result).toMatchObject({ succeeded: true, exitCode: 0 });
+    expect(outputOf(result, 'copy')).toBe(`name: ${req.runId}\n`);
+    // the run's folder, under workDir, is gone once the run ends
+    const where = outputOf(result, 'where')!.trim();
+    expect(path.relative(workDir, where)).toMatch(
+      /^instance-configure-\w+\/output$/,
     );
+    await expect(fs.stat(path.dirname(where))).rejects.toThrow(/ENOENT/);
   });
 
   it('without a sandbox, still kills all its processes when the backend is killed', async () => {
@@ -620,7 +672,7 @@ exec unshare "$@"
 `,
         { mode: 0o755 },
       );
-      noPid = { unshare, sandbox: { type: 'none' } };
+      noPid = { workDir, unshare, sandbox: { type: 'none' } };
     });
 
     it('runs containers, and warns that only their process group dies with the backend', async () => {
@@ -629,7 +681,7 @@ exec unshare "$@"
       expect(probe.warnings).toHaveLength(2);
       expect(probe.warnings[1]).toMatch(/Invalid argument/);
       expect(probe.warnings[1]).toMatch(/process group \(setsid/);
-      const { req, dirs } = await request([
+      const { req } = await request([
         {
           name: 'c',
           image: 'i',
@@ -640,13 +692,9 @@ exec unshare "$@"
           ],
         },
       ]);
-      expect(await new ProcessPipelineRunner(noPid).run(req)).toEqual({
-        succeeded: true,
-        exitCode: 0,
-      });
-      expect(await read(path.join(dirs.output, 'x'))).toBe(
-        `name: ${req.runId}\n`,
-      );
+      const result = await new ProcessPipelineRunner(noPid).run(req);
+      expect(result).toMatchObject({ succeeded: true, exitCode: 0 });
+      expect(outputOf(result, 'x')).toBe(`name: ${req.runId}\n`);
     });
 
     it('kills the process group of a container when the backend is killed', async () => {
@@ -702,8 +750,151 @@ exec unshare "$@"
         { name: 'c', image: 'i', command: ['true'] },
       ]);
       const result = await new ProcessPipelineRunner(options).run(req);
-      expect(result.succeeded).toBe(false);
-      expect(result.message).toMatch(/install bubblewrap/);
+      expect(result).toMatchObject({
+        succeeded: false,
+        message: expect.stringMatching(/install bubblewrap/),
+      });
     });
+  });
+});
+
+describe("ProcessPipelineRunner's run folders and what it returns", () => {
+  /** A workDir of its own: only the sandbox's copy of /etc stays there. */
+  let own: string;
+  let runner: ProcessPipelineRunner;
+  beforeAll(async () => {
+    own = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-runner-own-'));
+    await fs.chmod(own, 0o711);
+    runner = new ProcessPipelineRunner({
+      workDir: own,
+      sandbox: { readOnlyPaths: [base] },
+    });
+  });
+  afterAll(async () => {
+    await runner.close();
+    await fs.rm(own, { recursive: true, force: true });
+  });
+  const leftOver = async () =>
+    (await fs.readdir(own)).filter(entry => entry !== 'sandbox-etc');
+  const run = async (body: string, extra: Partial<PipelineRunRequest> = {}) => {
+    const { req } = await request(
+      [{ name: 'c', image: 'i', command: ['sh', '-c', body] }],
+      extra,
+    );
+    return runner.run(req);
+  };
+
+  it('returns status.yaml, destination-selectors.yaml and every output, then removes the run folder', async () => {
+    const result = await run(`cd /kratix
+printf 'message: hi\\n' > metadata/status.yaml
+printf -- '- matchLabels: {env: dev}\\n' > metadata/destination-selectors.yaml
+echo ignored > metadata/other
+mkdir -p output/platform
+echo app > output/app.yaml
+echo ns > output/platform/ns.yaml`);
+    expect(result).toEqual({
+      succeeded: true,
+      exitCode: 0,
+      outputs: {
+        statusFile: Buffer.from('message: hi\n'),
+        destinationSelectors: Buffer.from('- matchLabels: {env: dev}\n'),
+        files: [
+          { path: 'app.yaml', content: Buffer.from('app\n') },
+          { path: 'platform/ns.yaml', content: Buffer.from('ns\n') },
+        ],
+      },
+    });
+    expect(await leftOver()).toEqual([]);
+  });
+
+  it('returns only status.yaml when not asked for the outputs (delete workflows)', async () => {
+    const result = await run(
+      `printf 'cleaned: true\\n' > /kratix/metadata/status.yaml
+mkfifo /kratix/output/pipe /kratix/metadata/destination-selectors.yaml`,
+      { collectOutputs: false },
+    );
+    expect(result).toEqual({
+      succeeded: true,
+      exitCode: 0,
+      outputs: { statusFile: Buffer.from('cleaned: true\n'), files: [] },
+    });
+    expect(await leftOver()).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a FIFO status.yaml',
+      'mkfifo /kratix/metadata/status.yaml',
+      '/kratix/metadata/status.yaml is a FIFO (named pipe), not a regular file',
+    ],
+    [
+      'a status.yaml that links to a host file',
+      'ln -s /etc/passwd /kratix/metadata/status.yaml',
+      '/kratix/metadata/status.yaml is a symbolic link, not a regular file',
+    ],
+    [
+      'a status.yaml over statusMaxBytes',
+      "printf 'message: too long\\n' > /kratix/metadata/status.yaml",
+      '/kratix/metadata/status.yaml is 18 bytes, more than the limit of 16 bytes',
+    ],
+    [
+      'a link in /kratix/output',
+      'ln -s /etc/passwd /kratix/output/x',
+      "the output 'x' is a symbolic link; write regular files to /kratix/output",
+    ],
+    [
+      'outputs over outputMaxBytes',
+      'echo 12345 > /kratix/output/a; echo 12345 > /kratix/output/b',
+      expect.stringMatching(
+        /^the outputs in \/kratix\/output are more than 8 bytes in total \(kratix\.engine\.outputMaxBytes\); '(a|b)' goes over$/,
+      ),
+    ],
+    [
+      'too many outputs',
+      'cd /kratix/output && seq 1001 | xargs touch',
+      '/kratix/output holds more than 1000 files and directories, the limit',
+    ],
+    [
+      'a destination-selectors.yaml over 64 KiB',
+      'head -c 65537 /dev/zero > /kratix/metadata/destination-selectors.yaml',
+      '/kratix/metadata/destination-selectors.yaml is 65537 bytes, more than the limit of 65536 bytes',
+    ],
+  ])(
+    'fails the run for %s, saying what and where, and removes its folder',
+    async (_name, body, message) => {
+      const result = await run(body, {
+        statusMaxBytes: 16,
+        outputMaxBytes: 8,
+      });
+      expect(result).toEqual({
+        succeeded: false,
+        exitCode: 0,
+        message,
+      });
+      expect(await leftOver()).toEqual([]);
+    },
+  );
+
+  it('removes the run folder of a failing container', async () => {
+    const result = await run('echo x > /kratix/output/x; exit 4');
+    expect(result).toMatchObject({ succeeded: false, exitCode: 4 });
+    expect(await leftOver()).toEqual([]);
+  });
+
+  it('throws RunnerUnavailableError, naming workDir, when it cannot make the run folder', async () => {
+    const gone = path.join(own, 'no-such-dir');
+    const nowhere = new ProcessPipelineRunner({
+      workDir: gone,
+      sandbox: { type: 'none' },
+    });
+    const { req } = await request([
+      { name: 'c', image: 'i', command: ['true'] },
+    ]);
+    const running = nowhere.run(req);
+    await expect(running).rejects.toBeInstanceOf(RunnerUnavailableError);
+    await expect(running).rejects.toThrow(
+      /^the pipeline's directories could not be made in .*no-such-dir: ENOENT/,
+    );
+    await nowhere.close();
   });
 });

@@ -1,6 +1,7 @@
 // Runs a Kratix Pipeline's containers, in order, as local processes.
 import os from 'node:os';
 import {
+  FailedPipelineRun,
   PipelineContainer,
   PipelineRunRequest,
   PipelineRunResult,
@@ -21,6 +22,8 @@ import {
   PreparedRun,
   SandboxedCommand,
 } from './ContainerSandbox';
+import { RunDirs } from './pipelineDirs';
+import { ContainersResult, runInPipelineDirs } from './pipelineRun';
 
 export type { ProcessTreeProbeResult } from './processTree';
 
@@ -30,7 +33,10 @@ export interface ProcessPipelineRunnerOptions {
   images?: Record<string, string[]>;
   /** Config `kratix.runner.process.sandbox`; default bubblewrap. */
   sandbox?: SandboxOptions;
-  /** Where the sandbox's probe makes a test run; default the OS temp dir. */
+  /**
+   * Where each run gets its folder (removed after the run), and the
+   * sandbox's probe its test run; default the OS temp dir.
+   */
   workDir?: string;
   /** Per-container timeout; default 10 minutes. */
   timeoutMs?: number;
@@ -112,9 +118,22 @@ export class ProcessPipelineRunner implements PipelineRunner {
       this.sandbox = undefined; // probe again on the next run
       return { succeeded: false, exitCode: 1, message: (e as Error).message };
     }
+    return runInPipelineDirs(
+      this.options.workDir ?? os.tmpdir(),
+      request,
+      dirs => this.runContainers(req, sandbox, dirs),
+    );
+  }
+
+  /** The containers in order, in `sandbox`, on the run's `dirs`. */
+  private async runContainers(
+    request: PipelineRunRequest,
+    sandbox: ContainerSandbox,
+    dirs: RunDirs,
+  ): Promise<ContainersResult> {
     let prepared: PreparedRun;
     try {
-      prepared = await sandbox.prepare(request.dirs);
+      prepared = await sandbox.prepare(dirs);
     } catch (e) {
       const why = (e as Error).message;
       const message = `the pipeline's sandbox could not be prepared: ${why}`;
@@ -126,7 +145,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
         if (request.signal.aborted) {
           return cancelled(container.name, exitCode);
         }
-        const result = await this.runContainer(req, container, prepared);
+        const result = await this.runContainer(request, container, prepared);
         if (!result.succeeded) return result;
         exitCode = result.exitCode;
       }
@@ -140,9 +159,9 @@ export class ProcessPipelineRunner implements PipelineRunner {
     request: PipelineRunRequest,
     container: PipelineContainer,
     prepared: PreparedRun,
-  ): Promise<PipelineRunResult> {
+  ): Promise<ContainersResult> {
     const name = container.name;
-    const fail = (message: string, exitCode = 1): PipelineRunResult => ({
+    const fail = (message: string, exitCode = 1): FailedPipelineRun => ({
       succeeded: false,
       exitCode,
       failedContainer: name,
@@ -172,7 +191,7 @@ export class ProcessPipelineRunner implements PipelineRunner {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const graceMs = this.options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
-    return new Promise<PipelineRunResult>(resolve => {
+    return new Promise<ContainersResult>(resolve => {
       let stopReason: 'timeout' | 'cancelled' | undefined;
       // The first line of stderr: bwrap's own error, if it failed.
       let firstLine = '';
@@ -331,7 +350,7 @@ function exitCodeOf(end: ContainerEnd | undefined): number {
   return 128 + (end.signal ? os.constants.signals[end.signal] : 0);
 }
 
-function cancelled(container: string, exitCode: number): PipelineRunResult {
+function cancelled(container: string, exitCode: number): FailedPipelineRun {
   return {
     succeeded: false,
     exitCode: exitCode || 1,

@@ -10,6 +10,8 @@ import {
   StateStore,
 } from '../interfaces';
 import { parsePromise, ParsedPromise } from '../promise';
+import { RunDirs } from '../../runner/pipelineDirs';
+import { runInPipelineDirs } from '../../runner/pipelineRun';
 
 /** `<repo>/../shared`, found from this file. */
 export const SHARED_DIR = path.resolve(__dirname, '../../../../../../shared');
@@ -20,12 +22,17 @@ export interface FakePipeline {
   fail?: boolean;
   log?: string;
   throws?: string;
-  run?(request: PipelineRunRequest): Promise<void> | void;
+  run?(request: PipelineRunRequest, dirs: RunDirs): Promise<void> | void;
 }
 
-/** A PipelineRunner that only writes files; `files` keys are relative to the run's root. */
+/**
+ * A PipelineRunner that only writes files; `files` keys are relative to
+ * the run's root. Its folders are made under `workDir`, and its outputs
+ * read back, by the process runner's own code.
+ */
 export function fakeRunner(
   behaviour: Record<string, FakePipeline>,
+  workDir: string,
 ): PipelineRunner & {
   requests: PipelineRunRequest[];
   objects: string[];
@@ -37,27 +44,29 @@ export function fakeRunner(
     objects,
     async run(request): Promise<PipelineRunResult> {
       requests.push(request);
-      objects.push(
-        await fs.readFile(path.join(request.dirs.input, 'object.yaml'), 'utf8'),
-      );
-      const b = behaviour[request.pipeline.name] ?? {};
-      if (b.throws) throw new Error(b.throws);
-      if (b.log) request.onLog(request.pipeline.containers[0].name, b.log);
-      await b.run?.(request);
-      const root = path.dirname(request.dirs.input);
-      for (const [file, content] of Object.entries(b.files ?? {})) {
-        await fs.mkdir(path.dirname(path.join(root, file)), {
-          recursive: true,
-        });
-        await fs.writeFile(path.join(root, file), content);
-      }
-      return b.fail
-        ? {
-            succeeded: false,
-            exitCode: 1,
-            failedContainer: request.pipeline.containers[0].name,
-          }
-        : { succeeded: true, exitCode: 0 };
+      return runInPipelineDirs(workDir, request, async dirs => {
+        objects.push(
+          await fs.readFile(path.join(dirs.input, 'object.yaml'), 'utf8'),
+        );
+        const b = behaviour[request.pipeline.name] ?? {};
+        if (b.throws) throw new Error(b.throws);
+        if (b.log) request.onLog(request.pipeline.containers[0].name, b.log);
+        await b.run?.(request, dirs);
+        const root = path.dirname(dirs.input);
+        for (const [file, content] of Object.entries(b.files ?? {})) {
+          await fs.mkdir(path.dirname(path.join(root, file)), {
+            recursive: true,
+          });
+          await fs.writeFile(path.join(root, file), content);
+        }
+        return b.fail
+          ? {
+              succeeded: false,
+              exitCode: 1,
+              failedContainer: request.pipeline.containers[0].name,
+            }
+          : { succeeded: true, exitCode: 0 };
+      });
     },
   };
 }

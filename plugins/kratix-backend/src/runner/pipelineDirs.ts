@@ -1,6 +1,13 @@
+// A pipeline run's directories on the host.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PipelineRunRequest } from './interfaces';
+
+/** A run's `input/`, `output/` and `metadata/` (/kratix/* in its containers). */
+export interface RunDirs {
+  input: string;
+  output: string;
+  metadata: string;
+}
 
 /**
  * Makes a fresh `input/`, `output/` and `metadata/` under a new folder of
@@ -10,7 +17,7 @@ export async function createPipelineDirs(
   parent: string,
   prefix: string,
   objectYaml: string,
-): Promise<{ root: string; dirs: PipelineRunRequest['dirs'] }> {
+): Promise<{ root: string; dirs: RunDirs }> {
   const root = await fs.mkdtemp(path.join(parent, prefix));
   const dirs = {
     input: path.join(root, 'input'),

@@ -1,5 +1,5 @@
 // Reading what a pipeline wrote. A pipeline is untrusted: its files may be
-// FIFOs, devices or links, huge, or swapped while the engine reads them.
+// FIFOs, devices or links, huge, or swapped while the runner reads them.
 import fs from 'node:fs/promises';
 import { constants, Stats } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +12,7 @@ const OPEN_FLAGS =
   (constants.O_NOCTTY ?? 0);
 const CHUNK_BYTES = 64 * 1024;
 
-/** A file of a pipeline the engine refuses; the message names it. */
+/** A file of a pipeline the runner refuses; the message names it. */
 export class PipelineFileError extends Error {
   readonly reason: 'not-regular' | 'too-large' | 'unreadable';
 
@@ -63,7 +63,7 @@ async function readBounded(
 }
 
 /**
- * Reads `relativePath` under `dir`, a folder whose parent the engine made.
+ * Reads `relativePath` under `dir`, a folder whose parent the runner made.
  * Returns undefined when there is no such file. Throws a PipelineFileError
  * naming it (`what`) when it is not a regular file (a link, FIFO, device,
  * socket or directory), is larger than `maxBytes`, or cannot be read.
