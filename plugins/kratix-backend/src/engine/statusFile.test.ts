@@ -122,6 +122,27 @@ describe('parseStatusFile', () => {
     expect(error.message).toContain(message);
   });
 
+  it('refuses a status nested too deep, again and again', () => {
+    // Composed recursively, it overflowed the stack, and on the next one V8
+    // aborted the whole process; a pipeline may copy a user's value into it.
+    for (const content of [
+      `message: ${'['.repeat(5000)}\n`,
+      `a: ${'{b: '.repeat(3000)}\n`,
+    ]) {
+      for (let i = 0; i < 3; i++) {
+        const error = refusal(content);
+        expect(error.reason).toBe('too-deep');
+        expect(error.message).toMatch(
+          /^\/kratix\/metadata\/status\.yaml is nested deeper than 100 levels at line 1, column \d+$/,
+        );
+      }
+    }
+    const deep = { a: {} as Record<string, unknown> };
+    let level = deep.a;
+    for (let i = 2; i < 100; i++) level = level.a = {};
+    expect(parseStatusFile(JSON.stringify(deep)).patch).toEqual(deep);
+  });
+
   it('uses a 1 MiB limit by default', () => {
     const big = `message: ${'x'.repeat(1024 * 1024)}\n`;
     expect(refusal(big).reason).toBe('too-large');

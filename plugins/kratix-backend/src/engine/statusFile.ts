@@ -1,9 +1,10 @@
 // Reads and validates a pipeline's /kratix/metadata/status.yaml (spec section 4).
-import { parseAllDocuments } from 'yaml';
+import * as yaml from 'yaml';
 import {
   ENGINE_MANAGED_CONDITION_TYPES,
   KratixCondition,
 } from '@kratix-backstage/plugin-kratix-common';
+import { YAML_LIMITS, yamlToJson } from './yamlDocuments';
 
 export const DEFAULT_STATUS_MAX_BYTES = 1024 * 1024;
 /** Aliases a status.yaml may expand; more is refused ("billion laughs"). */
@@ -20,6 +21,7 @@ export type StatusFileErrorReason =
   | 'multiple-documents'
   | 'not-a-mapping'
   | 'too-many-aliases'
+  | 'too-deep'
   | 'kratix-key'
   | 'invalid-conditions';
 
@@ -92,8 +94,10 @@ function readConditions(value: unknown, warnings: string[]): KratixCondition[] {
 }
 
 function parseMapping(text: string): unknown {
-  const docs = parseAllDocuments(text);
-  if (docs.length === 0) return undefined; // nothing but comments
+  const docs = yamlToJson(yaml, text, {
+    ...YAML_LIMITS,
+    maxAliasCount: STATUS_MAX_ALIAS_COUNT,
+  });
   if (docs.length > 1) {
     throw new StatusFileError(
       'multiple-documents',
@@ -101,22 +105,17 @@ function parseMapping(text: string): unknown {
     );
   }
   const [doc] = docs;
-  if (doc.errors.length > 0) {
-    throw new StatusFileError(
-      'invalid-yaml',
-      `${FILE} is not valid YAML: ${doc.errors[0].message}`,
-    );
+  if ('json' in doc) return JSON.parse(doc.json);
+  if (doc.rule === 'max-depth') {
+    throw new StatusFileError('too-deep', `${FILE} ${doc.error}`);
   }
-  try {
-    return doc.toJS({ maxAliasCount: STATUS_MAX_ALIAS_COUNT });
-  } catch (e) {
+  if (doc.rule === 'aliases') {
     throw new StatusFileError(
       'too-many-aliases',
-      `${FILE} expands too many YAML aliases (more than ${STATUS_MAX_ALIAS_COUNT}): ${
-        (e as Error).message
-      }`,
+      `${FILE} expands too many YAML aliases (more than ${STATUS_MAX_ALIAS_COUNT}): ${doc.error}`,
     );
   }
+  throw new StatusFileError('invalid-yaml', `${FILE} is ${doc.error}`);
 }
 
 /**

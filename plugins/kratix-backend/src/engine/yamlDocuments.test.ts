@@ -22,7 +22,9 @@ describe('yamlToJson', () => {
   it('says where YAML is not valid', () => {
     expect(read('a: 1\nb: [x\n')).toEqual([
       {
-        error: expect.stringMatching(/^not valid YAML: .* at line 3, column 1$/),
+        error: expect.stringMatching(
+          /^not valid YAML: .* at line 3, column 1$/,
+        ),
         rule: 'yaml',
       },
     ]);
@@ -60,7 +62,11 @@ describe('yamlToJson', () => {
   it('survives very deep documents again and again', () => {
     // Composing these recursively overflowed the stack, and V8 aborted
     // the whole process on the second one.
-    for (const text of ['['.repeat(5000), '{a: ['.repeat(2000), '- '.repeat(5000)]) {
+    for (const text of [
+      '['.repeat(5000),
+      '{a: ['.repeat(2000),
+      '- '.repeat(5000),
+    ]) {
       for (let i = 0; i < 3; i++) {
         expect(read(text)[0]).toMatchObject({ rule: 'max-depth' });
       }
@@ -79,11 +85,12 @@ c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
     expect(read(wide, { ...YAML_LIMITS, maxJsonLength: 10_000 })[0]).toEqual({
       error:
         'not valid YAML: its aliases expand it to more than 10000 characters of JSON',
-      rule: 'yaml',
+      rule: 'aliases',
     });
     // Anchors holding aliases nest what they point at: 5 anchors of 30
     // levels make 150 (a3 is the first past 100), refused with the path.
-    const wrap = (inner: string) => `${'['.repeat(30)}${inner}${']'.repeat(30)}`;
+    const wrap = (inner: string) =>
+      `${'['.repeat(30)}${inner}${']'.repeat(30)}`;
     let text = `a0: &a0 ${wrap('x')}\n`;
     for (let i = 1; i < 5; i++) text += `a${i}: &a${i} ${wrap(`*a${i - 1}`)}\n`;
     const [deep] = read(text);
@@ -103,8 +110,14 @@ describe('parseYamlDocument', () => {
 
   it.each([
     ['a: [', /^Invalid Promise: \(root\): not valid YAML: /],
-    ['a: 1\n---\nb: 2\n', /not valid YAML: it holds multiple documents; send one Promise/],
-    ['a: '.concat('['.repeat(200)), /^Invalid Promise: \(root\): is nested deeper than 100 levels at line 1, column 103$/],
+    [
+      'a: 1\n---\nb: 2\n',
+      /not valid YAML: it holds multiple documents; send one Promise/,
+    ],
+    [
+      'a: '.concat('['.repeat(200)),
+      /^Invalid Promise: \(root\): is nested deeper than 100 levels at line 1, column 103$/,
+    ],
   ])('refuses %p', (text, message) => {
     expect(() => parseYamlDocument(text, 'Promise')).toThrow(message);
   });

@@ -22,7 +22,7 @@ export const YAML_LIMITS: YamlLimits = {
 /** One document as JSON text, or why it was refused (`rule` as in errors). */
 export type YamlDocumentResult =
   | { json: string }
-  | { error: string; rule: 'yaml' | 'max-depth' };
+  | { error: string; rule: 'yaml' | 'max-depth' | 'aliases' };
 
 /**
  * The documents of a YAML text, as JSON. A document nested deeper than
@@ -91,15 +91,18 @@ export function yamlToJson(
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount }) ?? null;
     } catch (e) {
-      return invalid((e as Error).message);
+      return { ...invalid((e as Error).message), rule: 'aliases' };
     }
     // Aliases in anchors nest what they point at; yaml's alias limit
     // keeps that to a few hundred levels, which the caller then refuses.
     const json = JSON.stringify(value);
     if (json.length > limits.maxJsonLength) {
-      return invalid(
-        `its aliases expand it to more than ${limits.maxJsonLength} characters of JSON`,
-      );
+      return {
+        ...invalid(
+          `its aliases expand it to more than ${limits.maxJsonLength} characters of JSON`,
+        ),
+        rule: 'aliases',
+      };
     }
     return { json };
   });
