@@ -51,12 +51,10 @@ export const kratixPlugin = createBackendPlugin({
               publisher,
             })
           : await createEmbeddedEngine({ ...deps, config, publisher });
-        const service = engine.api;
-
         deps.permissionsRegistry.addPermissions(kratixPermissions);
         deps.httpRouter.use(
           await createRouter({
-            service,
+            apiFor: cluster => engine.api(cluster),
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
@@ -69,7 +67,9 @@ export const kratixPlugin = createBackendPlugin({
 
         deps.lifecycle.addStartupHook(async () => {
           await engine.start();
-          await applySeedFiles(service, config.seedFiles, deps.logger);
+          if (config.seedFiles.length > 0) {
+            await applySeedFiles(engine.api(), config.seedFiles, deps.logger);
+          }
         });
         deps.lifecycle.addShutdownHook(() => engine.stop());
       },

@@ -3,6 +3,7 @@ import {
   isKratixAvailable,
   parseResourceRef,
   parseResourceRefs,
+  resourceSignalChannel,
   stringifyResourceRef,
 } from './resourceRef';
 
@@ -28,7 +29,22 @@ describe('resource refs', () => {
     expect(refs.map(stringifyResourceRef)).toEqual(['a/default/x', 'b/ns/y']);
   });
 
-  it.each(['', 'justone', 'a/b/c/d', 'a//b'])('refuses %p', value => {
+  it('parses the four-part form, which names the cluster, and round-trips', () => {
+    const ref = parseResourceRef('prod/postgres/team-a/db');
+    expect(ref).toEqual({
+      cluster: 'prod',
+      promise: 'postgres',
+      namespace: 'team-a',
+      name: 'db',
+    });
+    expect(stringifyResourceRef(ref)).toBe('prod/postgres/team-a/db');
+    expect(resourceSignalChannel(ref)).toBe('kratix:prod:postgres:team-a:db');
+    expect(resourceSignalChannel({ ...ref, cluster: undefined })).toBe(
+      'kratix:postgres:team-a:db',
+    );
+  });
+
+  it.each(['', 'justone', 'a/b/c/d/e', 'a//b'])('refuses %p', value => {
     expect(() => parseResourceRef(value)).toThrow(
       /Invalid Kratix resource ref/,
     );

@@ -2,7 +2,8 @@ import { Entity } from '@backstage/catalog-model';
 
 /**
  * `<promise>/<namespace>/<name>`, several separated by commas;
- * `<promise>/<name>` means namespace `default`.
+ * `<promise>/<name>` means namespace `default`. In Kubernetes mode with
+ * several clusters, `<cluster>/<promise>/<namespace>/<name>`.
  * @public
  */
 export const KRATIX_RESOURCE_REF_ANNOTATION = 'kratix.io/resource-ref';
@@ -12,22 +13,31 @@ export const DEFAULT_NAMESPACE = 'default';
 
 /** @public */
 export interface ResourceRef {
+  /** The cluster (Kubernetes mode with several clusters). */
+  cluster?: string;
   promise: string;
   namespace: string;
   name: string;
 }
 
-/** Parses one `<promise>/<namespace>/<name>` or `<promise>/<name>`. @public */
+/**
+ * Parses one `<promise>/<namespace>/<name>`, `<promise>/<name>` or
+ * `<cluster>/<promise>/<namespace>/<name>`. @public
+ */
 export function parseResourceRef(value: string): ResourceRef {
   const parts = value.trim().split('/');
   if (
     parts.some(p => p.trim() === '') ||
     parts.length < 2 ||
-    parts.length > 3
+    parts.length > 4
   ) {
     throw new TypeError(
-      `Invalid Kratix resource ref '${value}': expected <promise>/<namespace>/<name> or <promise>/<name>`,
+      `Invalid Kratix resource ref '${value}': expected <promise>/<namespace>/<name>, <promise>/<name> or <cluster>/<promise>/<namespace>/<name>`,
     );
+  }
+  if (parts.length === 4) {
+    const [cluster, promise, namespace, name] = parts;
+    return { cluster, promise, namespace, name };
   }
   const [promise, namespace, name] =
     parts.length === 3 ? parts : [parts[0], DEFAULT_NAMESPACE, parts[1]];
@@ -44,7 +54,8 @@ export function parseResourceRefs(value: string): ResourceRef[] {
 
 /** @public */
 export function stringifyResourceRef(ref: ResourceRef): string {
-  return `${ref.promise}/${ref.namespace}/${ref.name}`;
+  const cluster = ref.cluster ? `${ref.cluster}/` : '';
+  return `${cluster}${ref.promise}/${ref.namespace}/${ref.name}`;
 }
 
 /** The Resources an entity names in its annotation. @public */
@@ -60,7 +71,11 @@ export function isKratixAvailable(entity: Entity): boolean {
   );
 }
 
-/** The Backstage signals channel that carries a Resource's status changes. @public */
+/**
+ * The Backstage signals channel that carries a Resource's status changes;
+ * a ref that names its cluster has the cluster's own channel. @public
+ */
 export function resourceSignalChannel(ref: ResourceRef): string {
-  return `kratix:${ref.promise}:${ref.namespace}:${ref.name}`;
+  const cluster = ref.cluster ? `${ref.cluster}:` : '';
+  return `kratix:${cluster}${ref.promise}:${ref.namespace}:${ref.name}`;
 }

@@ -16,6 +16,8 @@ import {
 /** Identifies a Promise (promise = name, namespace = '') or a Resource. */
 export interface ObjectKey {
   kind: 'Promise' | 'Resource';
+  /** Kubernetes mode: the cluster that holds it. */
+  cluster?: string;
   promise: string;
   namespace: string;
   name: string;

@@ -2,8 +2,10 @@
 // HealthRecords, and the Resources of each Promise's API (a watch per
 // Promise, started and stopped as Promises come and go). client-node's
 // informer resumes a watch from its resourceVersion and lists again when
-// the server answers 410 Gone; after any other failure the cluster is
-// marked unreachable and its watches start again after a backoff.
+// the server answers 410 Gone. After any other failure of the Promise or
+// HealthRecord watch the cluster is marked unreachable, and after one of a
+// Promise's Resources (say the plugin may not read its API group) only
+// that Promise: either starts again after a backoff.
 import {
   CustomObjectsApi,
   Informer,
@@ -39,6 +41,10 @@ interface ResourceWatch {
   api: PromiseApi;
   informer: Watched<KubernetesObject>;
   synced: boolean;
+  /** Why its Resources cannot be watched now. */
+  failure?: string;
+  restartMs: number;
+  restartTimer?: NodeJS.Timeout;
 }
 
 const MAX_RESTART_MS = 30_000;
@@ -65,6 +71,11 @@ export class ClusterCache {
       () =>
         this.custom.listClusterCustomObject({ ...KRATIX, plural: 'promises' }),
     );
+    this.promiseWatch.on('connect', () => {
+      if (this.failure) {
+        this.logger.info(`Kratix cluster ${this.cluster.name} reachable again`);
+      }
+    });
     this.promiseWatch.on('add', p => this.onPromise(p));
     this.promiseWatch.on('update', p => this.onPromise(p));
     this.promiseWatch.on('delete', p => this.dropResources(p.metadata!.name!));
@@ -76,6 +87,9 @@ export class ClusterCache {
           plural: 'healthrecords',
         }),
     );
+    for (const informer of [this.promiseWatch, this.healthWatch]) {
+      informer.on('error', error => this.onError(informer, error));
+    }
   }
 
   /** Starts the watches; resolves once Promises are listed (or failed). */
@@ -91,7 +105,10 @@ export class ClusterCache {
     await Promise.all([
       this.promiseWatch.stop(),
       this.healthWatch.stop(),
-      ...[...this.resourceWatches.values()].map(w => w.informer.stop()),
+      ...[...this.resourceWatches.values()].map(w => {
+        clearTimeout(w.restartTimer);
+        return w.informer.stop();
+      }),
     ]);
   }
 
@@ -114,10 +131,15 @@ export class ClusterCache {
     return this.resourceWatches.get(promise)?.api;
   }
 
-  /** A Promise's Resources; undefined while they are being listed. */
-  resources(promise: string): KratixResource[] | undefined {
+  /**
+   * A Promise's Resources; a string says why there are none to give (being
+   * listed, or the watch failed).
+   */
+  resources(promise: string): KratixResource[] | string {
     const watch = this.resourceWatches.get(promise);
-    if (!watch?.synced) return undefined;
+    if (watch?.failure)
+      return `its Resources cannot be watched: ${watch.failure}`;
+    if (!watch?.synced) return 'its Resources are still being listed';
     return watch.informer.list() as unknown as KratixResource[];
   }
 
@@ -134,12 +156,6 @@ export class ClusterCache {
       path,
       list as () => Promise<any>,
     ) as Watched<KubernetesObject>;
-    informer.on('error', error => this.onError(path, error));
-    informer.on('connect', () => {
-      if (this.failure && informer === this.promiseWatch) {
-        this.logger.info(`Kratix cluster ${this.cluster.name} reachable again`);
-      }
-    });
     return informer;
   }
 
@@ -165,7 +181,13 @@ export class ClusterCache {
         plural: api.plural,
       }),
     );
-    const watch: ResourceWatch = { api, informer, synced: false };
+    const watch: ResourceWatch = {
+      api,
+      informer,
+      synced: false,
+      restartMs: 500,
+    };
+    informer.on('error', error => this.onResourceError(name, watch, error));
     const publish = (o: KubernetesObject, deleted = false) =>
       this.events.onResource(
         name,
@@ -177,27 +199,53 @@ export class ClusterCache {
     informer.on('update', o => publish(o));
     informer.on('delete', o => publish(o, true));
     this.resourceWatches.set(name, watch);
-    informer
-      .start()
-      .then(() => {
-        watch.synced = this.resourceWatches.get(name) === watch;
-      })
-      .catch(error => this.onError(api.path, error));
+    void this.startResources(watch);
+  }
+
+  private async startResources(watch: ResourceWatch) {
+    watch.failure = undefined;
+    await watch.informer.start().catch(() => undefined);
+    if (!watch.failure) {
+      watch.synced = true;
+      watch.restartMs = 500;
+    }
+  }
+
+  /** A Promise's Resources cannot be watched: that Promise only. */
+  private onResourceError(name: string, watch: ResourceWatch, error: unknown) {
+    const message = describeError(error);
+    if (!watch.failure) {
+      this.logger.warn(
+        `Kratix cluster ${this.cluster.name}: the Resources of Promise ${name} cannot be watched: ${message}`,
+      );
+    }
+    watch.failure = message;
+    if (this.stopped || watch.restartTimer) return;
+    watch.restartTimer = setTimeout(() => {
+      watch.restartTimer = undefined;
+      if (!this.stopped && this.resourceWatches.get(name) === watch) {
+        void this.startResources(watch);
+      }
+    }, watch.restartMs);
+    watch.restartMs = Math.min(watch.restartMs * 2, MAX_RESTART_MS);
   }
 
   private dropResources(promise: string) {
     const watch = this.resourceWatches.get(promise);
     if (!watch) return;
     this.resourceWatches.delete(promise);
+    clearTimeout(watch.restartTimer);
     void watch.informer.stop();
   }
 
-  /** A watch failed: the cluster is unreachable until it starts again. */
-  private onError(path: string, error: unknown) {
+  /** A watch of the cluster failed: unreachable until it starts again. */
+  private onError(informer: Watched<KubernetesObject>, error: unknown) {
     const message = describeError(error);
     if (!this.failure) {
+      const what =
+        informer === this.promiseWatch ? 'Promises' : 'HealthRecords';
       this.logger.warn(
-        `Kratix cluster ${this.cluster.name}: watch of ${path} failed: ${message}`,
+        `Kratix cluster ${this.cluster.name}: the watch of ${what} failed: ${message}`,
       );
     }
     this.failure = message;
@@ -210,16 +258,11 @@ export class ClusterCache {
     this.restartTimer = undefined;
     if (this.stopped) return;
     this.failure = undefined;
-    const watches = [
-      this.promiseWatch,
-      this.healthWatch,
-      ...[...this.resourceWatches.values()].map(w => w.informer),
-    ];
+    const watches = [this.promiseWatch, this.healthWatch];
     await Promise.all(watches.map(w => w.start().catch(() => undefined)));
     if (!this.failure) {
       this.synced = true;
       this.restartMs = 500;
-      for (const w of this.resourceWatches.values()) w.synced = true;
     }
   }
 }

@@ -165,9 +165,9 @@ export class ClusterKratixService implements KratixApi {
   private resources(promise: string): KratixResource[] {
     this.api(promise);
     const items = this.cache.resources(promise);
-    if (!items) {
+    if (typeof items === 'string') {
       throw new ServiceUnavailableError(
-        `cluster ${this.name}: the Resources of Promise '${promise}' are still being listed`,
+        `cluster ${this.name}: Promise '${promise}': ${items}`,
       );
     }
     return items;

@@ -4,7 +4,12 @@
 import { KratixApi } from './KratixApi';
 
 export interface KratixEngine {
-  api: KratixApi;
+  /**
+   * The API of the named cluster (Kubernetes mode), or of the engine's only
+   * one when none is named; throws a NotFoundError or an InputError saying
+   * which clusters there are.
+   */
+  api(cluster?: string): KratixApi;
   /** After the backend started: begin reconciling or watching. */
   start(): void | Promise<void>;
   stop(): Promise<void>;

@@ -20,31 +20,19 @@ import { StatusPublisher } from '../reconciler/StatusPublisher';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
 import { parseLabelSelector } from './labelSelector';
-
-/** What a client sends to create or update a Resource. */
-export interface ResourceInput {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    resourceVersion?: string;
-  };
-  spec?: unknown;
-}
-
-export interface Applied<T> {
-  object: T;
-  created: boolean;
-}
+import {
+  Applied,
+  KratixApi,
+  ResourceInput,
+  ResourceListFilter,
+} from './KratixApi';
+import { decodeContinue, encodeContinue } from './resourcePages';
 
 /**
  * The engine's operations: what the REST API, the scaffolder actions and
  * the seed files call. Callers authorize first; this enforces the rules.
  */
-export class KratixService {
+export class KratixService implements KratixApi {
   constructor(
     private readonly options: {
       store: KratixStore;
@@ -419,36 +407,5 @@ function pausedChanged(before: StoredObject, after: StoredObject): boolean {
   return (
     isPaused(before.object.metadata.labels) !==
     isPaused(after.object.metadata.labels)
-  );
-}
-
-export interface ResourceListFilter {
-  namespace?: string;
-  labelSelector?: string;
-  limit?: number;
-  /** From the previous page's `continue`. */
-  continue?: string;
-}
-
-/** An opaque token: the last (namespace, name) of a page. */
-function encodeContinue(position: { namespace: string; name: string }) {
-  return Buffer.from(
-    JSON.stringify([position.namespace, position.name]),
-  ).toString('base64url');
-}
-
-function decodeContinue(token: string): { namespace: string; name: string } {
-  try {
-    const [namespace, name] = JSON.parse(
-      Buffer.from(token, 'base64url').toString('utf8'),
-    );
-    if (typeof namespace === 'string' && typeof name === 'string') {
-      return { namespace, name };
-    }
-  } catch {
-    // not ours
-  }
-  throw new InputError(
-    'Invalid query parameter continue: not a token from a previous page',
   );
 }

@@ -2,6 +2,7 @@
 // sandboxed local processes, reconciled here.
 import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
 import { MetricsService } from '@backstage/backend-plugin-api/alpha';
+import { NotFoundError } from '@backstage/errors';
 import { KratixConfig } from '../config';
 import { DatabaseKratixStore } from '../database/DatabaseKratixStore';
 import { ProcessPipelineRunner } from '../runner/ProcessPipelineRunner';
@@ -45,12 +46,18 @@ export async function createEmbeddedEngine(options: {
     config,
     metrics: new WorkflowMetrics(options.metrics, () => store.countClaimable()),
   });
+  const api = new KratixService({
+    store,
+    publisher,
+    wake: () => reconciler.wake(),
+  });
   return {
-    api: new KratixService({
-      store,
-      publisher,
-      wake: () => reconciler.wake(),
-    }),
+    api: cluster => {
+      if (cluster === undefined) return api;
+      throw new NotFoundError(
+        `No cluster '${cluster}': the embedded Kratix engine has no clusters (kratix.kubernetes is not configured)`,
+      );
+    },
     start: () => reconciler.start(),
     stop: async () => {
       await reconciler.stop(config.runner.shutdownGraceMs);

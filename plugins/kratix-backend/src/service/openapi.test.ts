@@ -12,7 +12,7 @@ import { eventually, startKratix } from '../__testUtils__/startKratix';
 import { iamPromiseYaml } from '../__testUtils__/iamPromise';
 import { configureCondition } from '../__testUtils__/scriptPromise';
 import { createRouter } from './router';
-import { KratixService } from './KratixService';
+import { KratixApi } from './KratixApi';
 
 jest.setTimeout(60_000);
 
@@ -29,22 +29,35 @@ function documented(): string[] {
   );
 }
 
-/** The same of every route the router registers (`:param` as `{param}`). */
+/**
+ * The same of every route the router registers (`:param` as `{param}`):
+ * its own, and those of the router it mounts at `/` and again under
+ * `/clusters/:cluster` (documented once).
+ */
 async function registered(): Promise<string[]> {
   const router = await createRouter({
-    service: {} as KratixService,
+    apiFor: () => ({} as KratixApi),
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions(),
     auditor: mockServices.auditor.mock(),
   });
-  return router.stack
-    .filter((layer: any) => layer.route)
-    .flatMap((layer: any) =>
-      Object.keys(layer.route.methods).map(
-        m =>
-          `${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
-      ),
-    );
+  const routesOf = (stack: any[]) =>
+    stack
+      .filter((layer: any) => layer.route)
+      .flatMap((layer: any) =>
+        Object.keys(layer.route.methods).map(
+          m =>
+            `${m.toUpperCase()} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
+        ),
+      );
+  const mounted = router.stack.filter((layer: any) => layer.handle?.stack);
+  expect(mounted).toHaveLength(2);
+  const [clusters, plain] = mounted.map(layer =>
+    routesOf((layer.handle as any).stack),
+  );
+  expect(clusters).toEqual(plain);
+  expect(mounted[0].regexp.test('/clusters/prod/promises')).toBe(true);
+  return [...routesOf(router.stack), ...plain];
 }
 
 /** Validates a response body against the document's schema for it. */

@@ -22,13 +22,17 @@ import {
   kratixResourceRequestPermission,
 } from '@kratix-backstage/plugin-kratix-common';
 import { JsonObject } from '@backstage/types';
-import { KratixService } from './KratixService';
+import { KratixApi } from './KratixApi';
 import { bodyParsers, parseBody } from './body';
 import { DNS_LABEL, DNS_SUBDOMAIN, NameRule } from '../engine';
 import { resourceKey } from '../reconciler/keys';
 
 export interface RouterOptions {
-  service: KratixService;
+  /**
+   * The API of the named cluster (routes under `/clusters/:cluster`), or
+   * the default one; throws for an unknown cluster.
+   */
+  apiFor(cluster?: string): KratixApi;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -81,9 +85,13 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { service, httpAuth, permissions, auditor } = options;
+  const { apiFor, httpAuth, permissions, auditor } = options;
   const router = Router();
   router.use(...bodyParsers());
+  // Every route below, also under /clusters/:cluster (Kubernetes mode).
+  const routes = Router({ mergeParams: true });
+  /** The API the request names: its cluster's, or the default one. */
+  const api = (req: express.Request) => apiFor(req.params.cluster);
 
   /** Checks the caller's own credentials against a permission. */
   async function authorize(
@@ -131,39 +139,41 @@ export async function createRouter(
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  router.use('/clusters/:cluster', routes);
+  router.use(routes);
 
-  router.get('/promises', async (req, res) => {
+  routes.get('/promises', async (req, res) => {
     await authorize(req, kratixPromiseReadPermission);
-    res.json({ items: await service.listPromises() });
+    res.json({ items: await api(req).listPromises() });
   });
 
-  router.get('/promises/:promise', async (req, res) => {
+  routes.get('/promises/:promise', async (req, res) => {
     const p = parse(z.object({ promise: name }), req.params, 'path');
     await authorize(req, kratixPromiseReadPermission);
-    sendObject(res, await service.getPromise(p.promise));
+    sendObject(res, await api(req).getPromise(p.promise));
   });
 
-  router.put('/promises/:promise', async (req, res) => {
+  routes.put('/promises/:promise', async (req, res) => {
     const p = parse(z.object({ promise: name }), req.params, 'path');
     const applied = await mutate(
       req,
       'promise-apply',
       kratixPromiseManagePermission,
       async () =>
-        service.applyPromise(await parseBody(req, 'Promise'), p.promise),
+        api(req).applyPromise(await parseBody(req, 'Promise'), p.promise),
     );
     res.status(applied.created ? 201 : 200).json(applied.object);
   });
 
-  router.delete('/promises/:promise', async (req, res) => {
+  routes.delete('/promises/:promise', async (req, res) => {
     const p = parse(z.object({ promise: name }), req.params, 'path');
     await mutate(req, 'promise-delete', kratixPromiseManagePermission, () =>
-      service.deletePromise(p.promise),
+      api(req).deletePromise(p.promise),
     );
     res.status(202).json({ status: 'deleting' });
   });
 
-  router.get('/promises/:promise/resources', async (req, res) => {
+  routes.get('/promises/:promise/resources', async (req, res) => {
     const p = parse(z.object({ promise: name }), req.params, 'path');
     const q = parse(
       z.object({
@@ -176,7 +186,7 @@ export async function createRouter(
       'query',
     );
     await authorize(req, kratixResourceReadPermission);
-    const page = await service.listResources(p.promise, q);
+    const page = await api(req).listResources(p.promise, q);
     res.json({
       items: page.items,
       ...(page.continue && { metadata: { continue: page.continue } }),
@@ -185,13 +195,13 @@ export async function createRouter(
 
   const resourcePath = '/promises/:promise/resources/:namespace/:name';
 
-  router.get(resourcePath, async (req, res) => {
+  routes.get(resourcePath, async (req, res) => {
     const p = parse(resourceParams, req.params, 'path');
     await authorize(req, kratixResourceReadPermission);
-    sendObject(res, await service.getResource(p.promise, p.namespace, p.name));
+    sendObject(res, await api(req).getResource(p.promise, p.namespace, p.name));
   });
 
-  router.put(resourcePath, async (req, res) => {
+  routes.put(resourcePath, async (req, res) => {
     const p = parse(resourceParams.extend({ namespace }), req.params, 'path');
     const q = parse(
       z.object({ dryRun: z.enum(['true', 'false', 'All']).optional() }),
@@ -206,7 +216,7 @@ export async function createRouter(
       async () => {
         const body = await parseBody(req, 'Resource');
         const input = parse(resourceInput, body, 'body');
-        return service.applyResource(p.promise, p.namespace, p.name, input, {
+        return api(req).applyResource(p.promise, p.namespace, p.name, input, {
           dryRun,
         });
       },
@@ -214,32 +224,34 @@ export async function createRouter(
     res.status(applied.created ? 201 : 200).json(applied.object);
   });
 
-  router.delete(resourcePath, async (req, res) => {
+  routes.delete(resourcePath, async (req, res) => {
     const p = parse(resourceParams, req.params, 'path');
     await mutate(req, 'resource-delete', kratixResourceDeletePermission, () =>
-      service.deleteResource(p.promise, p.namespace, p.name),
+      api(req).deleteResource(p.promise, p.namespace, p.name),
     );
     res.status(202).json({ status: 'deleting' });
   });
 
-  router.post(`${resourcePath}/reconcile`, async (req, res) => {
+  routes.post(`${resourcePath}/reconcile`, async (req, res) => {
     const p = parse(resourceParams, req.params, 'path');
     await mutate(
       req,
       'resource-reconcile',
       kratixResourceReconcilePermission,
-      () => service.reconcile(resourceKey(p.promise, p.namespace, p.name)),
+      () => api(req).reconcile(resourceKey(p.promise, p.namespace, p.name)),
     );
     res.status(202).json({ status: 'queued' });
   });
 
-  router.get(`${resourcePath}/runs`, async (req, res) => {
+  routes.get(`${resourcePath}/runs`, async (req, res) => {
     const p = parse(resourceParams, req.params, 'path');
     await authorize(req, kratixResourceReadPermission);
-    res.json({ items: await service.listRuns(p.promise, p.namespace, p.name) });
+    res.json({
+      items: await api(req).listRuns(p.promise, p.namespace, p.name),
+    });
   });
 
-  router.get(`${resourcePath}/runs/:run/logs`, async (req, res) => {
+  routes.get(`${resourcePath}/runs/:run/logs`, async (req, res) => {
     const p = parse(
       resourceParams.extend({ run: z.string().min(1).max(64) }),
       req.params,
@@ -247,27 +259,27 @@ export async function createRouter(
     );
     await authorize(req, kratixResourceReadPermission);
     res.json({
-      items: await service.getLogs(p.promise, p.namespace, p.name, p.run),
+      items: await api(req).getLogs(p.promise, p.namespace, p.name, p.run),
     });
   });
 
   const healthPath = '/healthrecords/:namespace/:name';
   const healthParams = z.object({ namespace: name, name });
 
-  router.get(healthPath, async (req, res) => {
+  routes.get(healthPath, async (req, res) => {
     const p = parse(healthParams, req.params, 'path');
     await authorize(req, kratixResourceReadPermission);
-    res.json(await service.getHealthRecord(p.namespace, p.name));
+    res.json(await api(req).getHealthRecord(p.namespace, p.name));
   });
 
-  router.put(healthPath, async (req, res) => {
+  routes.put(healthPath, async (req, res) => {
     const p = parse(healthParams.extend({ namespace }), req.params, 'path');
     const applied = await mutate(
       req,
       'healthrecord-write',
       kratixHealthRecordWritePermission,
       async () =>
-        service.putHealthRecord(
+        api(req).putHealthRecord(
           p.namespace,
           p.name,
           await parseBody(req, 'HealthRecord'),
@@ -276,13 +288,13 @@ export async function createRouter(
     res.status(applied.created ? 201 : 200).json(applied.object);
   });
 
-  router.delete(healthPath, async (req, res) => {
+  routes.delete(healthPath, async (req, res) => {
     const p = parse(healthParams, req.params, 'path');
     await mutate(
       req,
       'healthrecord-delete',
       kratixHealthRecordWritePermission,
-      () => service.deleteHealthRecord(p.namespace, p.name),
+      () => api(req).deleteHealthRecord(p.namespace, p.name),
     );
     res.status(204).end();
   });

@@ -3,7 +3,7 @@ import * as yaml from 'yaml';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
 import { checkDepth, parsePromise, YAML_LIMITS, yamlToJson } from '../engine';
-import { KratixService, ResourceInput } from './KratixService';
+import { KratixApi, ResourceInput } from './KratixApi';
 
 interface Document {
   apiVersion?: string;
@@ -18,7 +18,7 @@ interface Document {
  * badly named) is logged and skipped.
  */
 export async function applySeedFiles(
-  service: KratixService,
+  service: KratixApi,
   files: string[],
   logger: LoggerService,
 ): Promise<void> {

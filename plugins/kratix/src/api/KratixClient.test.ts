@@ -42,6 +42,27 @@ describe('KratixClient', () => {
     expect(resource.status?.message).toBe('Resource requested');
   });
 
+  it("reads a Resource of a named cluster under that cluster's path", async () => {
+    let seenUrl = '';
+    server.use(
+      http.get(
+        `${BASE}/clusters/:cluster/promises/:promise/resources/:ns/:name`,
+        ({ request }) => {
+          seenUrl = request.url;
+          return HttpResponse.json({
+            apiVersion: 'x/v1',
+            kind: 'Postgres',
+            metadata: { name: 'db', namespace: 'team-a' },
+          });
+        },
+      ),
+    );
+    await client.getResource({ ...ref, name: 'db', cluster: 'prod' });
+    expect(seenUrl).toBe(
+      `${BASE}/clusters/prod/promises/postgres/resources/team-a/db`,
+    );
+  });
+
   it('lists runs and reads the logs of one run', async () => {
     server.use(
       http.get(`${BASE}/promises/postgres/resources/team-a/db/runs`, () =>

@@ -50,7 +50,8 @@ export class KratixClient implements KratixApi {
 
   #resourcePath(ref: ResourceRef): string {
     const segment = encodeURIComponent;
-    return `/promises/${segment(ref.promise)}/resources/${segment(
+    const cluster = ref.cluster ? `/clusters/${segment(ref.cluster)}` : '';
+    return `${cluster}/promises/${segment(ref.promise)}/resources/${segment(
       ref.namespace,
     )}/${segment(ref.name)}`;
   }

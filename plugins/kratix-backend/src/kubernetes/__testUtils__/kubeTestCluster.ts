@@ -29,13 +29,33 @@ export interface KubeTestCluster {
   stop(): void;
 }
 
+/**
+ * The tool picks free ports, then binds them: under load another process
+ * may take one in between ("address already in use"). Try again then.
+ */
+function startWithRetries(env: NodeJS.ProcessEnv): string {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return execFileSync('bash', [SCRIPT, 'start'], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      try {
+        execFileSync('bash', [SCRIPT, 'stop'], { env, stdio: 'ignore' });
+      } catch {
+        // nothing was left running
+      }
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
 export async function startKubeTestCluster(): Promise<KubeTestCluster> {
   const run = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-test-run-'));
   const env = { ...process.env, KUBE_TEST_RUN_DIR: run };
-  const out = execFileSync('bash', [SCRIPT, 'start'], {
-    env,
-    encoding: 'utf8',
-  });
+  const out = startWithRetries(env);
   const vars = Object.fromEntries(
     [...out.matchAll(/^export (\w+)=(.*)$/gm)].map(m => [m[1], m[2]]),
   );
