@@ -22,6 +22,13 @@ export const inputs = {
     z
       .string({ description: 'Namespace of the Resource; default `default`' })
       .optional(),
+  cluster: (z: Z) =>
+    z
+      .string({
+        description:
+          'The cluster that holds the Promise (Kubernetes mode with several clusters); default the only one',
+      })
+      .optional(),
   spec: (z: Z) =>
     z.record(z.unknown(), {
       description:
@@ -36,7 +43,7 @@ export const inputs = {
   resourceRef: (z: Z) =>
     z.string({
       description:
-        'The Resource, as `<promise>/<namespace>/<name>` (or `<promise>/<name>` for namespace `default`)',
+        'The Resource, as `<promise>/<namespace>/<name>` (or `<promise>/<name>` for namespace `default`; `<cluster>/<promise>/<namespace>/<name>` in Kubernetes mode with several clusters)',
     }),
   condition: (z: Z) =>
     z
@@ -65,7 +72,7 @@ export const outputs = {
   resourceRef: (z: Z) =>
     z.string({
       description:
-        'The Resource as `<promise>/<namespace>/<name>`: the value for the `kratix.io/resource-ref` annotation',
+        'The Resource as `<promise>/<namespace>/<name>` (`<cluster>/...` when a cluster was named): the value for the `kratix.io/resource-ref` annotation',
     }),
   generation: (z: Z) =>
     z.number({

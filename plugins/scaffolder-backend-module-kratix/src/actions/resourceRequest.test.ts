@@ -51,6 +51,20 @@ describe('kratix:resource:request', () => {
     expect(again.outputs.generation).toBe(2);
   });
 
+  it("requests on the named cluster's route: the embedded engine has none", async () => {
+    await expect(
+      runAction(action, {
+        cluster: 'prod',
+        promise: 'iam',
+        name: 'on-prod',
+        spec: { user: 'x' },
+      }),
+    ).rejects.toThrow(
+      /Resource prod\/iam\/default\/on-prod: No cluster 'prod': the embedded Kratix engine has no clusters .*\(HTTP 404\)$/,
+    );
+    expect((await getResource('on-prod')).status).toBe(404);
+  });
+
   it('in a dry run validates the spec and creates nothing', async () => {
     const { outputs, logs } = await runAction(
       action,

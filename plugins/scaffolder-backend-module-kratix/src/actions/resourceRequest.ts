@@ -21,6 +21,7 @@ export function createKratixResourceRequestAction(options: {
     supportsDryRun: true,
     schema: {
       input: {
+        cluster: inputs.cluster,
         promise: inputs.promise,
         name: inputs.name,
         namespace: inputs.namespace,

@@ -137,10 +137,11 @@ export class KratixEngineClient {
       onBehalfOf: credentials,
       targetPluginId: 'kratix',
     });
-    const { promise, namespace, name } = ref;
-    const path = `/promises/${enc(promise)}/resources/${enc(namespace)}/${enc(
-      name,
-    )}`;
+    const { cluster, promise, namespace, name } = ref;
+    const prefix = cluster ? `/clusters/${enc(cluster)}` : '';
+    const path = `${prefix}/promises/${enc(promise)}/resources/${enc(
+      namespace,
+    )}/${enc(name)}`;
     const response = await fetch(`${baseUrl}${path}${suffix}`, {
       ...init,
       headers: {

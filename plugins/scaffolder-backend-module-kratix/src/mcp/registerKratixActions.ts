@@ -33,6 +33,7 @@ export function registerKratixActions(
     schema: {
       input: z =>
         z.object({
+          cluster: inputs.cluster(z),
           promise: inputs.promise(z),
           name: inputs.name(z),
           namespace: inputs.namespace(z),

@@ -7,6 +7,8 @@ import { ResourceRequest } from '../client/KratixEngineClient';
 import { EngineCaller } from './types';
 
 export interface RequestResourceInput extends ResourceRequest {
+  /** Kubernetes mode with several clusters: the one to request on. */
+  cluster?: string;
   promise: string;
   name: string;
   namespace?: string;
@@ -28,6 +30,7 @@ export async function requestResource(
   input: RequestResourceInput,
 ): Promise<RequestResourceOutput> {
   const ref: ResourceRef = {
+    ...(input.cluster && { cluster: input.cluster }),
     promise: input.promise,
     namespace: input.namespace ?? DEFAULT_NAMESPACE,
     name: input.name,
