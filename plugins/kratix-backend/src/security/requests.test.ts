@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import request from 'supertest';
 import { parse as parseYaml, stringify } from 'yaml';
 import { createTestDatabases } from '../database/__testUtils__/databases';
@@ -63,11 +62,11 @@ describe.each(databases.eachSupportedId())('requests on %p', id => {
   beforeAll(async () => {
     kratix = await startKratix(databases, id);
     await putIamPromise(kratix.server, kratix.dir);
-    await api().put(`${base}/promises/things`).send(thingsPromise()).expect(201);
     await api()
-      .put(`${things}/one`)
-      .send({ spec: {} })
+      .put(`${base}/promises/things`)
+      .send(thingsPromise())
       .expect(201);
+    await api().put(`${things}/one`).send({ spec: {} }).expect(201);
   });
   afterAll(() => kratix?.stop());
 
@@ -176,7 +175,9 @@ describe.each(databases.eachSupportedId())('requests on %p', id => {
         .put(`${base}/promises/${name}`)
         .send(promise)
         .expect(400);
-      expect(res.body.error.message).toMatch(/^Invalid Promise: metadata\.name: /);
+      expect(res.body.error.message).toMatch(
+        /^Invalid Promise: metadata\.name: /,
+      );
       expect(res.body.error.message).toMatch(message);
     }
     const longest = 'p'.repeat(63);
@@ -306,28 +307,44 @@ function bigYamlResource(): string {
 
 describe('YAML bodies', () => {
   const id = databases.eachSupportedId()[0][0];
-  // The rule is 100 ms. Parsed off the event loop these measure 15 to 65
-  // ms, now and then over 100 on a loaded 2-core machine; parsed on it,
-  // as before, 1 to 10 s each.
-  const maxDelayMs = 250;
+  // The rule: nothing holds the event loop for 100 ms. A 10 ms timer
+  // probes it; between two of its turns the main thread's CPU time is how
+  // long the loop was held, which a busy machine does not stretch as it
+  // stretches wall time. Parsed on the event loop, as before, these held
+  // it for 1 to 10 s each.
+  const maxHeldMs = 100;
+  // A /health round trip, client included, on a busy machine.
+  const maxHealthMs = 1000;
 
-  /** Runs `work` and returns the event loop's longest delay meanwhile. */
-  async function loopDelay<T>(work: () => Promise<T>) {
-    const histogram = monitorEventLoopDelay({ resolution: 10 });
-    histogram.enable();
+  /** Runs `work`; `heldMs` is the longest the event loop was held meanwhile. */
+  async function measure<T>(work: () => Promise<T>) {
+    let last = process.threadCpuUsage();
+    let heldMs = 0;
+    const turn = () => {
+      const now = process.threadCpuUsage();
+      const ms = (now.user - last.user + now.system - last.system) / 1000;
+      heldMs = Math.max(heldMs, ms);
+      last = now;
+    };
+    const probe = setInterval(turn, 10);
     try {
       const result = await work();
-      return { result, delayMs: histogram.max / 1e6 };
+      turn();
+      return { result, heldMs: Math.round(heldMs) };
     } finally {
-      histogram.disable();
+      clearInterval(probe);
     }
   }
 
+  // Each slow text takes 2 s of a core: minutes on a busy machine.
   it('never block the event loop, one at a time or several at once', async () => {
     const kratix = await startKratix(databases, id);
     const api = () => request(kratix.server);
     const put = (yaml: string) =>
-      api().put(`${iam}/bob`).set('Content-Type', 'application/yaml').send(yaml);
+      api()
+        .put(`${iam}/bob`)
+        .set('Content-Type', 'application/yaml')
+        .send(yaml);
     try {
       await putIamPromise(kratix.server, kratix.dir);
       // Starts the parser's thread and loads what the first request needs.
@@ -335,36 +352,35 @@ describe('YAML bodies', () => {
       const bodies = worstYaml();
       for (const [name, yaml] of bodies) {
         expect(Buffer.byteLength(yaml)).toBeLessThanOrEqual(MAX_BODY_BYTES);
-        const { result, delayMs } = await loopDelay(() => put(yaml));
-        expect([name, result.status]).toEqual([name, 400]);
-        const waited = delayMs < maxDelayMs ? 'ok' : `${Math.round(delayMs)} ms`;
-        expect([name, waited]).toEqual([name, 'ok']);
+        const { result, heldMs } = await measure(() => put(yaml));
+        const held = heldMs < maxHeldMs ? 'ok' : `held it ${heldMs} ms`;
+        expect([name, result.status, held]).toEqual([name, 400, 'ok']);
       }
 
       // An ordinary one as large is read well within the time limit.
-      const big = await loopDelay(() =>
+      const big = await measure(() =>
         api()
           .put(`${iam}/carol?dryRun=true`)
           .set('Content-Type', 'application/yaml')
           .send(bigYamlResource()),
       );
       expect(big.result.status).toBe(201);
-      expect(big.delayMs).toBeLessThan(maxDelayMs);
+      expect(big.heldMs).toBeLessThan(maxHeldMs);
 
       // Four of the slowest in flight: /health still answers at once.
-      const { delayMs } = await loopDelay(async () => {
+      const { heldMs } = await measure(async () => {
         const slow = bodies.slice(0, 4).map(([, yaml]) => put(yaml).then());
         for (let i = 0; i < 5; i++) {
           const started = Date.now();
           await api().get(`${base}/health`).expect(200);
-          expect(Date.now() - started).toBeLessThan(maxDelayMs);
+          expect(Date.now() - started).toBeLessThan(maxHealthMs);
           await new Promise(r => setTimeout(r, 100));
         }
         for (const res of await Promise.all(slow)) expect(res.status).toBe(400);
       });
-      expect(delayMs).toBeLessThan(maxDelayMs);
+      expect(heldMs).toBeLessThan(maxHeldMs);
     } finally {
       await kratix.stop();
     }
-  });
+  }, 300_000);
 });

@@ -6,7 +6,7 @@ import { YamlWorker } from './yamlWorker';
 /** Largest request body accepted. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Longest a YAML body may take to parse (off the event loop). */
+/** The CPU time a YAML body may take to parse (off the event loop). */
 export const YAML_PARSE_TIMEOUT_MS = 2000;
 
 const yamlWorker = new YamlWorker({ timeoutMs: YAML_PARSE_TIMEOUT_MS });
