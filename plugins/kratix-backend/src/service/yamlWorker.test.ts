@@ -37,7 +37,10 @@ describe('YamlWorker', () => {
     const parser = worker({ timeoutMs: 60_000, maxHeapMb: 16 });
     const big = `[${'{a: 1}, '.repeat(500_000)}]`;
     expect(await parser.parse(big)).toEqual([
-      { error: 'is too complex: parsing it needs too much memory', rule: 'yaml' },
+      {
+        error: 'is too complex: parsing it needs too much memory',
+        rule: 'yaml',
+      },
     ]);
     expect(await parser.parse('a: 1')).toEqual([{ json: '{"a":1}' }]);
   });
