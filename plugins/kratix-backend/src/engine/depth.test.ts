@@ -19,24 +19,36 @@ describe('findTooDeep', () => {
 
   it('gives the path to the first level too deep', () => {
     expect(findTooDeep({ a: [1, { b: { c: {} } }] }, 3)).toEqual(['a', 1, 'b']);
-    expect(findTooDeep({ a: [1, 'x', null, { b: {} }] }, 3)).toEqual(['a', 3, 'b']);
-    expect(findTooDeep(nest(MAX_DEPTH + 1))).toEqual(Array(MAX_DEPTH).fill('a'));
+    expect(findTooDeep({ a: [1, 'x', null, { b: {} }] }, 3)).toEqual([
+      'a',
+      3,
+      'b',
+    ]);
+    expect(findTooDeep(nest(MAX_DEPTH + 1))).toEqual(
+      Array(MAX_DEPTH).fill('a'),
+    );
     expect(findTooDeep([[[]]], 2)).toEqual([0, 0]);
   });
 
   it('is safe at any depth', () => {
     expect(findTooDeep(nest(200_000))).toHaveLength(MAX_DEPTH);
-    expect(findTooDeep(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toHaveLength(MAX_DEPTH);
+    expect(
+      findTooDeep(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)),
+    ).toHaveLength(MAX_DEPTH);
   });
 });
 
 describe('checkDepth', () => {
   it('names the top-level field and where it nests too deep', () => {
-    expect(() => checkDepth({ spec: nest(MAX_DEPTH - 1) }, 'Resource')).not.toThrow();
+    expect(() =>
+      checkDepth({ spec: nest(MAX_DEPTH - 1) }, 'Resource'),
+    ).not.toThrow();
     expect(() => checkDepth({ spec: nest(MAX_DEPTH) }, 'Resource')).toThrow(
       /^Invalid Resource: spec: is nested deeper than 100 levels at spec\.a\.a\.a/,
     );
-    expect(() => checkDepth({ spec: { l: nest(MAX_DEPTH, () => true) } }, 'X')).toThrow(
+    expect(() =>
+      checkDepth({ spec: { l: nest(MAX_DEPTH, () => true) } }, 'X'),
+    ).toThrow(
       /^Invalid X: spec: is nested deeper than 100 levels at spec\.l\[0\]\[0\]/,
     );
   });

@@ -77,7 +77,10 @@ describe('parseHealthRecord', () => {
       'must be at most 63 characters, got 64',
     ],
     [
-      { ...seedRecord, data: { ...seedRecord.data, promiseRef: { name: '../p' } } },
+      {
+        ...seedRecord,
+        data: { ...seedRecord.data, promiseRef: { name: '../p' } },
+      },
       'data.promiseRef.name',
       'must be lowercase letters',
     ],

@@ -29,7 +29,10 @@ export const DNS_SUBDOMAIN: NameRule = {
 };
 
 /** What is wrong with `value` as a name of the `rule`, if anything. */
-export function nameProblem(value: unknown, rule: NameRule): string | undefined {
+export function nameProblem(
+  value: unknown,
+  rule: NameRule,
+): string | undefined {
   if (typeof value !== 'string') return `must be a string, got ${typeof value}`;
   if (value === '') return 'must not be empty';
   if (value.length > rule.maxLength) {

@@ -124,22 +124,48 @@ describe('validateResource', () => {
   });
 
   it('checks the name (a DNS-1123 subdomain) and namespace (a label)', () => {
-    const ok = { apiVersion: 'example.io/v1', kind: 'Database', spec: { name: 'a' } };
+    const ok = {
+      apiVersion: 'example.io/v1',
+      kind: 'Database',
+      spec: { name: 'a' },
+    };
     const named = (name: string, namespace: string) =>
       validateResource(promise, { ...ok, metadata: { name, namespace } });
     const dotted = Array(64).fill('abc').join('.').slice(0, 253);
     expect(named(dotted, 'n'.repeat(63))).toEqual({ name: 'a', size: 1 });
     for (const [name, namespace, path, message] of [
-      ['a', 'a.b', 'metadata.namespace', 'must be lowercase letters, digits or "-"'],
-      ['a', 'n'.repeat(64), 'metadata.namespace', 'must be at most 63 characters, got 64'],
+      [
+        'a',
+        'a.b',
+        'metadata.namespace',
+        'must be lowercase letters, digits or "-"',
+      ],
+      [
+        'a',
+        'n'.repeat(64),
+        'metadata.namespace',
+        'must be at most 63 characters, got 64',
+      ],
       ['a', '', 'metadata.namespace', 'must not be empty'],
-      [`${dotted}x`, 'a', 'metadata.name', 'must be at most 253 characters, got 254'],
-      ['a..b', 'a', 'metadata.name', 'must be lowercase letters, digits, "-" or "."'],
+      [
+        `${dotted}x`,
+        'a',
+        'metadata.name',
+        'must be at most 253 characters, got 254',
+      ],
+      [
+        'a..b',
+        'a',
+        'metadata.name',
+        'must be lowercase letters, digits, "-" or "."',
+      ],
       ['../x', 'a', 'metadata.name', 'must be lowercase letters'],
     ]) {
       const error = errorOf(() => named(name, namespace));
       expect(error.path).toBe(path);
-      expect(error.message).toContain(`Invalid Database Resource: ${path}: ${message}`);
+      expect(error.message).toContain(
+        `Invalid Database Resource: ${path}: ${message}`,
+      );
     }
   });
 
