@@ -29,6 +29,13 @@ export const inputs = {
           'The cluster that holds the Promise (Kubernetes mode with several clusters); default the only one',
       })
       .optional(),
+  updateExisting: (z: Z) =>
+    z
+      .boolean({
+        description:
+          'Update the Resource if it exists already; by default a request for an existing Resource fails, so that a template never changes a Resource it did not create',
+      })
+      .optional(),
   spec: (z: Z) =>
     z.record(z.unknown(), {
       description:

@@ -24,8 +24,10 @@ import {
   WorkflowRun,
 } from '@kratix-backstage/plugin-kratix-common';
 import { parseHealthRecord } from '../engine';
-import type {
+import {
+  alreadyExists,
   Applied,
+  ApplyOptions,
   KratixApi,
   ResourceInput,
   ResourceKey,
@@ -201,7 +203,7 @@ export class ClusterKratixService implements KratixApi {
     namespace: string,
     name: string,
     input: ResourceInput,
-    options: { dryRun?: boolean } = {},
+    options: ApplyOptions = {},
   ): Promise<Applied<KratixResource>> {
     const api = this.api(promise);
     const where = {
@@ -242,7 +244,13 @@ export class ClusterKratixService implements KratixApi {
         : this.custom.createNamespacedCustomObject({ ...where, body, dryRun });
     };
     const existing = current();
-    const object = await this.call(() => write(existing));
+    if (existing && options.createOnly) {
+      throw alreadyExists(promise, { promise, namespace, name });
+    }
+    // Create-only: the API server refuses one that exists (409).
+    const object = await this.call(() =>
+      write(options.createOnly ? undefined : existing),
+    );
     return { object: object as KratixResource, created: !existing };
   }
 

@@ -142,6 +142,14 @@ describe('Kubernetes observe mode', () => {
     });
     expect(onCluster.spec).toEqual({ size: 2 });
 
+    // Create-only on one that exists: 409, nothing changed.
+    const taken = await api()
+      .put(two)
+      .set('If-None-Match', '*')
+      .send({ spec: { size: 4 } })
+      .expect(409);
+    expect(taken.body.error.message).toMatch(/already exists/);
+
     // A stale resourceVersion: 409, nothing changed.
     const stale = await api()
       .put(two)

@@ -1,6 +1,7 @@
 // What the REST API, the scaffolder actions and the seed files call: the
 // embedded engine (KratixService) or a cluster (ClusterKratixService).
 // Callers authorize first; implementations enforce the rules.
+import { ConflictError } from '@backstage/errors';
 import {
   ContainerLog,
   HealthRecord,
@@ -26,6 +27,20 @@ export interface ResourceInput {
 export interface Applied<T> {
   object: T;
   created: boolean;
+}
+
+export interface ApplyOptions {
+  /** Validate only; change nothing. */
+  dryRun?: boolean;
+  /** Create it, or fail with a ConflictError if it exists. */
+  createOnly?: boolean;
+}
+
+/** The refusal of a create-only request for a Resource that exists. */
+export function alreadyExists(promise: string, key: ResourceKey): Error {
+  return new ConflictError(
+    `Resource '${key.namespace}/${key.name}' of Promise '${promise}' already exists`,
+  );
 }
 
 export interface ResourceListFilter {
@@ -66,7 +81,7 @@ export interface KratixApi {
     namespace: string,
     name: string,
     input: ResourceInput,
-    options?: { dryRun?: boolean },
+    options?: ApplyOptions,
   ): Promise<Applied<KratixResource>>;
   deleteResource(
     promise: string,

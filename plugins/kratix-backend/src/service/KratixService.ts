@@ -15,14 +15,17 @@ import {
   parsePromise,
   validateResource,
 } from '../engine';
-import { KratixStore, ObjectKey, StoredObject } from '../database/KratixStore';
+import { KratixStore } from '../database/KratixStore';
+import { ObjectKey, StoredObject } from '../database/ObjectStore';
 import { StatusPublisher } from '../reconciler/StatusPublisher';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
 import { parseLabelSelector } from './labelSelector';
 import {
   Applied,
+  ApplyOptions,
   KratixApi,
+  alreadyExists,
   ResourceInput,
   ResourceListFilter,
 } from './KratixApi';
@@ -170,7 +173,7 @@ export class KratixService implements KratixApi {
     namespace: string,
     name: string,
     input: ResourceInput,
-    options: { dryRun?: boolean } = {},
+    options: ApplyOptions = {},
   ): Promise<Applied<KratixResource>> {
     const stored = await this.storedPromise(promise);
     this.refuseWhileDeleting(stored);
@@ -195,6 +198,7 @@ export class KratixService implements KratixApi {
     });
     const key = resourceKey(promise, namespace, name);
     const existing = await this.store.getObject(key);
+    if (existing && options.createOnly) throw alreadyExists(promise, key);
     if (options.dryRun) {
       const preview = {
         apiVersion,

@@ -209,6 +209,8 @@ export async function createRouter(
       'query',
     );
     const dryRun = q.dryRun === 'true' || q.dryRun === 'All';
+    // `If-None-Match: *`: create it, never update one that exists.
+    const createOnly = req.header('if-none-match') === '*';
     const applied = await mutate(
       req,
       'resource-request',
@@ -218,6 +220,7 @@ export async function createRouter(
         const input = parse(resourceInput, body, 'body');
         return api(req).applyResource(p.promise, p.namespace, p.name, input, {
           dryRun,
+          createOnly,
         });
       },
     );

@@ -41,12 +41,27 @@ describe('kratix:resource:request', () => {
       spec: { user: 'alice' },
     });
 
-    // Asking again with a new spec updates it: the next generation.
+    // Asking again is refused: the template did not say to update it.
+    await expect(
+      runAction(action, {
+        promise: 'iam',
+        name: 'alice',
+        spec: { user: 'mallory' },
+      }),
+    ).rejects.toThrow(
+      'Resource iam/default/alice exists already; pick another name, or set updateExisting: true to update it',
+    );
+    expect((await (await getResource('alice')).json()).spec).toEqual({
+      user: 'alice',
+    });
+
+    // With updateExisting, a new spec updates it: the next generation.
     const again = await runAction(action, {
       promise: 'iam',
       name: 'alice',
       namespace: 'default',
       spec: { user: 'alice2' },
+      updateExisting: true,
     });
     expect(again.outputs.generation).toBe(2);
   });

@@ -22,6 +22,7 @@ export function createKratixResourceRequestAction(options: {
     schema: {
       input: {
         cluster: inputs.cluster,
+        updateExisting: inputs.updateExisting,
         promise: inputs.promise,
         name: inputs.name,
         namespace: inputs.namespace,

@@ -10,8 +10,15 @@ describe('kratix:resource:wait', () => {
   let request: ReturnType<typeof createKratixResourceRequestAction>;
   let wait: ReturnType<typeof createKratixResourceWaitAction>;
   const requestUser = async (name: string, user: string) =>
-    (await runAction(request, { promise: 'iam', name, spec: { user } })).outputs
-      .resourceRef as string;
+    (
+      await runAction(request, {
+        promise: 'iam',
+        name,
+        spec: { user },
+        // These tests request the same Resource again with a new spec.
+        updateExisting: true,
+      })
+    ).outputs.resourceRef as string;
 
   beforeAll(async () => {
     kratix = await startEngine();

@@ -54,7 +54,12 @@ export class KratixEngineClient {
   async applyResource(
     ref: ResourceRef,
     request: ResourceRequest,
-    options: { credentials: BackstageCredentials; dryRun?: boolean },
+    options: {
+      credentials: BackstageCredentials;
+      dryRun?: boolean;
+      /** Create it; the engine answers 409 when it exists. */
+      createOnly?: boolean;
+    },
   ): Promise<{ resource: KratixResource; created: boolean }> {
     const query = options.dryRun ? '?dryRun=true' : '';
     const response = await this.call(
@@ -64,6 +69,7 @@ export class KratixEngineClient {
       query,
       {
         method: 'PUT',
+        headers: options.createOnly ? { 'If-None-Match': '*' } : {},
         body: JSON.stringify({
           spec: request.spec,
           metadata: {
@@ -145,6 +151,7 @@ export class KratixEngineClient {
     const response = await fetch(`${baseUrl}${path}${suffix}`, {
       ...init,
       headers: {
+        ...(init.headers as Record<string, string>),
         ...(init.body ? { 'Content-Type': 'application/json' } : {}),
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
       },

@@ -34,6 +34,7 @@ export function registerKratixActions(
       input: z =>
         z.object({
           cluster: inputs.cluster(z),
+          updateExisting: inputs.updateExisting(z),
           promise: inputs.promise(z),
           name: inputs.name(z),
           namespace: inputs.namespace(z),

@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   DEFAULT_NAMESPACE,
   ResourceRef,
@@ -14,6 +15,8 @@ export interface RequestResourceInput extends ResourceRequest {
   namespace?: string;
   /** Validate the spec against the Promise's schema only; create nothing. */
   dryRun?: boolean;
+  /** Update the Resource if it exists; by default that is refused. */
+  updateExisting?: boolean;
 }
 
 export interface RequestResourceOutput {
@@ -36,10 +39,20 @@ export async function requestResource(
     name: input.name,
   };
   const resourceRef = stringifyResourceRef(ref);
-  const { resource, created } = await caller.engine.applyResource(ref, input, {
-    credentials: caller.credentials,
-    dryRun: input.dryRun,
-  });
+  const { resource, created } = await caller.engine
+    .applyResource(ref, input, {
+      credentials: caller.credentials,
+      dryRun: input.dryRun,
+      createOnly: !input.updateExisting,
+    })
+    .catch(error => {
+      if (!input.updateExisting && error?.statusCode === 409) {
+        throw new InputError(
+          `Resource ${resourceRef} exists already; pick another name, or set updateExisting: true to update it`,
+        );
+      }
+      throw error;
+    });
   if (input.dryRun) {
     caller.logger.info(
       `Dry run: the spec of ${resourceRef} is valid; the Resource would be ${
