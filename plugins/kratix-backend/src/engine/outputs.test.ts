@@ -34,6 +34,9 @@ describe('parseDestinationSelectors', () => {
   it.each([
     ['a: b', 'must be a list'],
     ['[unclosed', 'is not valid YAML'],
+    // Deep nesting is refused before the recursive composer sees it.
+    ['['.repeat(3000), 'is nested deeper than 100 levels at line 1'],
+    ['- matchLabels: {}\n---\n- matchLabels: {}', 'holds 2 YAML documents'],
     ['- matchLabels: {a: 1}', "entry 0 needs 'matchLabels', a map of strings"],
     ['- directory: ../up\n  matchLabels: {}', 'escapes /kratix/output'],
     ['- directory: /abs\n  matchLabels: {}', 'escapes /kratix/output'],

@@ -1,6 +1,7 @@
 // A pipeline's outputs and where they go (spec section 7).
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import * as yaml from 'yaml';
+import { YAML_LIMITS, yamlToJson } from './yamlDocuments';
 import { Destination, OutputFile } from './interfaces';
 import { DestinationSelector } from './promise';
 
@@ -67,13 +68,19 @@ function isStringMap(value: unknown): value is Record<string, string> {
 export function parseDestinationSelectors(
   text: string,
 ): PipelineDestinationSelector[] {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
+  // Depth-checked before composing: a pipeline's file is hostile.
+  const docs = yamlToJson(yaml, text, YAML_LIMITS);
+  if (docs.length > 1) {
     throw new OutputError(
-      `${SELECTORS_FILE} is not valid YAML: ${doc.errors[0].message}`,
+      `${SELECTORS_FILE} holds ${docs.length} YAML documents; write one list`,
     );
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) ?? [];
+  const [doc] = docs;
+  if (doc && 'error' in doc) {
+    const is = doc.rule === 'max-depth' ? '' : 'is ';
+    throw new OutputError(`${SELECTORS_FILE} ${is}${doc.error}`);
+  }
+  const value = doc ? JSON.parse(doc.json) ?? [] : [];
   if (!Array.isArray(value)) {
     throw new OutputError(
       `${SELECTORS_FILE} must be a list of {directory?, matchLabels}`,
