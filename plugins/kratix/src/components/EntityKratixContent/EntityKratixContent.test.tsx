@@ -6,7 +6,7 @@ import {
   within,
 } from '@testing-library/react';
 import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
-import { registerMswTestHooks } from '@backstage/test-utils';
+import { mockBreakpoint, registerMswTestHooks } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalApiRef } from '@backstage/plugin-signals-react';
@@ -126,6 +126,55 @@ describe('EntityKratixContent', () => {
     expect(
       within(yamlCard).getByRole('button', { name: /copy/i }),
     ).toBeInTheDocument();
+  });
+
+  it('puts the YAML copy button in its own row, never over the text', async () => {
+    renderTab();
+
+    const yamlCard = (await screen.findByText('Status (YAML)')).closest(
+      '.MuiCard-root',
+    ) as HTMLElement;
+    await waitFor(() =>
+      expect(yamlCard).toHaveTextContent('message: Resource provisioned'),
+    );
+    const button = within(yamlCard).getByRole('button', { name: /copy/i });
+    const toolbar = button.closest('[data-testid="yaml-toolbar"]');
+    expect(toolbar).not.toBeNull();
+    expect(toolbar).not.toHaveTextContent('message:');
+  });
+
+  describe('below the sm breakpoint', () => {
+    const original = window.matchMedia;
+    beforeEach(() => mockBreakpoint({ matches: true }));
+    afterEach(() => {
+      window.matchMedia = original;
+    });
+
+    it('shows runs and conditions as stacked blocks, one per row', async () => {
+      renderTab();
+
+      const runList = await screen.findByRole('list', {
+        name: 'Workflow runs',
+      });
+      expect(screen.queryByRole('table', { name: 'Workflow runs' })).toBeNull();
+      expect(screen.queryByRole('table', { name: 'Conditions' })).toBeNull();
+      const blocks = within(runList).getAllByRole('listitem');
+      expect(blocks).toHaveLength(2);
+      expect(blocks[0]).toHaveTextContent('resource configure · generation 2');
+      // the pipelines sit inside their run's block, labelled
+      expect(blocks[0]).toHaveTextContent('create-user');
+      expect(blocks[0]).toHaveTextContent('Exit code');
+      expect(
+        within(blocks[0]).getByText('container main exited with 3'),
+      ).toBeInTheDocument();
+      expect(blocks[1]).toHaveTextContent('generation 1');
+      expect(blocks[1]).not.toHaveTextContent('create-user');
+
+      const conditions = screen.getByRole('list', { name: 'Conditions' });
+      const first = within(conditions).getAllByRole('listitem')[0];
+      expect(first).toHaveTextContent('ConfigureWorkflowCompleted');
+      expect(within(first).getByText('Reason')).toBeInTheDocument();
+    });
   });
 
   it('lists the workflow runs with each pipeline’s phase, duration and exit code', async () => {

@@ -1,10 +1,5 @@
 import { useEffect, useState } from 'react';
-import {
-  CodeSnippet,
-  InfoCard,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
@@ -29,6 +24,7 @@ import {
 import { ReconcileButton } from './ReconcileButton';
 import { RunHistory } from './RunHistory';
 import { RunLogs } from './RunLogs';
+import { StatusYaml } from './StatusYaml';
 
 /** @public */
 export interface EntityKratixContentProps {
@@ -114,11 +110,7 @@ const ResourceDetails = (props: {
       </Grid>
       <Grid item xs={12} xl={6}>
         <InfoCard title="Status (YAML)">
-          <CodeSnippet
-            language="yaml"
-            text={stringify(resource.status ?? {})}
-            showCopyCodeButton
-          />
+          <StatusYaml text={stringify(resource.status ?? {})} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

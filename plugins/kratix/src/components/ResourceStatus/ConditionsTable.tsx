@@ -1,8 +1,3 @@
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import {
   ConditionTypes,
@@ -11,6 +6,9 @@ import {
 import { sortConditions } from '../../lib/status';
 import { ConditionStatusIcon } from './ConditionStatusIcon';
 import { RelativeTime } from './RelativeTime';
+import { ResponsiveTable } from './ResponsiveTable';
+
+const HEADERS = ['Condition', 'Status', 'Reason', 'Message', 'Changed'];
 
 /** The Resource's conditions, workflow condition first. */
 export const ConditionsTable = (props: {
@@ -25,42 +23,33 @@ export const ConditionsTable = (props: {
     );
   }
   return (
-    <Table size="small" aria-label="Conditions">
-      <TableHead>
-        <TableRow>
-          <TableCell>Condition</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Reason</TableCell>
-          <TableCell>Message</TableCell>
-          <TableCell>Changed</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {conditions.map(condition => (
-          <TableRow key={condition.type}>
-            <TableCell>
-              {condition.type}
-              {condition.type === ConditionTypes.PipelineCompleted && (
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  component="div"
-                >
-                  reported by an older Kratix
-                </Typography>
-              )}
-            </TableCell>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
-              <ConditionStatusIcon condition={condition} />
-            </TableCell>
-            <TableCell>{condition.reason}</TableCell>
-            <TableCell>{condition.message}</TableCell>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
-              <RelativeTime value={condition.lastTransitionTime} />
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <ResponsiveTable
+      ariaLabel="Conditions"
+      headers={HEADERS}
+      nowrap={[1, 4]}
+      rows={conditions.map(condition => ({
+        key: condition.type,
+        cells: [
+          <>
+            {condition.type}
+            {condition.type === ConditionTypes.PipelineCompleted && (
+              <Typography
+                variant="caption"
+                color="textSecondary"
+                component="div"
+              >
+                reported by an older Kratix
+              </Typography>
+            )}
+          </>,
+          <ConditionStatusIcon condition={condition} />,
+          condition.reason,
+          condition.message,
+          condition.lastTransitionTime && (
+            <RelativeTime value={condition.lastTransitionTime} />
+          ),
+        ],
+      }))}
+    />
   );
 };

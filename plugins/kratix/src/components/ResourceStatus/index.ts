@@ -6,3 +6,5 @@ export { ConditionsTable } from './ConditionsTable';
 export { PipelineProgress, WorkflowSummary } from './WorkflowSummary';
 export { StatusKeys } from './StatusKeys';
 export { RelativeTime } from './RelativeTime';
+export { ResponsiveTable, useNarrow } from './ResponsiveTable';
+export type { DisplayRow } from './ResponsiveTable';
