@@ -31,3 +31,14 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 CI=true yarn test:e2e
+
+step "browser tests of the Kubernetes mode (scripts/kubernetes-demo.sh)"
+# The embedded portal above is stopped; its ports must be free before the
+# demo starts (Playwright would refuse, or the backend fail, otherwise).
+for port in 3000 7007; do
+  for _ in $(seq 60); do ss -Htln "sport = :$port" | grep -q . || break; sleep 0.5; done
+  if ss -Htln "sport = :$port" | grep -q .; then echo "port $port is still in use" >&2; exit 1; fi
+done
+# The demo stops its API server when Playwright stops it; this covers a kill.
+trap 'bash scripts/kubernetes-demo.sh stop; bash scripts/postgres.sh stop' EXIT
+CI=true yarn test:e2e:kubernetes
