@@ -21,6 +21,7 @@ export {
   DEFAULT_POLL_INTERVAL_MS,
 } from './hooks';
 export type {
+  KratixLiveState,
   KratixResourceState,
   UseKratixResourceOptions,
   RefreshingAsyncState,

@@ -3,6 +3,7 @@ export {
   DEFAULT_POLL_INTERVAL_MS,
 } from './useKratixResource';
 export type {
+  KratixLiveState,
   KratixResourceState,
   UseKratixResourceOptions,
 } from './useKratixResource';

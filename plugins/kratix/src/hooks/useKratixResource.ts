@@ -19,8 +19,29 @@ const SIGNAL_DEBOUNCE_MS = 250;
 
 /** @public */
 export interface UseKratixResourceOptions {
-  /** Polling interval when the signals plugin is not installed. Default 10 s. */
+  /**
+   * How often the Resource is re-read (with signals too, to notice a lost
+   * backend). Default 10 s; 0 turns polling off.
+   */
   pollIntervalMs?: number;
+}
+
+/**
+ * How the Resource is kept up to date, for the header's badge. The signals
+ * API does not tell whether its connection is up, so the Resource is also
+ * re-read every poll interval with signals: a failed or late poll is how a
+ * lost backend shows.
+ *
+ * @public
+ */
+export interface KratixLiveState {
+  /** Signals when the signals API is installed, else polling only. */
+  mode: 'signals' | 'polling';
+  pollIntervalMs: number;
+  /** When the Resource was last read (or arrived in a signal). */
+  updatedAt?: number;
+  /** Why the last re-read failed; cleared by the next success. */
+  error?: Error;
 }
 
 /** @public */
@@ -34,6 +55,8 @@ export interface KratixResourceState
   refreshKey: number;
   /** How the Resource is kept up to date. */
   live: 'signals' | 'polling';
+  /** Whether updates are arriving, and since when they are not. */
+  liveState: KratixLiveState;
   /** Reloads the Resource, its runs and logs quietly. */
   refresh: () => void;
 }
@@ -55,7 +78,8 @@ function isNewer(
  * Loads a Resource and keeps it live: a signal on the Resource's channel
  * reloads the Resource through the API (and, through `refreshKey`, its runs
  * and logs); a status in the signal (only with the backend's
- * `kratix.signals.includeStatus`) shows at once. Without signals it polls.
+ * `kratix.signals.includeStatus`) shows at once. It also polls, with or
+ * without signals, so that a lost connection shows (see KratixLiveState).
  *
  * @public
  */
@@ -108,12 +132,12 @@ export function useKratixResource(
   useEffect(() => () => clearTimeout(debounce.current), []);
 
   useEffect(() => {
-    if (isSignalsAvailable || pollIntervalMs <= 0) {
+    if (pollIntervalMs <= 0) {
       return undefined;
     }
     const timer = setInterval(() => setRefreshKey(k => k + 1), pollIntervalMs);
     return () => clearInterval(timer);
-  }, [isSignalsAvailable, pollIntervalMs]);
+  }, [pollIntervalMs]);
 
   const refresh = useCallback(() => setRefreshKey(k => k + 1), []);
 
@@ -123,5 +147,11 @@ export function useKratixResource(
     refreshKey,
     refresh,
     live: isSignalsAvailable ? 'signals' : 'polling',
+    liveState: {
+      mode: isSignalsAvailable ? 'signals' : 'polling',
+      pollIntervalMs,
+      updatedAt: state.updatedAt,
+      error: state.refreshError,
+    },
   };
 }

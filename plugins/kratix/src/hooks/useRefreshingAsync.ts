@@ -8,19 +8,26 @@ export interface RefreshingAsyncState<T> {
   /** True only while there is nothing to show yet (first load, retry). */
   loading: boolean;
   retry: () => void;
+  /** When the value was last loaded (ms since the epoch). */
+  updatedAt?: number;
+  /** Why the last quiet reload failed, while the old value stays shown. */
+  refreshError?: Error;
 }
 
 interface State<T> {
   value?: T;
   error?: Error;
   loading: boolean;
+  updatedAt?: number;
+  refreshError?: Error;
 }
 
 /**
  * Loads a value, reloads it quietly whenever `refreshKey` changes (keeping
  * the old value on screen meanwhile), and starts afresh when `key` changes.
  * A quiet reload that fails keeps the old value, unless the answer is that
- * the thing is gone (404) or no longer visible (403).
+ * the thing is gone (404) or no longer visible (403); `refreshError` then
+ * says why the value is no longer being updated.
  */
 export function useRefreshingAsync<T>(
   fetcher: () => Promise<T>,
@@ -44,14 +51,14 @@ export function useRefreshingAsync<T>(
     fetcherRef.current().then(
       value => {
         if (!cancelled) {
-          setState({ value, loading: false });
+          setState({ value, loading: false, updatedAt: Date.now() });
         }
       },
       error => {
         if (!cancelled) {
           setState(prev =>
             prev.value !== undefined && errorKind(error) === 'other'
-              ? prev
+              ? { ...prev, refreshError: error }
               : { error, loading: false },
           );
         }
@@ -69,7 +76,9 @@ export function useRefreshingAsync<T>(
 
   const setValue = useCallback((update: (value: T) => T) => {
     setState(prev =>
-      prev.value === undefined ? prev : { ...prev, value: update(prev.value) },
+      prev.value === undefined
+        ? prev
+        : { ...prev, value: update(prev.value), updatedAt: Date.now() },
     );
   }, []);
 

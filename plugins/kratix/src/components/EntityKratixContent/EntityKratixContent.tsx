@@ -53,7 +53,7 @@ const ResourceDetails = (props: {
   logFollowIntervalMs?: number;
 }) => {
   const { resourceRef, pollIntervalMs } = props;
-  const { resource, loading, error, retry, live, refreshKey, refresh } =
+  const { resource, loading, error, retry, liveState, refreshKey, refresh } =
     useKratixResource(resourceRef, { pollIntervalMs });
   const runs = useKratixRuns(resourceRef, refreshKey);
   const [chosenRunId, setChosenRunId] = useState<string>();
@@ -76,7 +76,7 @@ const ResourceDetails = (props: {
     <ResourceHeader
       resourceRef={resourceRef}
       resource={resource}
-      live={resource ? live : undefined}
+      live={resource ? liveState : undefined}
       actions={
         resource && (
           <ReconcileButton resourceRef={resourceRef} onRequested={refresh} />

@@ -426,8 +426,80 @@ describe('EntityKratixStatusCard', () => {
     renderCard(ANNOTATION, { pollIntervalMs: 50 });
 
     expect(await screen.findByText('poll 1')).toBeInTheDocument();
-    expect(screen.getByText('Polling')).toBeInTheDocument();
+    expect(screen.getByText('Polling every 50 ms')).toBeInTheDocument();
     expect(await screen.findByText(/poll [2-9]/)).toBeInTheDocument();
     await waitFor(() => expect(calls).toBeGreaterThanOrEqual(3));
+  });
+
+  describe('the live badge', () => {
+    const badge = () => screen.getByRole('status', { name: /^Updates:/ });
+
+    it('says when a poll fails (backend gone), and recovers', async () => {
+      let down = false;
+      server.use(
+        http.get(RESOURCE_URL, () =>
+          down
+            ? HttpResponse.error()
+            : HttpResponse.json(resource(readyStatus())),
+        ),
+      );
+      renderCard(ANNOTATION, { pollIntervalMs: 100 });
+      await screen.findByText('Resource provisioned with database size 10Gb');
+      expect(badge()).toHaveTextContent('Polling every 100 ms');
+
+      down = true;
+      await waitFor(() =>
+        expect(badge()).toHaveTextContent(/^Not updating · stale since/),
+      );
+      // the last status stays on screen
+      expect(
+        screen.getByText('Resource provisioned with database size 10Gb'),
+      ).toBeInTheDocument();
+
+      down = false;
+      await waitFor(() =>
+        expect(badge()).toHaveTextContent('Polling every 100 ms'),
+      );
+    });
+
+    it('with signals, says Live, and still notices the backend is gone', async () => {
+      let down = false;
+      server.use(
+        http.get(RESOURCE_URL, () =>
+          down
+            ? HttpResponse.json({ error: { message: 'boom' } }, { status: 502 })
+            : HttpResponse.json(resource(readyStatus())),
+        ),
+      );
+      renderCard(ANNOTATION, {
+        signals: new FakeSignalApi(),
+        pollIntervalMs: 100,
+      });
+      await screen.findByText('Resource provisioned with database size 10Gb');
+      expect(badge()).toHaveTextContent(/^Live$/);
+
+      down = true;
+      await waitFor(() => expect(badge()).toHaveTextContent(/^Not updating/));
+      expect(badge()).toHaveAttribute('title', expect.stringContaining('boom'));
+    });
+
+    it('says stale since when no update arrives for longer than a poll interval', async () => {
+      let calls = 0;
+      server.use(
+        http.get(RESOURCE_URL, () => {
+          calls += 1;
+          return calls === 1
+            ? HttpResponse.json(resource(readyStatus()))
+            : new Promise<Response>(() => {});
+        }),
+      );
+      renderCard(ANNOTATION, {
+        signals: new FakeSignalApi(),
+        pollIntervalMs: 100,
+      });
+      await screen.findByText('Resource provisioned with database size 10Gb');
+      expect(badge()).toHaveTextContent(/^Live$/);
+      await waitFor(() => expect(badge()).toHaveTextContent(/^Stale since/));
+    });
   });
 });

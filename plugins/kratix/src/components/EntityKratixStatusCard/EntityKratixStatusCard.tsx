@@ -29,7 +29,7 @@ const ResourceSection = (props: {
   pollIntervalMs?: number;
 }) => {
   const { resourceRef, pollIntervalMs } = props;
-  const { resource, loading, error, retry, live } = useKratixResource(
+  const { resource, loading, error, retry, liveState } = useKratixResource(
     resourceRef,
     { pollIntervalMs },
   );
@@ -52,7 +52,7 @@ const ResourceSection = (props: {
       <ResourceHeader
         resourceRef={resourceRef}
         resource={resource}
-        live={resource ? live : undefined}
+        live={resource ? liveState : undefined}
       />
       <Box mt={1}>{body}</Box>
     </Box>

@@ -9,6 +9,8 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import { ReactNode } from 'react';
 import { StatusPending, StatusWarning } from '@backstage/core-components';
+import { KratixLiveState } from '../../hooks';
+import { LiveBadge } from './LiveBadge';
 import { RelativeTime } from './RelativeTime';
 
 /**
@@ -18,7 +20,7 @@ import { RelativeTime } from './RelativeTime';
 export const ResourceHeader = (props: {
   resourceRef: ResourceRef;
   resource?: KratixResource;
-  live?: 'signals' | 'polling';
+  live?: KratixLiveState;
   actions?: ReactNode;
 }) => {
   const { resourceRef, resource, live, actions } = props;
@@ -51,19 +53,7 @@ export const ResourceHeader = (props: {
           <StatusWarning>Paused</StatusWarning>
         </Typography>
       )}
-      {live && (
-        <Typography
-          variant="caption"
-          color="textSecondary"
-          title={
-            live === 'signals'
-              ? 'Updates as soon as the status changes'
-              : 'Signals are not available: refreshed every few seconds'
-          }
-        >
-          {live === 'signals' ? 'Live' : 'Polling'}
-        </Typography>
-      )}
+      {live && <LiveBadge live={live} />}
       <Box flexGrow={1} />
       {actions}
     </Box>
