@@ -1,4 +1,5 @@
-// The KratixStore on Backstage's database service: SQLite or Postgres.
+// The engine's four stores on Backstage's database service: SQLite or
+// Postgres. One class, as they share one database client and schema.
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   ContainerLog,
@@ -11,22 +12,28 @@ import * as health from './healthRecords';
 import {
   ClaimOptions,
   CompleteResult,
-  KratixStore,
+  ReleaseOptions,
+  WorkItem,
+  WorkQueue,
+} from './WorkQueue';
+import {
   ListObjectsOptions,
   NewObject,
-  NewWorkflowRun,
   ObjectKey,
+  ObjectRevision,
+  ObjectStore,
   ObjectUpdate,
+  StoredObject,
+} from './ObjectStore';
+import {
+  NewWorkflowRun,
   PipelineRunUpdate,
   PipelineRunUpdates,
-  ReleaseOptions,
-  ResourceRef,
-  ObjectRevision,
-  StoredObject,
+  RunLog,
   StoredWorkflowRun,
   WorkflowRunFinish,
-  WorkItem,
-} from './KratixStore';
+} from './RunLog';
+import { HealthRecordStore, ResourceRef } from './HealthRecordStore';
 import * as logs from './logs';
 import { getMigratedClient } from './migrations';
 import { ObjectLoader } from './objectLoader';
@@ -43,7 +50,9 @@ export interface DatabaseKratixStoreOptions {
 
 const DEFAULT_MAX_LOG_BYTES = 1024 * 1024;
 
-export class DatabaseKratixStore implements KratixStore {
+export class DatabaseKratixStore
+  implements ObjectStore, WorkQueue, RunLog, HealthRecordStore
+{
   /** Migrates the plugin's database (unless skipped) and opens the store. */
   static async create(
     database: DatabaseService,

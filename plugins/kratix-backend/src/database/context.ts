@@ -1,7 +1,7 @@
 // What the parts of the database store share.
 import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { ObjectKey } from './KratixStore';
+import { ObjectKey } from './ObjectStore';
 
 export interface StoreContext {
   db: Knex;

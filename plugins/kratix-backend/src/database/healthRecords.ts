@@ -1,7 +1,7 @@
 // HealthRecords, kept whole as JSON and indexed by the Resource they apply to.
 import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
 import { StoreContext } from './context';
-import { ResourceRef } from './KratixStore';
+import { ResourceRef } from './HealthRecordStore';
 
 const TABLE = 'health_records';
 const DEFAULT_NAMESPACE = 'default';

@@ -2,7 +2,7 @@
 // event loop share one query. Under many concurrent requests (GET a
 // Resource) this saves a statement per request, and the server answers in
 // batches instead of one request at a time.
-import { ObjectKey, StoredObject } from './KratixStore';
+import { ObjectKey, StoredObject } from './ObjectStore';
 import { keyString } from './objects';
 
 interface Waiting {

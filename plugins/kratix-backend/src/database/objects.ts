@@ -15,13 +15,13 @@ import {
   toNumber,
 } from './context';
 import {
-  ObjectRevision,
   ListObjectsOptions,
   NewObject,
   ObjectKey,
+  ObjectRevision,
   ObjectUpdate,
   StoredObject,
-} from './KratixStore';
+} from './ObjectStore';
 import { hashSpec } from './stableJson';
 
 const TABLE = 'objects';

@@ -6,7 +6,7 @@ import {
   secondPool,
   testClock,
 } from './__testUtils__/databases';
-import { WorkItem } from './KratixStore';
+import { WorkItem } from './WorkQueue';
 
 jest.setTimeout(60_000);
 

@@ -8,10 +8,10 @@ import { keyColumns, StoreContext, toNumber } from './context';
 import {
   ClaimOptions,
   CompleteResult,
-  ObjectKey,
   ReleaseOptions,
   WorkItem,
-} from './KratixStore';
+} from './WorkQueue';
+import { ObjectKey } from './ObjectStore';
 
 const TABLE = 'work_queue';
 const KEY = ['kind', 'promise', 'namespace', 'name'];

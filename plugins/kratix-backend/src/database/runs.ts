@@ -10,12 +10,12 @@ import { Knex } from 'knex';
 import { keyColumns, StoreContext, toIso, toMs, toNumber } from './context';
 import {
   NewWorkflowRun,
-  ObjectKey,
   PipelineRunUpdate,
   PipelineRunUpdates,
   StoredWorkflowRun,
   WorkflowRunFinish,
-} from './KratixStore';
+} from './RunLog';
+import { ObjectKey } from './ObjectStore';
 
 interface RunRow {
   seq: number | string;

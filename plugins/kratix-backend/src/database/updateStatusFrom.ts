@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { KratixStatus } from '@kratix-backstage/plugin-kratix-common';
-import { KratixStore, ObjectKey, StoredObject } from './KratixStore';
+import { ObjectKey, ObjectStore, StoredObject } from './ObjectStore';
 
 const ATTEMPTS = 10;
 
@@ -14,7 +14,7 @@ const ATTEMPTS = 10;
  * read. Stale, it costs one failed compare-and-swap, then reads as usual.
  */
 export async function updateStatusFrom(
-  store: KratixStore,
+  store: ObjectStore,
   key: ObjectKey,
   compute: (current: Pick<StoredObject, 'object'>) => KratixStatus,
   known?: Pick<StoredObject, 'object'>,

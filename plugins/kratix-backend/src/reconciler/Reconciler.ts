@@ -9,12 +9,9 @@ import {
   parsePromise,
 } from '../engine';
 import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
-import {
-  KratixStore,
-  ObjectKey,
-  StoredObject,
-  WorkItem,
-} from '../database/KratixStore';
+import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
+import { RunLog } from '../database/RunLog';
+import { WorkItem, WorkQueue } from '../database/WorkQueue';
 import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { WorkflowMetrics } from './WorkflowMetrics';
@@ -25,7 +22,7 @@ import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
 
 export interface ReconcilerOptions {
-  store: KratixStore;
+  store: ObjectStore & WorkQueue & RunLog;
   runner: PipelineRunner;
   stateStore: StateStore;
   publisher: StatusPublisher;

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { StatusPublisher, KRATIX_STATUS_TOPIC } from './StatusPublisher';
 import { promiseKey, resourceKey } from './keys';
-import { StoredObject } from '../database/KratixStore';
+import { StoredObject } from '../database/ObjectStore';
 
 function capture(includeStatus: boolean) {
   const signals: any[] = [];

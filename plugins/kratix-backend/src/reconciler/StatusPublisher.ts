@@ -6,7 +6,7 @@ import {
   resourceSignalChannel,
 } from '@kratix-backstage/plugin-kratix-common';
 import { JsonObject } from '@backstage/types';
-import { ObjectKey, StoredObject } from '../database/KratixStore';
+import { ObjectKey, StoredObject } from '../database/ObjectStore';
 
 /** Events-service topic of every status change, for other backend modules. */
 export const KRATIX_STATUS_TOPIC = 'kratix.status';

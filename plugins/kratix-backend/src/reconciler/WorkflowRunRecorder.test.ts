@@ -1,6 +1,6 @@
 // The recorder batches its writes: phase changes on the next turn of the
 // event loop, logs every LOG_FLUSH_MS, everything on finish, in event order.
-import { KratixStore } from '../database/KratixStore';
+import { RunLog } from '../database/RunLog';
 import { LOG_FLUSH_MS, WorkflowRunRecorder } from './WorkflowRunRecorder';
 
 const key = {
@@ -32,11 +32,11 @@ function recordingStore(options: { failFirstAppend?: boolean } = {}) {
     finishWorkflowRun: async (_run: string, finish: { phase: string }) => {
       writes.push(['finishWorkflowRun', finish.phase]);
     },
-  } as unknown as KratixStore;
+  } as unknown as RunLog;
   return { store, writes };
 }
 
-const start = (store: KratixStore) =>
+const start = (store: RunLog) =>
   WorkflowRunRecorder.start({
     store,
     key,

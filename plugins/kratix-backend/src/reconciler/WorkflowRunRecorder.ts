@@ -1,10 +1,10 @@
 import { WorkflowEvent, WorkflowRef } from '../engine';
+import { ObjectKey } from '../database/ObjectStore';
 import {
-  KratixStore,
-  ObjectKey,
   PipelineRunUpdate,
   PipelineRunUpdates,
-} from '../database/KratixStore';
+  RunLog,
+} from '../database/RunLog';
 
 /** Buffered log lines reach the store at least this often (live logs). */
 export const LOG_FLUSH_MS = 500;
@@ -40,7 +40,7 @@ export class WorkflowRunRecorder {
   private chain: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly store: KratixStore,
+    private readonly store: RunLog,
     readonly runId: string,
     readonly startAt: number,
     pipelines: string[],
@@ -49,7 +49,7 @@ export class WorkflowRunRecorder {
   }
 
   static async start(options: {
-    store: KratixStore;
+    store: RunLog;
     key: ObjectKey;
     workflow: WorkflowRef;
     generation: number;

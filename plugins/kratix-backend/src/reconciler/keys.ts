@@ -1,5 +1,5 @@
 import { workloadPath } from '../engine';
-import { KratixStore, ObjectKey } from '../database/KratixStore';
+import { ObjectKey, ObjectStore } from '../database/ObjectStore';
 
 export function promiseKey(name: string): ObjectKey {
   return { kind: 'Promise', promise: name, namespace: '', name };
@@ -26,7 +26,7 @@ export function objectWorkloadPath(key: ObjectKey): string {
 }
 
 export async function resourceKeysOf(
-  store: KratixStore,
+  store: ObjectStore,
   promise: string,
 ): Promise<ObjectKey[]> {
   const resources = await store.listObjects({ kind: 'Resource', promise });

@@ -8,7 +8,7 @@ import {
   isPaused,
 } from '@kratix-backstage/plugin-kratix-common';
 import { markPaused } from '../engine';
-import { KratixStore, StoredObject } from '../database/KratixStore';
+import { ObjectStore, StoredObject } from '../database/ObjectStore';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { StatusPublisher } from './StatusPublisher';
 
@@ -25,7 +25,7 @@ export function isReconciliationPaused(
 
 /** Sets `Reconciled` to Paused, once, and publishes the change. */
 export async function markReconciliationPaused(
-  store: KratixStore,
+  store: ObjectStore,
   publisher: StatusPublisher,
   stored: StoredObject,
 ): Promise<void> {

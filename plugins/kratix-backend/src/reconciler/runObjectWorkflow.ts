@@ -9,7 +9,7 @@ import {
   WorkflowResult,
   executeWorkflow,
 } from '../engine';
-import { KratixStore, ObjectKey, StoredObject } from '../database/KratixStore';
+import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { StatusPublisher } from './StatusPublisher';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 
@@ -18,7 +18,7 @@ import { updateStatusFrom } from '../database/updateStatusFrom';
  * compare-and-swap, keeping the health fields that HealthRecords own.
  */
 export async function runObjectWorkflow(options: {
-  store: KratixStore;
+  store: ObjectStore;
   runner: PipelineRunner;
   stateStore: StateStore;
   publisher: StatusPublisher;

@@ -6,7 +6,7 @@ import {
   DatabaseKratixStore,
   DatabaseKratixStoreOptions,
 } from '../DatabaseKratixStore';
-import { ObjectKey } from '../KratixStore';
+import { ObjectKey } from '../ObjectStore';
 import { applyKratixMigrations } from '../migrations';
 
 export const POSTGRES_ENV =
