@@ -136,9 +136,12 @@ function runPhase(pipelines: PipelineRun[]): PipelinePhase {
  */
 export function workflowRunsOf(jobs: V1Job[], pods: V1Pod[]): WorkflowRun[] {
   const groups = new Map<string, V1Job[]>();
+  // Creation times have whole seconds: a run's Jobs made in one second are
+  // ordered by when they started.
   const byCreation = [...jobs].sort(
     (a, b) =>
       created(a) - created(b) ||
+      started(a) - started(b) ||
       (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
   );
   for (const job of byCreation) {
@@ -165,6 +168,11 @@ export function workflowRunsOf(jobs: V1Job[], pods: V1Pod[]): WorkflowRun[] {
     };
   });
   return runs.sort((a, b) => b.created - a.created).map(r => r.run);
+}
+
+function started(job: V1Job): number {
+  const t = job.status?.startTime;
+  return t ? new Date(t).getTime() : Infinity;
 }
 
 function created(job: V1Job): number {
