@@ -1,8 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
+import { KratixStatus } from '@kratix-backstage/plugin-kratix-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -14,6 +18,7 @@ import {
   readyStatus,
   resource,
   runningStatus,
+  runs,
 } from '../../__testUtils__/fixtures';
 import { EntityKratixStatusCard } from './EntityKratixStatusCard';
 
@@ -500,6 +505,99 @@ describe('EntityKratixStatusCard', () => {
       await screen.findByText('Resource provisioned with database size 10Gb');
       expect(badge()).toHaveTextContent(/^Live$/);
       await waitFor(() => expect(badge()).toHaveTextContent(/^Stale since/));
+    });
+  });
+
+  describe('a failed Resource', () => {
+    const failedStatus = (): KratixStatus => ({
+      ...readyStatus(),
+      message: 'Provisioning failed',
+      conditions: [
+        {
+          type: 'ConfigureWorkflowCompleted',
+          status: 'False',
+          reason: 'ConfigureWorkflowFailed',
+          message: 'create-user failed',
+          lastTransitionTime: TRANSITION,
+        },
+      ],
+      kratix: {
+        workflows: {
+          pipelines: [
+            { name: 'create-db', phase: 'Succeeded' as const },
+            { name: 'create-user', phase: 'Failed' as const },
+          ],
+        },
+      },
+    });
+
+    beforeEach(() => {
+      server.use(
+        http.get(RESOURCE_URL, () =>
+          HttpResponse.json(resource(failedStatus())),
+        ),
+        http.get(`${RESOURCE_URL}/runs`, () =>
+          HttpResponse.json({ items: runs() }),
+        ),
+        http.get(`${RESOURCE_URL}/runs/run-2/logs`, () =>
+          HttpResponse.json({
+            items: [
+              { pipeline: 'create-db', container: 'main', log: 'db ok\n' },
+              {
+                pipeline: 'create-user',
+                container: 'main',
+                log: 'line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nERROR: role exists\n',
+              },
+            ],
+          }),
+        ),
+      );
+    });
+
+    it('opens with a red line: the failed pipeline, its exit code, its last log lines and a link to the tab', async () => {
+      renderInTestApp(
+        <EntityProvider entity={entityWith(ANNOTATION)}>
+          <EntityKratixStatusCard />
+        </EntityProvider>,
+        {
+          apis: [kratixClientApi()],
+          mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+        },
+      );
+      const alert = await screen.findByRole('alert', {
+        name: 'Workflow failure',
+      });
+      await waitFor(() =>
+        expect(alert).toHaveTextContent(
+          'Pipeline create-user failed with exit code 3',
+        ),
+      );
+      const log = await within(alert).findByLabelText(
+        'Last lines of create-user',
+      );
+      expect(log).toHaveTextContent('ERROR: role exists');
+      expect(log).toHaveTextContent('line 3');
+      expect(log).not.toHaveTextContent('line 2');
+      expect(log).not.toHaveTextContent('db ok');
+      expect(within(alert).getByRole('link')).toHaveAttribute(
+        'href',
+        '/catalog/default/component/orders/kratix',
+      );
+      // the line comes before the message
+      const message = screen.getByText('Provisioning failed');
+      expect(
+        alert.compareDocumentPosition(message) &
+          Node.DOCUMENT_POSITION_FOLLOWING,
+      ).toBeTruthy();
+    });
+
+    it('shows no in-progress bar for a failed workflow', async () => {
+      renderCard();
+      expect(
+        await screen.findByText(/Configure workflow failed/),
+      ).toBeInTheDocument();
+      expect(screen.getByText('1 of 2 pipelines done')).toBeInTheDocument();
+      expect(screen.queryByRole('progressbar')).toBeNull();
     });
   });
 });

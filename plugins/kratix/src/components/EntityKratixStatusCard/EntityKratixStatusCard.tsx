@@ -10,7 +10,9 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import { useKratixResource } from '../../hooks';
 import { useEntityResourceRefs } from '../../hooks/useEntityResourceRefs';
+import { workflowState } from '../../lib/status';
 import {
+  FailureLine,
   ResourceErrorPanel,
   ResourceHeader,
   ResourceStatusView,
@@ -29,10 +31,8 @@ const ResourceSection = (props: {
   pollIntervalMs?: number;
 }) => {
   const { resourceRef, pollIntervalMs } = props;
-  const { resource, loading, error, retry, liveState } = useKratixResource(
-    resourceRef,
-    { pollIntervalMs },
-  );
+  const { resource, loading, error, retry, liveState, refreshKey } =
+    useKratixResource(resourceRef, { pollIntervalMs });
   let body;
   if (loading) {
     body = <Progress />;
@@ -45,7 +45,18 @@ const ResourceSection = (props: {
       />
     );
   } else if (resource) {
-    body = <ResourceStatusView resource={resource} />;
+    body = (
+      <>
+        {workflowState(resource.status) === 'failed' && (
+          <FailureLine
+            resourceRef={resourceRef}
+            status={resource.status}
+            refreshKey={refreshKey}
+          />
+        )}
+        <ResourceStatusView resource={resource} />
+      </>
+    );
   }
   return (
     <Box component="section" aria-label={stringifyResourceRef(resourceRef)}>

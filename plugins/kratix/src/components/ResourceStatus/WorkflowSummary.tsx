@@ -55,20 +55,26 @@ const PhaseIcon = (props: { phase: PipelineStatus['phase'] }) => {
 };
 
 /** Each pipeline of the workflow with its phase, in run order. */
-export const PipelineProgress = (props: { pipelines: PipelineStatus[] }) => {
+export const PipelineProgress = (props: {
+  pipelines: PipelineStatus[];
+  /** A failed workflow is not in progress: no bar. */
+  failed?: boolean;
+}) => {
   const classes = useStyles();
-  const { pipelines } = props;
+  const { pipelines, failed } = props;
   const done = pipelines.filter(p => p.phase === 'Succeeded').length;
   return (
     <Box>
       <Typography variant="body2" color="textSecondary">
         {done} of {pipelines.length} pipelines done
       </Typography>
-      <LinearProgress
-        variant="determinate"
-        value={pipelines.length ? (100 * done) / pipelines.length : 0}
-        aria-label="Workflow progress"
-      />
+      {!failed && (
+        <LinearProgress
+          variant="determinate"
+          value={pipelines.length ? (100 * done) / pipelines.length : 0}
+          aria-label="Workflow progress"
+        />
+      )}
       <List dense disablePadding aria-label="Pipelines">
         {pipelines.map(pipeline => (
           <ListItem key={pipeline.name} disableGutters>
@@ -133,7 +139,9 @@ export const WorkflowSummary = (props: {
       <Typography variant="body2" component="div">
         {line}
       </Typography>
-      {showPipelines && <PipelineProgress pipelines={pipelines} />}
+      {showPipelines && (
+        <PipelineProgress pipelines={pipelines} failed={state === 'failed'} />
+      )}
     </Box>
   );
 };

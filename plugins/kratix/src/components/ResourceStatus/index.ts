@@ -8,3 +8,4 @@ export { StatusKeys } from './StatusKeys';
 export { RelativeTime } from './RelativeTime';
 export { ResponsiveTable, useNarrow } from './ResponsiveTable';
 export type { DisplayRow } from './ResponsiveTable';
+export { FailureLine } from './FailureLine';
