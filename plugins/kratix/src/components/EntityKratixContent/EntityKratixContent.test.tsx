@@ -128,6 +128,39 @@ describe('EntityKratixContent', () => {
     ).toBeInTheDocument();
   });
 
+  it('masks secrets in the YAML and in the logs with the card’s rule', async () => {
+    server.use(
+      http.get(`${RESOURCE_URL}/runs/:run/logs`, () =>
+        HttpResponse.json({
+          items: [
+            {
+              pipeline: 'create-user',
+              container: 'main',
+              log: 'PASSWORD=topsecret1\necho s3cr3t-value\npasswordSecretName: db-creds\n',
+            },
+          ],
+        }),
+      ),
+    );
+    renderTab();
+
+    const yamlCard = (await screen.findByText('Status (YAML)')).closest(
+      '.MuiCard-root',
+    ) as HTMLElement;
+    await waitFor(() =>
+      expect(yamlCard).toHaveTextContent('password: ••••••••'),
+    );
+    expect(yamlCard).toHaveTextContent('user: admin');
+    expect(yamlCard).not.toHaveTextContent('s3cr3t-value');
+
+    const log = await screen.findByLabelText('Logs of create-user / main');
+    await waitFor(() => expect(log).toHaveTextContent('PASSWORD=••••••••'));
+    expect(log).toHaveTextContent('echo ••••••••');
+    expect(log).toHaveTextContent('passwordSecretName: db-creds');
+    expect(log).not.toHaveTextContent('topsecret1');
+    expect(log).not.toHaveTextContent('s3cr3t-value');
+  });
+
   it('puts the YAML copy button in its own row, never over the text', async () => {
     renderTab();
 

@@ -16,6 +16,7 @@ import {
   useKratixRuns,
 } from '../../hooks';
 import { useEntityResourceRefs } from '../../hooks/useEntityResourceRefs';
+import { useSecretMasker } from '../../lib/useSecretMasker';
 import {
   ResourceErrorPanel,
   ResourceHeader,
@@ -53,6 +54,7 @@ const ResourceDetails = (props: {
   logFollowIntervalMs?: number;
 }) => {
   const { resourceRef, pollIntervalMs } = props;
+  const masker = useSecretMasker();
   const { resource, loading, error, retry, liveState, refreshKey, refresh } =
     useKratixResource(resourceRef, { pollIntervalMs });
   const runs = useKratixRuns(resourceRef, refreshKey);
@@ -110,7 +112,9 @@ const ResourceDetails = (props: {
       </Grid>
       <Grid item xs={12} xl={6}>
         <InfoCard title="Status (YAML)">
-          <StatusYaml text={stringify(resource.status ?? {})} />
+          <StatusYaml
+            text={stringify(masker.maskValue(resource.status ?? {}))}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -131,6 +135,9 @@ const ResourceDetails = (props: {
             resourceRef={resourceRef}
             runId={selectedRunId}
             logs={logs}
+            mask={log =>
+              masker.maskLog(log, masker.secretValues(resource.status))
+            }
           />
         </InfoCard>
       </Grid>

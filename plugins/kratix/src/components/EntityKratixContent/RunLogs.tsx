@@ -29,6 +29,8 @@ export const RunLogs = (props: {
   resourceRef: ResourceRef;
   runId?: string;
   logs: RefreshingAsyncState<ContainerLog[]>;
+  /** Hides secrets in a log (the plugin's one masking rule). */
+  mask?: (log: string) => string;
 }) => {
   const classes = useStyles();
   const { resourceRef, runId, logs } = props;
@@ -71,7 +73,7 @@ export const RunLogs = (props: {
             className={classes.log}
             aria-label={`Logs of ${item.pipeline} / ${item.container}`}
           >
-            {item.log || '(no output)'}
+            {item.log ? props.mask?.(item.log) ?? item.log : '(no output)'}
           </pre>
           {item.truncated && (
             <Typography variant="caption" color="textSecondary">

@@ -600,4 +600,24 @@ describe('EntityKratixStatusCard', () => {
       expect(screen.queryByRole('progressbar')).toBeNull();
     });
   });
+
+  it('masks the keys that kratix.frontend.secretKeyPatterns names, instead of the defaults', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
+    );
+    renderInTestApp(
+      <EntityProvider entity={entityWith(ANNOTATION)}>
+        <EntityKratixStatusCard />
+      </EntityProvider>,
+      {
+        apis: [kratixClientApi()],
+        config: { kratix: { frontend: { secretKeyPatterns: ['^user$'] } } },
+      },
+    );
+    expect(
+      await screen.findByRole('button', { name: 'Show user' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('admin')).toBeNull();
+    expect(screen.getByText('s3cr3t-value')).toBeInTheDocument();
+  });
 });

@@ -14,6 +14,7 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import { useKratixRunLogs, useKratixRuns } from '../../hooks';
 import { workflowPipelines } from '../../lib/status';
+import { useSecretMasker } from '../../lib/useSecretMasker';
 
 /** How many lines of the failed pipeline's log the card shows. */
 const LOG_LINES = 5;
@@ -79,7 +80,10 @@ export const FailureLine = (props: {
     p => p.name === pipeline?.name,
   )?.exitCode;
   const log = logs.value?.find(l => l.pipeline === pipeline?.name)?.log;
-  const lines = log ? lastLines(log) : [];
+  const masker = useSecretMasker();
+  const lines = log
+    ? lastLines(masker.maskLog(log, masker.secretValues(status)))
+    : [];
 
   let title = pipeline
     ? `Pipeline ${pipeline.name} failed`

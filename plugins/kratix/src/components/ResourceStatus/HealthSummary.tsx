@@ -11,6 +11,7 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import { stringify } from 'yaml';
 import { latestRun, resourceHealth } from '../../lib/status';
+import { useSecretMasker } from '../../lib/useSecretMasker';
 import { RelativeTime } from './RelativeTime';
 
 const useStyles = makeStyles(theme => ({
@@ -73,6 +74,7 @@ function detailsText(details: unknown): string {
 export const HealthSummary = (props: { status: KratixStatus | undefined }) => {
   const classes = useStyles();
   const [open, setOpen] = useState(false);
+  const masker = useSecretMasker();
   const health = resourceHealth(props.status);
   if (!health) {
     return (
@@ -126,7 +128,7 @@ export const HealthSummary = (props: { status: KratixStatus | undefined }) => {
             </Box>
             {record.details !== undefined && record.details !== null && (
               <pre className={classes.details}>
-                {detailsText(record.details)}
+                {detailsText(masker.maskValue(record.details))}
               </pre>
             )}
           </Box>

@@ -5,9 +5,9 @@ import Typography from '@material-ui/core/Typography';
 import Visibility from '@material-ui/icons/Visibility';
 import VisibilityOff from '@material-ui/icons/VisibilityOff';
 import { KratixStatus } from '@kratix-backstage/plugin-kratix-common';
+import { SecretMasker } from '../../lib/secrets';
 import { pipelineStatusKeys } from '../../lib/status';
-
-const SECRET_KEY = /(password|passwd|secret|token|private[-_]?key)/i;
+import { useSecretMasker } from '../../lib/useSecretMasker';
 
 const SecretValue = (props: { name: string; value: string }) => {
   const [shown, setShown] = useState(false);
@@ -29,21 +29,25 @@ const SecretValue = (props: { name: string; value: string }) => {
   );
 };
 
-/** Makes every leaf printable, and hides values whose key looks secret. */
-function toDisplay(value: unknown, key?: string): unknown {
+/** Makes every leaf printable, and hides values whose key is secret. */
+function toDisplay(
+  masker: SecretMasker,
+  value: unknown,
+  key?: string,
+): unknown {
   if (Array.isArray(value)) {
-    return value.map(v => toDisplay(v, key));
+    return value.map(v => toDisplay(masker, v, key));
   }
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [
         k,
-        toDisplay(v, k),
+        toDisplay(masker, v, k),
       ]),
     );
   }
   const text = value === null ? 'null' : String(value);
-  if (key && SECRET_KEY.test(key) && typeof value === 'string') {
+  if (key && value !== null && masker.isSecretKey(key)) {
     return (<SecretValue name={key} value={text} />) as ReactNode;
   }
   return text;
@@ -54,6 +58,7 @@ function toDisplay(value: unknown, key?: string): unknown {
  * key/value tree. Engine-owned keys are left out.
  */
 export const StatusKeys = (props: { status: KratixStatus | undefined }) => {
+  const masker = useSecretMasker();
   const keys = pipelineStatusKeys(props.status);
   if (Object.keys(keys).length === 0) {
     return (
@@ -64,7 +69,7 @@ export const StatusKeys = (props: { status: KratixStatus | undefined }) => {
   }
   return (
     <StructuredMetadataTable
-      metadata={toDisplay(keys) as Record<string, unknown>}
+      metadata={toDisplay(masker, keys) as Record<string, unknown>}
       options={{ titleFormat: (key: string) => key }}
     />
   );
