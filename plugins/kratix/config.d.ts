@@ -14,6 +14,18 @@ export interface Config {
        * @visibility frontend
        */
       secretKeyPatterns?: string[];
+      /**
+       * How old a HealthRecord (its `lastRun`) may be before the card marks
+       * it stale, e.g. `{ minutes: 10 }` (the default). Units: days, hours,
+       * minutes, seconds.
+       * @visibility frontend
+       */
+      healthStaleAfter?: {
+        days?: number;
+        hours?: number;
+        minutes?: number;
+        seconds?: number;
+      };
     };
   };
 }

@@ -249,8 +249,12 @@ describe('EntityKratixStatusCard', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('PipelineCompleted')).toBeInTheDocument();
     expect(screen.getByText('reported by an older Kratix')).toBeInTheDocument();
-    expect(screen.getByLabelText('Health: Unhealthy')).toBeInTheDocument();
+    // checked 2 hours ago: older than the default 10 minutes
+    expect(
+      screen.getByLabelText('Health: Unhealthy (stale)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('2 hours ago')).toBeInTheDocument();
+    expect(screen.getByText('stale')).toBeInTheDocument();
     fireEvent.click(
       screen.getByRole('button', { name: 'Show health details' }),
     );
@@ -619,5 +623,34 @@ describe('EntityKratixStatusCard', () => {
     ).toBeInTheDocument();
     expect(screen.queryByText('admin')).toBeNull();
     expect(screen.getByText('s3cr3t-value')).toBeInTheDocument();
+  });
+
+  it('marks health checked longer ago than kratix.frontend.healthStaleAfter as stale', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
+    );
+    // checked 5 minutes ago: fresh by default ...
+    const first = await renderCard();
+    expect(await screen.findByLabelText('Health: Healthy')).toBeInTheDocument();
+    expect(screen.queryByText('stale')).toBeNull();
+    first.unmount();
+
+    // ... stale when the threshold is 1 minute
+    renderInTestApp(
+      <EntityProvider entity={entityWith(ANNOTATION)}>
+        <EntityKratixStatusCard />
+      </EntityProvider>,
+      {
+        apis: [kratixClientApi()],
+        config: { kratix: { frontend: { healthStaleAfter: { minutes: 1 } } } },
+      },
+    );
+    expect(
+      await screen.findByLabelText('Health: Healthy (stale)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('stale').closest('[title]')).toHaveAttribute(
+      'title',
+      expect.stringContaining('longer than 1 minute ('),
+    );
   });
 });

@@ -4,29 +4,23 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Collapse from '@material-ui/core/Collapse';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
+import { StatusWarning } from '@backstage/core-components';
 import {
   HealthState,
   KratixStatus,
 } from '@kratix-backstage/plugin-kratix-common';
 import { stringify } from 'yaml';
 import { latestRun, resourceHealth } from '../../lib/status';
+import { healthChipColours } from '../../lib/healthColours';
+import { useHealthStaleAfterMs } from '../../lib/useHealthStaleAfter';
 import { useSecretMasker } from '../../lib/useSecretMasker';
 import { RelativeTime } from './RelativeTime';
 
 const useStyles = makeStyles(theme => ({
   chip: {
     fontWeight: theme.typography.fontWeightBold as number,
-    color: theme.palette.common.white,
   },
-  ready: { backgroundColor: theme.palette.status.ok },
-  healthy: { backgroundColor: theme.palette.status.ok },
-  degraded: {
-    backgroundColor: theme.palette.status.warning,
-    color: theme.palette.common.black,
-  },
-  unhealthy: { backgroundColor: theme.palette.status.error },
-  unknown: { backgroundColor: theme.palette.grey[500] },
   details: {
     margin: theme.spacing(1, 0, 0),
     padding: theme.spacing(1),
@@ -47,18 +41,60 @@ const LABELS: Record<HealthState, string> = {
   unknown: 'Unknown',
 };
 
-/** A coloured chip for a health state. */
-export const HealthChip = (props: { state: HealthState }) => {
+/** A coloured chip for a health state; its text passes WCAG AA. */
+export const HealthChip = (props: { state: HealthState; stale?: boolean }) => {
   const classes = useStyles();
+  const theme = useTheme();
+  const label = LABELS[props.state] ?? props.state;
+  const colours = healthChipColours(
+    theme.palette,
+    LABELS[props.state] ? props.state : 'unknown',
+  );
   return (
     <Chip
       size="small"
-      label={LABELS[props.state] ?? props.state}
-      aria-label={`Health: ${LABELS[props.state] ?? props.state}`}
-      className={`${classes.chip} ${classes[props.state] ?? classes.unknown}`}
+      label={label}
+      aria-label={`Health: ${label}${props.stale ? ' (stale)' : ''}`}
+      className={classes.chip}
+      style={{ backgroundColor: colours.background, color: colours.color }}
     />
   );
 };
+
+/** "10 minutes", "1 hour", "30 seconds". */
+function thresholdText(ms: number): string {
+  const plural = (size: number, unit: string) =>
+    `${size} ${unit}${size === 1 ? '' : 's'}`;
+  if (ms >= 3600_000 && ms % 3600_000 === 0) {
+    return plural(ms / 3600_000, 'hour');
+  }
+  if (ms >= 60_000) {
+    return plural(Math.round(ms / 60_000), 'minute');
+  }
+  return plural(Math.round(ms / 1000), 'second');
+}
+
+/** "stale", with the threshold on hover, when a check is too old. */
+const StaleMark = (props: { staleAfterMs: number }) => (
+  <Typography
+    variant="body2"
+    component="span"
+    title={`Not checked for longer than ${thresholdText(
+      props.staleAfterMs,
+    )} (kratix.frontend.healthStaleAfter)`}
+  >
+    <StatusWarning>stale</StatusWarning>
+  </Typography>
+);
+
+/** True when a check (unix seconds) is older than `staleAfterMs`. */
+export function isStale(
+  lastRun: number | undefined,
+  staleAfterMs: number,
+  now: number = Date.now(),
+): boolean {
+  return lastRun !== undefined && now - lastRun * 1000 > staleAfterMs;
+}
 
 function detailsText(details: unknown): string {
   if (typeof details === 'string') {
@@ -75,6 +111,7 @@ export const HealthSummary = (props: { status: KratixStatus | undefined }) => {
   const classes = useStyles();
   const [open, setOpen] = useState(false);
   const masker = useSecretMasker();
+  const staleAfterMs = useHealthStaleAfterMs();
   const health = resourceHealth(props.status);
   if (!health) {
     return (
@@ -84,6 +121,7 @@ export const HealthSummary = (props: { status: KratixStatus | undefined }) => {
     );
   }
   const lastRun = latestRun(health.records);
+  const stale = isStale(lastRun, staleAfterMs);
   const withDetails = health.records.filter(
     r => r.details !== undefined && r.details !== null,
   );
@@ -98,12 +136,13 @@ export const HealthSummary = (props: { status: KratixStatus | undefined }) => {
         <Typography variant="body2" component="span">
           Health
         </Typography>
-        <HealthChip state={health.state} />
+        <HealthChip state={health.state} stale={stale} />
         {lastRun !== undefined && (
           <Typography variant="body2" color="textSecondary" component="span">
             checked <RelativeTime value={lastRun} />
           </Typography>
         )}
+        {stale && <StaleMark staleAfterMs={staleAfterMs} />}
         {(withDetails.length > 0 || health.records.length > 1) && (
           <Button size="small" color="primary" onClick={() => setOpen(o => !o)}>
             {open ? 'Hide health details' : 'Show health details'}
@@ -119,12 +158,21 @@ export const HealthSummary = (props: { status: KratixStatus | undefined }) => {
                   {record.source.namespace}/{record.source.name}
                 </Typography>
               )}
-              {health.records.length > 1 && <HealthChip state={record.state} />}
+              {health.records.length > 1 && (
+                <HealthChip
+                  state={record.state}
+                  stale={isStale(record.lastRun, staleAfterMs)}
+                />
+              )}
               {record.lastRun !== undefined && health.records.length > 1 && (
                 <Typography variant="caption" color="textSecondary">
                   <RelativeTime value={record.lastRun} />
                 </Typography>
               )}
+              {health.records.length > 1 &&
+                isStale(record.lastRun, staleAfterMs) && (
+                  <StaleMark staleAfterMs={staleAfterMs} />
+                )}
             </Box>
             {record.details !== undefined && record.details !== null && (
               <pre className={classes.details}>
