@@ -81,7 +81,7 @@ describe('workflowState', () => {
 });
 
 describe('sortConditions', () => {
-  it('puts the workflow condition first, legacy after new, and keeps the rest in order', () => {
+  it('within a status, puts the workflow condition first, legacy after new, and keeps the rest in order', () => {
     const sorted = sortConditions([
       { type: 'Custom', status: 'True' },
       { type: 'Reconciled', status: 'True' },
@@ -90,11 +90,28 @@ describe('sortConditions', () => {
       { type: 'Another', status: 'False' },
     ]);
     expect(sorted.map(c => c.type)).toEqual([
+      'Another',
       'ConfigureWorkflowCompleted',
       'PipelineCompleted',
       'Reconciled',
       'Custom',
-      'Another',
+    ]);
+  });
+
+  it('puts False first, then Unknown, then True', () => {
+    const sorted = sortConditions([
+      { type: 'ConfigureWorkflowCompleted', status: 'True' },
+      { type: 'Ready', status: 'Unknown' },
+      { type: 'Reconciled', status: 'True' },
+      { type: 'DatabaseReachable', status: 'False' },
+      { type: 'Backup', status: 'Unknown' },
+    ]);
+    expect(sorted.map(c => `${c.type}=${c.status}`)).toEqual([
+      'DatabaseReachable=False',
+      'Ready=Unknown',
+      'Backup=Unknown',
+      'ConfigureWorkflowCompleted=True',
+      'Reconciled=True',
     ]);
   });
 });

@@ -95,9 +95,16 @@ export function workflowPipelines(
   return status?.kratix?.workflows?.pipelines ?? [];
 }
 
+/** False first, then Unknown (or anything else), True last. */
+function statusRank(c: KratixCondition): number {
+  if (c.status === 'False') return 0;
+  return c.status === 'True' ? 2 : 1;
+}
+
 /**
- * Conditions in reading order: the workflow condition first (new or legacy
- * name), then `Reconciled`, then the rest as reported.
+ * Conditions in reading order: False, then Unknown, then True; within each,
+ * the workflow condition first (new or legacy name), then `Reconciled`,
+ * then the rest as reported.
  */
 export function sortConditions(
   conditions: KratixCondition[] | undefined,
@@ -116,7 +123,12 @@ export function sortConditions(
   };
   return (conditions ?? [])
     .map((condition, index) => ({ condition, index }))
-    .sort((a, b) => rank(a.condition) - rank(b.condition) || a.index - b.index)
+    .sort(
+      (a, b) =>
+        statusRank(a.condition) - statusRank(b.condition) ||
+        rank(a.condition) - rank(b.condition) ||
+        a.index - b.index,
+    )
     .map(({ condition }) => condition);
 }
 

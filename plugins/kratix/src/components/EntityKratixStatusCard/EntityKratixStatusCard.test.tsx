@@ -653,4 +653,89 @@ describe('EntityKratixStatusCard', () => {
       expect.stringContaining('longer than 1 minute ('),
     );
   });
+
+  describe('many conditions, several Resources', () => {
+    const many = (): KratixStatus => ({
+      ...readyStatus(),
+      conditions: [
+        { type: 'ConfigureWorkflowCompleted', status: 'True', reason: 'Ok' },
+        { type: 'Reconciled', status: 'True', reason: 'Reconciled' },
+        { type: 'BackupsConfigured', status: 'True', reason: 'Ok' },
+        { type: 'DatabaseReachable', status: 'False', reason: 'Timeout' },
+        { type: 'ReplicaInSync', status: 'Unknown', reason: 'Checking' },
+      ],
+    });
+
+    it('shows False and Unknown first; True ones wait behind "n more"; names break only between words', async () => {
+      server.use(
+        http.get(RESOURCE_URL, () => HttpResponse.json(resource(many()))),
+      );
+      renderCard();
+      const table = await screen.findByRole('table', { name: 'Conditions' });
+      let rows = within(table).getAllByRole('row').slice(1);
+      expect(
+        rows.map(r => (r as HTMLTableRowElement).cells[0].textContent),
+      ).toEqual(['DatabaseReachable', 'ReplicaInSync']);
+      fireEvent.click(screen.getByRole('button', { name: '3 more' }));
+      rows = within(table).getAllByRole('row').slice(1);
+      expect(
+        rows.map(r => (r as HTMLTableRowElement).cells[0].textContent),
+      ).toEqual([
+        'DatabaseReachable',
+        'ReplicaInSync',
+        'ConfigureWorkflowCompleted',
+        'Reconciled',
+        'BackupsConfigured',
+      ]);
+      // break points between the words only
+      expect((rows[2] as HTMLTableRowElement).cells[0].innerHTML).toContain(
+        'Configure<wbr>Workflow<wbr>Completed',
+      );
+      fireEvent.click(screen.getByRole('button', { name: 'Show fewer' }));
+      expect(within(table).getAllByRole('row')).toHaveLength(3);
+    });
+
+    it('gives each Resource of an entity one summary line, details on expand', async () => {
+      const OTHER_URL = RESOURCE_URL.replace('orders-db', 'cache');
+      server.use(
+        http.get(RESOURCE_URL, () =>
+          HttpResponse.json(resource(readyStatus())),
+        ),
+        http.get(OTHER_URL, () =>
+          HttpResponse.json({
+            ...resource(runningStatus()),
+            metadata: { name: 'cache', namespace: 'team-a' },
+          }),
+        ),
+      );
+      renderCard(`${ANNOTATION},postgres/team-a/cache`);
+
+      const first = await screen.findByRole('region', {
+        name: 'postgres/team-a/orders-db',
+      });
+      const second = screen.getByRole('region', {
+        name: 'postgres/team-a/cache',
+      });
+      expect(
+        await within(first).findByText(
+          'Resource provisioned with database size 10Gb',
+        ),
+      ).toBeInTheDocument();
+      expect(await within(second).findByText('Pending')).toBeInTheDocument();
+      // summaries only: no conditions table yet
+      expect(screen.queryByRole('table', { name: 'Conditions' })).toBeNull();
+
+      fireEvent.click(
+        within(first).getByRole('button', {
+          name: 'Show the details of postgres/team-a/orders-db',
+        }),
+      );
+      expect(
+        within(first).getByRole('table', { name: 'Conditions' }),
+      ).toBeInTheDocument();
+      expect(
+        within(second).queryByRole('table', { name: 'Conditions' }),
+      ).toBeNull();
+    });
+  });
 });

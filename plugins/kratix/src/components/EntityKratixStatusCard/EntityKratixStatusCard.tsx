@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, useState } from 'react';
 import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
@@ -16,6 +16,7 @@ import {
   ResourceErrorPanel,
   ResourceHeader,
   ResourceStatusView,
+  ResourceSummaryLine,
 } from '../ResourceStatus';
 
 /** @public */
@@ -29,8 +30,11 @@ export interface EntityKratixStatusCardProps {
 const ResourceSection = (props: {
   resourceRef: ResourceRef;
   pollIntervalMs?: number;
+  /** One summary line, details on expand (an entity with several). */
+  summary?: boolean;
 }) => {
-  const { resourceRef, pollIntervalMs } = props;
+  const { resourceRef, pollIntervalMs, summary } = props;
+  const [expanded, setExpanded] = useState(false);
   const { resource, loading, error, retry, liveState, refreshKey } =
     useKratixResource(resourceRef, { pollIntervalMs });
   let body;
@@ -44,9 +48,26 @@ const ResourceSection = (props: {
         onRetry={retry}
       />
     );
+  } else if (resource && summary && !expanded) {
+    body = (
+      <ResourceSummaryLine
+        resource={resource}
+        name={stringifyResourceRef(resourceRef)}
+        expanded={false}
+        onToggle={() => setExpanded(true)}
+      />
+    );
   } else if (resource) {
     body = (
       <>
+        {summary && (
+          <ResourceSummaryLine
+            resource={resource}
+            name={stringifyResourceRef(resourceRef)}
+            expanded
+            onToggle={() => setExpanded(false)}
+          />
+        )}
         {workflowState(resource.status) === 'failed' && (
           <FailureLine
             resourceRef={resourceRef}
@@ -105,6 +126,7 @@ export const EntityKratixStatusCard = (props: EntityKratixStatusCardProps) => {
           <ResourceSection
             resourceRef={ref}
             pollIntervalMs={props.pollIntervalMs}
+            summary={refs.length > 1}
           />
         </Fragment>
       ))}

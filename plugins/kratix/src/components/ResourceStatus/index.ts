@@ -9,3 +9,4 @@ export { RelativeTime } from './RelativeTime';
 export { ResponsiveTable, useNarrow } from './ResponsiveTable';
 export type { DisplayRow } from './ResponsiveTable';
 export { FailureLine } from './FailureLine';
+export { ResourceSummaryLine } from './ResourceSummaryLine';
