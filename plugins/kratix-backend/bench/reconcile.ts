@@ -39,6 +39,7 @@ export async function runReconcileBench(): Promise<void> {
       getClient: async () => knex,
     });
     const publisher = new StatusPublisher({ includeStatus: true, logger });
+    store.onChange(change => publisher.publish(change.key, change.stored));
     const reconciler = new Reconciler({
       store,
       runner: {
@@ -52,7 +53,6 @@ export async function runReconcileBench(): Promise<void> {
         writeWorkload: async () => {},
         deleteWorkload: async () => {},
       },
-      publisher,
       logger,
       config: {
         ...readKratixConfig(new ConfigReader({})),
@@ -62,7 +62,6 @@ export async function runReconcileBench(): Promise<void> {
     });
     const service = new KratixService({
       store,
-      publisher,
       wake: () => reconciler.wake(),
     });
     const pipelines = [0, 1].map(i => ({ name: `p${i}`, script: 'true' }));

@@ -7,6 +7,7 @@ import {
   KratixStatus,
 } from '@kratix-backstage/plugin-kratix-common';
 import { Knex } from 'knex';
+import { ChangeFeed } from './changeFeed';
 import { StoreContext } from './context';
 import * as health from './healthRecords';
 import {
@@ -19,6 +20,7 @@ import {
 import {
   ListObjectsOptions,
   NewObject,
+  ObjectChange,
   ObjectKey,
   ObjectRevision,
   ObjectStore,
@@ -63,6 +65,7 @@ export class DatabaseKratixStore
 
   private readonly ctx: StoreContext;
   private readonly loader = new ObjectLoader(keys => this.getObjects(keys));
+  private readonly changes = new ChangeFeed<ObjectChange>();
 
   /** On an already migrated database. */
   constructor(db: Knex, options?: DatabaseKratixStoreOptions) {
@@ -71,6 +74,22 @@ export class DatabaseKratixStore
       now: options?.now ?? Date.now,
       maxLogBytes: options?.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES,
     };
+  }
+
+  onChange(
+    listener: (change: ObjectChange) => void | Promise<void>,
+  ): () => void {
+    return this.changes.subscribe(listener);
+  }
+
+  /** Tells the listeners what a write left, then returns it. */
+  private async changed(
+    key: ObjectKey,
+    write: Promise<StoredObject>,
+  ): Promise<StoredObject> {
+    const stored = await write;
+    await this.changes.emit({ key, stored });
+    return stored;
   }
 
   getObject(key: ObjectKey): Promise<StoredObject | undefined> {
@@ -94,11 +113,11 @@ export class DatabaseKratixStore
   }
 
   createObject(key: ObjectKey, object: NewObject): Promise<StoredObject> {
-    return objects.createObject(this.ctx, key, object);
+    return this.changed(key, objects.createObject(this.ctx, key, object));
   }
 
   updateObject(key: ObjectKey, update: ObjectUpdate): Promise<StoredObject> {
-    return objects.updateObject(this.ctx, key, update);
+    return this.changed(key, objects.updateObject(this.ctx, key, update));
   }
 
   updateStatus(
@@ -106,11 +125,16 @@ export class DatabaseKratixStore
     status: KratixStatus,
     expectedResourceVersion?: string,
   ): Promise<StoredObject> {
-    return objects.updateStatus(this.ctx, key, status, expectedResourceVersion);
+    return this.changed(
+      key,
+      objects.updateStatus(this.ctx, key, status, expectedResourceVersion),
+    );
   }
 
-  deleteObject(key: ObjectKey): Promise<boolean> {
-    return objects.deleteObject(this.ctx, key);
+  async deleteObject(key: ObjectKey): Promise<boolean> {
+    const deleted = await objects.deleteObject(this.ctx, key);
+    if (deleted) await this.changes.emit({ key });
+    return deleted;
   }
 
   putHealthRecord(record: HealthRecord): Promise<{ created: boolean }> {

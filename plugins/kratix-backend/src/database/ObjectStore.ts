@@ -62,7 +62,22 @@ export interface ObjectRevision {
   deleting: boolean;
 }
 
+/** A write to an object: the object after it, or its deletion. */
+export interface ObjectChange {
+  key: ObjectKey;
+  /** Absent when the object was deleted. */
+  stored?: StoredObject;
+}
+
 export interface ObjectStore {
+  /**
+   * Calls `listener` after each successful write of this store (create,
+   * update, status, delete), before the write returns; a failing listener
+   * never fails the write. Returns the unsubscribe.
+   */
+  onChange(
+    listener: (change: ObjectChange) => void | Promise<void>,
+  ): () => void;
   // Objects
   getObject(key: ObjectKey): Promise<StoredObject | undefined>;
   /** Generation and deletion mark alone, without reading the object. */

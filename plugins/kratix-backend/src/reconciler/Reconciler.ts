@@ -12,7 +12,6 @@ import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { RunLog } from '../database/RunLog';
 import { WorkItem, WorkQueue } from '../database/WorkQueue';
-import { StatusPublisher } from './StatusPublisher';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { WorkflowMetrics } from './WorkflowMetrics';
 import { updateStatusFrom } from '../database/updateStatusFrom';
@@ -25,7 +24,6 @@ export interface ReconcilerOptions {
   store: ObjectStore & WorkQueue & RunLog;
   runner: PipelineRunner;
   stateStore: StateStore;
-  publisher: StatusPublisher;
   logger: LoggerService;
   config: KratixConfig;
   /** Workflow and queue metrics; none when not given. */
@@ -124,7 +122,7 @@ export class Reconciler {
    * a backoff. When even that cannot be saved, it is only logged.
    */
   private async retryAfterError(item: WorkItem, error: unknown): Promise<void> {
-    const { store, logger, config, publisher } = this.options;
+    const { store, logger, config } = this.options;
     const id = keyId(item.key);
     const failures = item.failures + 1;
     const delay = retryDelay(failures, {
@@ -138,10 +136,9 @@ export class Reconciler {
     }s): ${cause}`;
     logger.error(`${id}: ${message}`);
     try {
-      const updated = await updateStatusFrom(store, item.key, current =>
+      await updateStatusFrom(store, item.key, current =>
         markReconcileError(current.object.status ?? {}, message, new Date()),
       );
-      await publisher.publish(item.key, updated);
     } catch (e) {
       logger.error(`${id}: could not save its reconcile error: ${e}`);
     }
@@ -186,7 +183,7 @@ export class Reconciler {
         : await store.getObject(promiseKey(item.key.promise));
     if (isReconciliationPaused(stored, promiseStored)) {
       // Until the label goes: removing it requests the object again.
-      await markReconciliationPaused(store, this.options.publisher, stored);
+      await markReconciliationPaused(store, stored);
       await store.complete(item.key, this.owner, item.seq);
       return;
     }
@@ -255,7 +252,7 @@ export class Reconciler {
     stored: StoredObject,
     promiseStored: StoredObject | undefined,
   ): Promise<'succeeded' | 'failed' | 'cancelled' | 'interrupted'> {
-    const { store, config, publisher, logger } = this.options;
+    const { store, config, logger } = this.options;
     if (!promiseStored) {
       logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
       return 'failed';
@@ -313,7 +310,6 @@ export class Reconciler {
     } finally {
       clearInterval(watch);
       this.shutdown.signal.removeEventListener('abort', onShutdown);
-      await publisher.publish(item.key, await store.getObject(item.key));
     }
   }
 

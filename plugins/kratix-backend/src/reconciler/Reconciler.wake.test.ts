@@ -8,7 +8,6 @@ import { KratixStore } from '../database/KratixStore';
 import { eventually } from '../__testUtils__/startKratix';
 import { settle } from '../__testUtils__/kratixApi';
 import { Reconciler } from './Reconciler';
-import { StatusPublisher } from './StatusPublisher';
 
 const POLL_MS = 3000;
 
@@ -31,10 +30,6 @@ function emptyQueue(options: {
     store,
     runner: {} as any,
     stateStore: {} as any,
-    publisher: new StatusPublisher({
-      includeStatus: false,
-      logger: mockServices.logger.mock(),
-    }),
     logger: mockServices.logger.mock(),
     config: {
       ...readKratixConfig(new ConfigReader({})),

@@ -10,7 +10,6 @@ import {
 import { markPaused } from '../engine';
 import { ObjectStore, StoredObject } from '../database/ObjectStore';
 import { updateStatusFrom } from '../database/updateStatusFrom';
-import { StatusPublisher } from './StatusPublisher';
 
 /** Whether the object, or the Promise of a Resource, is paused. */
 export function isReconciliationPaused(
@@ -23,10 +22,9 @@ export function isReconciliationPaused(
   );
 }
 
-/** Sets `Reconciled` to Paused, once, and publishes the change. */
+/** Sets `Reconciled` to Paused, once. */
 export async function markReconciliationPaused(
   store: ObjectStore,
-  publisher: StatusPublisher,
   stored: StoredObject,
 ): Promise<void> {
   const reconciled = findCondition(
@@ -34,11 +32,10 @@ export async function markReconciliationPaused(
     ConditionTypes.Reconciled,
   );
   if (reconciled?.reason === ConditionReasons.PausedReconciliation) return;
-  const updated = await updateStatusFrom(
+  await updateStatusFrom(
     store,
     stored.key,
     current => markPaused(current.object.status ?? {}, new Date()),
     stored,
   );
-  await publisher.publish(stored.key, updated);
 }

@@ -10,7 +10,6 @@ import {
   executeWorkflow,
 } from '../engine';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
-import { StatusPublisher } from './StatusPublisher';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 
 /**
@@ -21,7 +20,6 @@ export async function runObjectWorkflow(options: {
   store: ObjectStore;
   runner: PipelineRunner;
   stateStore: StateStore;
-  publisher: StatusPublisher;
   config: KratixConfig;
   key: ObjectKey;
   object: KratixObject;
@@ -31,7 +29,7 @@ export async function runObjectWorkflow(options: {
   signal: AbortSignal;
   onEvent(event: WorkflowEvent): void;
 }): Promise<WorkflowResult> {
-  const { store, config, key, publisher } = options;
+  const { store, config, key } = options;
   // What the last save wrote (at first, what the run started from): the
   // next save compares with it instead of reading the object again.
   let known = { object: options.object } as Pick<StoredObject, 'object'>;
@@ -56,7 +54,6 @@ export async function runObjectWorkflow(options: {
       known,
     );
     known = saved;
-    await publisher.publish(key, saved);
     // The run keeps the spec it started with; only the status moves on.
     return { ...object, status: saved.object.status } as KratixObject;
   };

@@ -17,7 +17,6 @@ import {
 } from '../engine';
 import { KratixStore } from '../database/KratixStore';
 import { ObjectKey, StoredObject } from '../database/ObjectStore';
-import { StatusPublisher } from '../reconciler/StatusPublisher';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
 import { parseLabelSelector } from './labelSelector';
@@ -39,7 +38,6 @@ export class KratixService implements KratixApi {
   constructor(
     private readonly options: {
       store: KratixStore;
-      publisher: StatusPublisher;
       /** Called after work was enqueued. */
       wake(): void;
     },
@@ -80,7 +78,6 @@ export class KratixService implements KratixApi {
         spec,
         status: { message: PENDING_MESSAGE },
       });
-      await this.options.publisher.publish(key, stored);
       await this.enqueue(key, 'created');
       return { object: stored.object as KratixPromise, created: true };
     }
@@ -218,7 +215,6 @@ export class KratixService implements KratixApi {
         spec,
         status: { message: PENDING_MESSAGE },
       });
-      await this.options.publisher.publish(key, created);
       await this.enqueue(key, 'created');
       return { object: created.object as KratixResource, created: true };
     }
@@ -327,10 +323,9 @@ export class KratixService implements KratixApi {
   private async refreshHealth(key: ObjectKey): Promise<void> {
     const records = await this.store.listHealthRecordsForResource(key);
     await this.storedResource(key.promise, key.namespace, key.name);
-    const saved = await updateStatusFrom(this.store, key, current =>
+    await updateStatusFrom(this.store, key, current =>
       applyHealthRecords(current.object.status, records),
     );
-    await this.options.publisher.publish(key, saved);
   }
 
   private async storedPromise(name: string): Promise<StoredObject> {

@@ -26,6 +26,8 @@ export async function createEmbeddedEngine(options: {
   const store = await DatabaseKratixStore.create(options.database, {
     maxLogBytes: config.logMaxBytes,
   });
+  // Every write of an object, by the reconciler or the API, is published.
+  store.onChange(change => publisher.publish(change.key, change.stored));
   const runner = new ProcessPipelineRunner({
     images: config.runner.images,
     sandbox: config.runner.sandbox,
@@ -41,14 +43,12 @@ export async function createEmbeddedEngine(options: {
     store,
     runner,
     stateStore: new FileSystemStateStore({ path: config.stateStorePath }),
-    publisher,
     logger,
     config,
     metrics: new WorkflowMetrics(options.metrics, () => store.countClaimable()),
   });
   const api = new KratixService({
     store,
-    publisher,
     wake: () => reconciler.wake(),
   });
   return {
