@@ -1,7 +1,6 @@
-import { Progress } from '@backstage/core-components';
+import { LogViewer, Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { makeStyles } from '@material-ui/core/styles';
 import {
   ContainerLog,
   ResourceRef,
@@ -9,22 +8,24 @@ import {
 import { RefreshingAsyncState } from '../../hooks';
 import { ResourceErrorPanel } from '../ResourceStatus';
 
-const useStyles = makeStyles(theme => ({
-  log: {
-    margin: 0,
-    padding: theme.spacing(1.5),
-    maxHeight: 400,
-    overflow: 'auto',
-    background: theme.palette.type === 'dark' ? '#111' : '#f5f5f5',
-    borderRadius: theme.shape.borderRadius,
-    fontFamily: 'monospace',
-    fontSize: theme.typography.caption.fontSize,
-    whiteSpace: 'pre-wrap',
-    overflowWrap: 'anywhere',
-  },
-}));
+/** Height of one container's log viewer. */
+const LOG_HEIGHT = 360;
 
-/** The container logs of the selected run, one block per container. */
+/** Saves a log as a file, named after the run, pipeline and container. */
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(url);
+}
+
+/**
+ * The container logs of the selected run, one LogViewer per container (ANSI
+ * colours, search, line numbers, download). It shows the newest line as
+ * the log grows.
+ */
 export const RunLogs = (props: {
   resourceRef: ResourceRef;
   runId?: string;
@@ -32,7 +33,6 @@ export const RunLogs = (props: {
   /** Hides secrets in a log (the plugin's one masking rule). */
   mask?: (log: string) => string;
 }) => {
-  const classes = useStyles();
   const { resourceRef, runId, logs } = props;
   if (!runId) {
     return (
@@ -64,24 +64,39 @@ export const RunLogs = (props: {
   }
   return (
     <Box>
-      {items.map(item => (
-        <Box key={`${item.pipeline}/${item.container}`} mb={2}>
-          <Typography variant="subtitle2" component="h5">
-            {item.pipeline} / {item.container}
-          </Typography>
-          <pre
-            className={classes.log}
-            aria-label={`Logs of ${item.pipeline} / ${item.container}`}
-          >
-            {item.log ? props.mask?.(item.log) ?? item.log : '(no output)'}
-          </pre>
-          {item.truncated && (
-            <Typography variant="caption" color="textSecondary">
-              The log was cut at the size limit.
+      {items.map(item => {
+        const text = item.log
+          ? props.mask?.(item.log) ?? item.log
+          : '(no output)';
+        return (
+          <Box key={`${item.pipeline}/${item.container}`} mb={2}>
+            <Typography variant="subtitle2" component="h5">
+              {item.pipeline} / {item.container}
             </Typography>
-          )}
-        </Box>
-      ))}
+            <Box
+              height={LOG_HEIGHT}
+              role="log"
+              aria-label={`Logs of ${item.pipeline} / ${item.container}`}
+            >
+              <LogViewer
+                text={text}
+                textWrap
+                onDownloadLog={() =>
+                  download(
+                    `${runId}-${item.pipeline}-${item.container}.log`,
+                    text,
+                  )
+                }
+              />
+            </Box>
+            {item.truncated && (
+              <Typography variant="caption" color="textSecondary">
+                The log was cut at the size limit.
+              </Typography>
+            )}
+          </Box>
+        );
+      })}
     </Box>
   );
 };
