@@ -136,11 +136,30 @@ export class ClusterCache {
    * listed, or the watch failed).
    */
   resources(promise: string): KratixResource[] | string {
+    const watch = this.readable(promise);
+    if (typeof watch === 'string') return watch;
+    return watch.informer.list() as unknown as KratixResource[];
+  }
+
+  /** One Resource, by the watch's index (not a scan); a string as above. */
+  resource(
+    promise: string,
+    namespace: string,
+    name: string,
+  ): KratixResource | undefined | string {
+    const watch = this.readable(promise);
+    if (typeof watch === 'string') return watch;
+    return watch.informer.get(name, namespace) as unknown as
+      | KratixResource
+      | undefined;
+  }
+
+  private readable(promise: string): ResourceWatch | string {
     const watch = this.resourceWatches.get(promise);
     if (watch?.failure)
       return `its Resources cannot be watched: ${watch.failure}`;
     if (!watch?.synced) return 'its Resources are still being listed';
-    return watch.informer.list() as unknown as KratixResource[];
+    return watch;
   }
 
   healthRecords(): KubernetesObject[] {

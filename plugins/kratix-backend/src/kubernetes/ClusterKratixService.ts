@@ -164,15 +164,26 @@ export class ClusterKratixService implements KratixApi {
     return api;
   }
 
-  private resources(promise: string): KratixResource[] {
+  /** Reads the cache for an installed Promise; 503 when it cannot. */
+  private fromCache<T>(promise: string, read: () => T | string): T {
     this.api(promise);
-    const items = this.cache.resources(promise);
-    if (typeof items === 'string') {
+    const found = read();
+    if (typeof found === 'string') {
       throw new ServiceUnavailableError(
-        `cluster ${this.name}: Promise '${promise}': ${items}`,
+        `cluster ${this.name}: Promise '${promise}': ${found}`,
       );
     }
-    return items;
+    return found;
+  }
+
+  private resources(promise: string): KratixResource[] {
+    return this.fromCache(promise, () => this.cache.resources(promise));
+  }
+
+  private resource(promise: string, namespace: string, name: string) {
+    return this.fromCache(promise, () =>
+      this.cache.resource(promise, namespace, name),
+    );
   }
 
   async listResources(
@@ -187,9 +198,7 @@ export class ClusterKratixService implements KratixApi {
     namespace: string,
     name: string,
   ): Promise<KratixResource> {
-    const found = this.resources(promise).find(
-      r => r.metadata.namespace === namespace && r.metadata.name === name,
-    );
+    const found = this.resource(promise, namespace, name);
     if (!found) {
       throw new NotFoundError(
         `Resource '${namespace}/${name}' of Promise '${promise}' not found on cluster ${this.name}`,
@@ -213,10 +222,6 @@ export class ClusterKratixService implements KratixApi {
       namespace,
     };
     const dryRun = options.dryRun ? 'All' : undefined;
-    const current = () =>
-      this.resources(promise).find(
-        r => r.metadata.namespace === namespace && r.metadata.name === name,
-      );
     const write = (existing?: KratixResource) => {
       const body = {
         apiVersion: `${api.group}/${api.version}`,
@@ -243,7 +248,7 @@ export class ClusterKratixService implements KratixApi {
           })
         : this.custom.createNamespacedCustomObject({ ...where, body, dryRun });
     };
-    const existing = current();
+    const existing = this.resource(promise, namespace, name);
     if (existing && options.createOnly) {
       throw alreadyExists(promise, { promise, namespace, name });
     }
