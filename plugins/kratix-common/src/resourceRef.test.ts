@@ -3,6 +3,7 @@ import {
   isKratixAvailable,
   parseResourceRef,
   parseResourceRefs,
+  parseResourceRefsTolerant,
   resourceSignalChannel,
   stringifyResourceRef,
 } from './resourceRef';
@@ -27,6 +28,18 @@ describe('resource refs', () => {
   it('parses a comma-separated list and round-trips', () => {
     const refs = parseResourceRefs('a/x, b/ns/y,');
     expect(refs.map(stringifyResourceRef)).toEqual(['a/default/x', 'b/ns/y']);
+  });
+
+  it('tolerantly keeps the valid refs and names each bad part', () => {
+    expect(() => parseResourceRefs('a/x, just-a-name, b/ns/y, a//z')).toThrow();
+    const { refs, invalid } = parseResourceRefsTolerant(
+      'a/x, just-a-name, b/ns/y, a//z,',
+    );
+    expect(refs.map(stringifyResourceRef)).toEqual(['a/default/x', 'b/ns/y']);
+    expect(invalid.map(i => i.value)).toEqual(['just-a-name', 'a//z']);
+    expect(invalid[0].message).toMatch(
+      /Invalid Kratix resource ref 'just-a-name'/,
+    );
   });
 
   it('parses the four-part form, which names the cluster, and round-trips', () => {

@@ -52,6 +52,28 @@ export function parseResourceRefs(value: string): ResourceRef[] {
     .map(parseResourceRef);
 }
 
+/**
+ * Like `parseResourceRefs`, but keeps going past bad parts: the valid refs,
+ * and each bad part with why it is not a ref. @public
+ */
+export function parseResourceRefsTolerant(value: string): {
+  refs: ResourceRef[];
+  invalid: Array<{ value: string; message: string }>;
+} {
+  const refs: ResourceRef[] = [];
+  const invalid: Array<{ value: string; message: string }> = [];
+  for (const part of value.split(',')) {
+    const trimmed = part.trim();
+    if (trimmed === '') continue;
+    try {
+      refs.push(parseResourceRef(trimmed));
+    } catch (e) {
+      invalid.push({ value: trimmed, message: (e as Error).message });
+    }
+  }
+  return { refs, invalid };
+}
+
 /** @public */
 export function stringifyResourceRef(ref: ResourceRef): string {
   const cluster = ref.cluster ? `${ref.cluster}/` : '';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorKind } from '../lib/errors';
+import { isTransient } from '../lib/errors';
 
 /** @public */
 export interface RefreshingAsyncState<T> {
@@ -57,7 +57,7 @@ export function useRefreshingAsync<T>(
       error => {
         if (!cancelled) {
           setState(prev =>
-            prev.value !== undefined && errorKind(error) === 'other'
+            prev.value !== undefined && isTransient(error)
               ? { ...prev, refreshError: error }
               : { error, loading: false },
           );

@@ -209,4 +209,24 @@ describe('errorKind', () => {
     expect(errorKind({ name: 'NotAllowedError' })).toBe('forbidden');
     expect(errorKind(new Error('x'))).toBe('other');
   });
+
+  it('tells a 500, a network failure and an unknown Promise apart', () => {
+    expect(errorKind({ statusCode: 500 })).toBe('server');
+    expect(errorKind({ statusCode: 503 })).toBe('server');
+    expect(errorKind(new TypeError('Failed to fetch'))).toBe('network');
+    expect(
+      errorKind({
+        statusCode: 404,
+        body: { error: { message: "Promise 'redis' not found" } },
+      }),
+    ).toBe('unknownPromise');
+    expect(
+      errorKind({
+        statusCode: 404,
+        body: {
+          error: { message: "Resource default/x of Promise 'redis' not found" },
+        },
+      }),
+    ).toBe('notFound');
+  });
 });

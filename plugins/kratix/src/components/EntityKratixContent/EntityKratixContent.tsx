@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
@@ -18,6 +18,7 @@ import {
 import { useEntityResourceRefs } from '../../hooks/useEntityResourceRefs';
 import { useSecretMasker } from '../../lib/useSecretMasker';
 import {
+  InvalidRefsPanel,
   ResourceErrorPanel,
   ResourceHeader,
   ResourceStatusView,
@@ -152,7 +153,7 @@ const ResourceDetails = (props: {
  * @public
  */
 export const EntityKratixContent = (props: EntityKratixContentProps) => {
-  const { available, refs, error } = useEntityResourceRefs();
+  const { available, refs, invalid } = useEntityResourceRefs();
   if (!available) {
     return (
       <MissingAnnotationEmptyState
@@ -162,14 +163,8 @@ export const EntityKratixContent = (props: EntityKratixContentProps) => {
   }
   return (
     <Box>
-      {error && (
-        <WarningPanel
-          severity="error"
-          title={`The ${KRATIX_RESOURCE_REF_ANNOTATION} annotation is not valid`}
-          message={error.message}
-        />
-      )}
-      {refs.length === 0 && !error && (
+      <InvalidRefsPanel invalid={invalid} />
+      {refs.length === 0 && invalid.length === 0 && (
         <Typography>The entity names no Kratix Resource.</Typography>
       )}
       {refs.map(ref => (

@@ -314,10 +314,9 @@ describe('EntityKratixStatusCard', () => {
 
     expect(
       await screen.findByText(
-        /Could not load the resource of postgres\/team-a\/orders-db/,
+        'The Kratix backend failed while reading the resource of postgres/team-a/orders-db (HTTP 500): database is down. Retry in a moment; if it persists, tell your platform team.',
       ),
     ).toBeInTheDocument();
-    expect(screen.getAllByText(/database is down/).length).toBeGreaterThan(0);
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('Back again')).toBeInTheDocument();
     expect(calls).toBe(2);
@@ -341,7 +340,47 @@ describe('EntityKratixStatusCard', () => {
   it('reports an annotation it cannot parse', async () => {
     renderCard('just-a-name');
     expect(
-      await screen.findByText(/annotation is not valid/),
+      await screen.findByText(/not a Resource ref: 'just-a-name'/),
+    ).toBeInTheDocument();
+  });
+
+  it('still shows the valid refs of a malformed annotation, and names the bad part', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () => HttpResponse.json(resource(readyStatus()))),
+    );
+    renderCard(`${ANNOTATION}, just-a-name`);
+    expect(
+      await screen.findByText(
+        /kratix\.io\/resource-ref annotation has a part that is not a Resource ref: 'just-a-name'/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('Resource provisioned with database size 10Gb'),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the backend cannot be reached', async () => {
+    server.use(http.get(RESOURCE_URL, () => HttpResponse.error()));
+    renderCard();
+    expect(
+      await screen.findByText(
+        /^Could not reach the Kratix backend to read the resource of postgres\/team-a\/orders-db: the network or the backend is down/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+
+  it('says when the Promise itself does not exist', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () =>
+        errorBody(404, 'NotFoundError', "Promise 'postgres' not found"),
+      ),
+    );
+    renderCard();
+    expect(
+      await screen.findByText(
+        'Kratix has no Promise postgres, so there is no Resource postgres/team-a/orders-db. The Promise may not be installed (yet), or the kratix.io/resource-ref annotation names the wrong one.',
+      ),
     ).toBeInTheDocument();
   });
 

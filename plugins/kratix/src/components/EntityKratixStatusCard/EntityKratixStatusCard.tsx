@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Divider from '@material-ui/core/Divider';
@@ -13,6 +13,7 @@ import { useEntityResourceRefs } from '../../hooks/useEntityResourceRefs';
 import { workflowState } from '../../lib/status';
 import {
   FailureLine,
+  InvalidRefsPanel,
   ResourceErrorPanel,
   ResourceHeader,
   ResourceStatusView,
@@ -98,7 +99,7 @@ const ResourceSection = (props: {
  * @public
  */
 export const EntityKratixStatusCard = (props: EntityKratixStatusCardProps) => {
-  const { available, refs, error } = useEntityResourceRefs();
+  const { available, refs, invalid } = useEntityResourceRefs();
   const title = props.title ?? 'Kratix';
   if (!available) {
     return (
@@ -109,13 +110,7 @@ export const EntityKratixStatusCard = (props: EntityKratixStatusCardProps) => {
   }
   return (
     <InfoCard title={title}>
-      {error && (
-        <WarningPanel
-          severity="error"
-          title={`The ${KRATIX_RESOURCE_REF_ANNOTATION} annotation is not valid`}
-          message={error.message}
-        />
-      )}
+      <InvalidRefsPanel invalid={invalid} />
       {refs.map((ref, index) => (
         <Fragment key={stringifyResourceRef(ref)}>
           {index > 0 && (

@@ -10,3 +10,4 @@ export { ResponsiveTable, useNarrow } from './ResponsiveTable';
 export type { DisplayRow } from './ResponsiveTable';
 export { FailureLine } from './FailureLine';
 export { ResourceSummaryLine } from './ResourceSummaryLine';
+export { InvalidRefsPanel } from './InvalidRefsPanel';
