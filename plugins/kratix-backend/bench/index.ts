@@ -3,11 +3,13 @@ import { runEngineBench } from './engine';
 import { runRunnerBench } from './runner';
 import { runReconcileBench } from './reconcile';
 import { runApiBench } from './api';
+import { runKubernetesBench } from './kubernetes';
 
 runEngineBench()
   .then(() => runRunnerBench())
   .then(() => runReconcileBench())
   .then(() => runApiBench())
+  .then(() => runKubernetesBench())
   .catch(error => {
     console.error(error);
     process.exitCode = 1;
