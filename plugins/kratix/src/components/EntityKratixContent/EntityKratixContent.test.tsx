@@ -277,10 +277,24 @@ describe('EntityKratixContent', () => {
     expect(rows[1]).toHaveTextContent('create-db');
     expect(rows[1]).toHaveTextContent('Succeeded');
     expect(rows[1]).toHaveTextContent('42s');
-    expect(rows[1]).toHaveTextContent('exit 0');
+    // the exit code column says just the code
+    expect((rows[1] as HTMLTableRowElement).cells[4].textContent).toBe('0');
+    expect(rows[1]).not.toHaveTextContent('exit');
     expect(rows[2]).toHaveTextContent('create-user');
     expect(rows[2]).toHaveTextContent('23s');
-    expect(rows[2]).toHaveTextContent('exit 3');
+    expect((rows[2] as HTMLTableRowElement).cells[4].textContent).toBe('3');
+    // every column has a header
+    const headers = within(table).getAllByRole('columnheader');
+    expect(headers.every(h => h.textContent!.trim() !== '')).toBe(true);
+    // the shown run's logs: plain text at full contrast, not a disabled button
+    expect(
+      screen.getByLabelText('Logs of run run-2 are shown below'),
+    ).toHaveTextContent('Logs shown');
+    expect(
+      within(table)
+        .queryAllByRole('button')
+        .filter(b => (b as HTMLButtonElement).disabled),
+    ).toHaveLength(0);
     expect(rows[2]).toHaveTextContent('container main exited with 3');
     expect(rows[3]).toHaveTextContent('generation 1');
   });
@@ -398,6 +412,35 @@ describe('EntityKratixContent', () => {
 
     expect(await screen.findByText('Reconcile requested')).toBeInTheDocument();
     expect(reconciles).toBe(1);
+  });
+
+  it('clears "Reconcile requested" when the new run starts', async () => {
+    const signals = new FakeSignalApi();
+    let runCalls = 0;
+    server.use(
+      http.get(`${RESOURCE_URL}/runs`, () => {
+        runCalls += 1;
+        const items = runs();
+        if (runCalls > 2) {
+          items.unshift({ ...items[0], id: 'run-3', phase: 'Running' });
+        }
+        return HttpResponse.json({ items });
+      }),
+    );
+    renderTab({ signals });
+
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Reconcile now' }),
+    );
+    expect(await screen.findByText('Reconcile requested')).toBeInTheDocument();
+    await waitFor(() => expect(runCalls).toBe(2));
+    expect(screen.getByText('Reconcile requested')).toBeInTheDocument();
+
+    signals.publish(CHANNEL, { resourceVersion: '12' });
+    expect(await screen.findByText('Logs of run run-3')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryByText('Reconcile requested')).toBeNull(),
+    );
   });
 
   it('says why a reconcile failed', async () => {

@@ -82,7 +82,11 @@ const ResourceDetails = (props: {
       live={resource ? liveState : undefined}
       actions={
         resource && (
-          <ReconcileButton resourceRef={resourceRef} onRequested={refresh} />
+          <ReconcileButton
+            resourceRef={resourceRef}
+            onRequested={refresh}
+            latestRunId={runs.value?.[0]?.id}
+          />
         )
       }
     />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
@@ -19,6 +19,8 @@ import { errorKind, errorMessage } from '../../lib/errors';
 export const ReconcileButton = (props: {
   resourceRef: ResourceRef;
   onRequested?: () => void;
+  /** The newest run: "Reconcile requested" clears once a new one starts. */
+  latestRunId?: string;
 }) => {
   const api = useApi(kratixApiRef);
   const { allowed } = usePermission({
@@ -27,9 +29,16 @@ export const ReconcileButton = (props: {
   const [state, setState] = useState<
     | { kind: 'idle' }
     | { kind: 'busy' }
-    | { kind: 'done' }
+    | { kind: 'done'; runIdBefore?: string }
     | { kind: 'failed'; message: string }
   >({ kind: 'idle' });
+
+  const { latestRunId } = props;
+  useEffect(() => {
+    setState(s =>
+      s.kind === 'done' && latestRunId !== s.runIdBefore ? { kind: 'idle' } : s,
+    );
+  }, [latestRunId]);
 
   if (!allowed) {
     return null;
@@ -39,7 +48,7 @@ export const ReconcileButton = (props: {
     setState({ kind: 'busy' });
     try {
       await api.reconcile(props.resourceRef);
-      setState({ kind: 'done' });
+      setState({ kind: 'done', runIdBefore: props.latestRunId });
       props.onRequested?.();
     } catch (e) {
       const name = stringifyResourceRef(props.resourceRef);

@@ -74,15 +74,25 @@ export const RunHistory = (props: {
         formatDuration(run.startedAt, run.finishedAt),
         undefined,
         undefined,
-        <Button
-          size="small"
-          color="primary"
-          disabled={selected}
-          aria-label={`Show logs of run ${run.id}`}
-          onClick={() => onSelectRun(run.id)}
-        >
-          {selected ? 'Logs shown' : 'Show logs'}
-        </Button>,
+        selected ? (
+          // Not a disabled button: full contrast, and it says what it is.
+          <Typography
+            variant="body2"
+            component="span"
+            aria-label={`Logs of run ${run.id} are shown below`}
+          >
+            Logs shown
+          </Typography>
+        ) : (
+          <Button
+            size="small"
+            color="primary"
+            aria-label={`Show logs of run ${run.id}`}
+            onClick={() => onSelectRun(run.id)}
+          >
+            Show logs
+          </Button>
+        ),
       ],
     };
     const pipelineRows: DisplayRow[] = run.pipelines.map(pipeline => ({
@@ -94,7 +104,7 @@ export const RunHistory = (props: {
         pipeline.startedAt && <RelativeTime value={pipeline.startedAt} />,
         formatDuration(pipeline.startedAt, pipeline.finishedAt),
         pipeline.exitCode !== undefined && pipeline.exitCode !== null
-          ? `exit ${pipeline.exitCode}`
+          ? String(pipeline.exitCode)
           : undefined,
         pipeline.message,
         undefined,

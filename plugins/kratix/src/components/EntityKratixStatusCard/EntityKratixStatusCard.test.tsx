@@ -20,6 +20,7 @@ import {
   runningStatus,
   runs,
 } from '../../__testUtils__/fixtures';
+import { exactTime } from '../ResourceStatus/RelativeTime';
 import { EntityKratixStatusCard } from './EntityKratixStatusCard';
 
 const ANNOTATION = 'postgres/team-a/orders-db';
@@ -103,9 +104,11 @@ describe('EntityKratixStatusCard', () => {
     expect(rows[0]).toHaveTextContent('PipelinesExecutedSuccessfully');
     expect(rows[0]).toHaveTextContent('Pipelines completed');
     expect(rows[1]).toHaveTextContent('Reconciled');
-    expect(within(rows[0]).getByTitle(TRANSITION)).toHaveTextContent(
-      '3 hours ago',
-    );
+    // the exact time on hover, in the user's time zone
+    expect(
+      within(rows[0]).getByTitle(exactTime(new Date(TRANSITION))),
+    ).toHaveTextContent('3 hours ago');
+    expect(within(rows[0]).queryByTitle(TRANSITION)).toBeNull();
 
     // other status keys, engine-owned ones left out, secrets hidden
     expect(screen.getByText('connectionDetails')).toBeInTheDocument();
@@ -776,5 +779,35 @@ describe('EntityKratixStatusCard', () => {
         within(second).queryByRole('table', { name: 'Conditions' }),
       ).toBeNull();
     });
+  });
+
+  it('shows pipeline status keys cleanly: a space after keys that never wrap, links, null', async () => {
+    server.use(
+      http.get(RESOURCE_URL, () =>
+        HttpResponse.json(
+          resource({
+            ...readyStatus(),
+            links: { dashboard: 'https://grafana.example.com/d/1' },
+            backup: { lastSnapshot: null },
+          }),
+        ),
+      ),
+    );
+    renderCard();
+    const user = (await screen.findByText('user:')).closest('li')!;
+    expect(user).toHaveTextContent(/^user: admin$/);
+    // a plain block, not a flex row that swallows the space
+    expect(user.closest('.MuiListItem-root')).toBeNull();
+    expect(getComputedStyle(screen.getByText('user:')).whiteSpace).toBe(
+      'nowrap',
+    );
+    expect(
+      screen.getByRole('link', {
+        name: /^https:\/\/grafana\.example\.com\/d\/1/,
+      }),
+    ).toHaveAttribute('href', 'https://grafana.example.com/d/1');
+    expect(screen.getByText('lastSnapshot:').closest('li')).toHaveTextContent(
+      'lastSnapshot: null',
+    );
   });
 });

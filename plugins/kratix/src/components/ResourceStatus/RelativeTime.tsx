@@ -1,8 +1,16 @@
 import { formatRelative, toDate } from '../../lib/status';
 
+/** The exact time in the user's locale and time zone, zone named. */
+export function exactTime(date: Date): string {
+  return date.toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+  });
+}
+
 /**
- * "5 minutes ago", with the exact time on hover. Accepts RFC 3339 strings and
- * unix seconds (health `lastRun`).
+ * "5 minutes ago", with the exact time on hover (the user's time zone).
+ * Accepts RFC 3339 strings and unix seconds (health `lastRun`).
  */
 export const RelativeTime = (props: {
   value: string | number | undefined;
@@ -14,7 +22,7 @@ export const RelativeTime = (props: {
   }
   const iso = date.toISOString();
   return (
-    <time dateTime={iso} title={iso.replace('.000Z', 'Z')}>
+    <time dateTime={iso} title={exactTime(date)}>
       {props.prefix}
       {formatRelative(date)}
     </time>
