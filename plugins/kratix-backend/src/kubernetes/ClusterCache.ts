@@ -207,7 +207,10 @@ export class ClusterCache {
       restartMs: 500,
     };
     informer.on('error', error => this.onResourceError(name, watch, error));
+    // Not for the first listing: no client has seen those Resources yet,
+    // and 10,000 of them would be 10,000 signals at once.
     const publish = (o: KubernetesObject, deleted = false) =>
+      watch.synced &&
       this.events.onResource(
         name,
         o.metadata?.namespace ?? '',
