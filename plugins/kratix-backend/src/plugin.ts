@@ -11,6 +11,10 @@ import { StatusPublisher } from './reconciler/StatusPublisher';
 import { createEmbeddedEngine } from './service/embeddedEngine';
 import { createClusterEngine } from './kubernetes/clusterEngine';
 import { createRouter } from './service/router';
+import {
+  createEngineParts,
+  kratixEngineExtensionPoint,
+} from './engineExtensionPoint';
 import { applySeedFiles } from './service/seed';
 
 /**
@@ -21,6 +25,8 @@ import { applySeedFiles } from './service/seed';
 export const kratixPlugin = createBackendPlugin({
   pluginId: 'kratix',
   register(env) {
+    const { parts, extensionPoint } = createEngineParts();
+    env.registerExtensionPoint(kratixEngineExtensionPoint, extensionPoint);
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -50,7 +56,12 @@ export const kratixPlugin = createBackendPlugin({
               logger: deps.logger,
               publisher,
             })
-          : await createEmbeddedEngine({ ...deps, config, publisher });
+          : await createEmbeddedEngine({
+              ...deps,
+              ...parts,
+              config,
+              publisher,
+            });
         deps.permissionsRegistry.addPermissions(kratixPermissions);
         deps.httpRouter.use(
           await createRouter({
