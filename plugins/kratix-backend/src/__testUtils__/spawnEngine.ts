@@ -63,7 +63,8 @@ export async function spawnEngine(options: {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`engine did not start:\n${output}`)),
-      30_000,
+      // tsx compiles the backend on start: slow on a busy 2-core machine.
+      90_000,
     );
     child.stdout!.on('data', () => {
       if (output.includes('KRATIX_ENGINE_READY')) {

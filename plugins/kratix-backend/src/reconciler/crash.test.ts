@@ -16,7 +16,7 @@ import {
   scriptPromise,
 } from '../__testUtils__/scriptPromise';
 
-jest.setTimeout(90_000);
+jest.setTimeout(240_000);
 
 const databases = createTestDatabases();
 

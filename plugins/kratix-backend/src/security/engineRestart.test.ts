@@ -14,7 +14,7 @@ import {
   scriptPromise,
 } from '../__testUtils__/scriptPromise';
 
-jest.setTimeout(90_000);
+jest.setTimeout(240_000);
 
 const url = '/promises/slow/resources/default/one';
 
