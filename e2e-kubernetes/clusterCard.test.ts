@@ -38,6 +38,12 @@ test('a failed pipeline on the cluster: the card says which one', async ({
   page,
 }) => {
   await openComponent(page, 'orders-service');
+  // Two Resources: one summary line each; the failed one's details open.
+  await expect(page.getByText('postgresql/default/orders-db')).toBeVisible();
+  await page
+    .getByRole('button', { name: /details/i })
+    .first()
+    .click();
   await expect(
     page
       .getByText('A Configure Pipeline has failed: configure-backups')
