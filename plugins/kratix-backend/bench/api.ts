@@ -21,6 +21,7 @@ import {
 } from '../src/__testUtils__/scriptPromise';
 import { bareSpawn, median } from './runner';
 import type { ClientJob, LoadResult } from './loadgen';
+import { freePort, ms, quantile, report } from './report';
 
 const TOKEN = 'kratix-bench-token';
 const RESOURCES = Number(process.env.KRATIX_BENCH_RESOURCES ?? 1000);
@@ -29,27 +30,6 @@ const CLIENTS = 50;
 const GETS = 10_000;
 /** Rounds of GET /health and GET Resource, interleaved. */
 const ROUNDS = 3;
-
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const ms = (n: number) => `${n.toFixed(1)} ms`;
-function report(name: string, value: string, target: string, ratio: string) {
-  console.log(
-    `  ${name.padEnd(44)} ${value.padStart(10)}  target ${target.padEnd(
-      22,
-    )} ${ratio}`,
-  );
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(r => server.close(r));
-  return port;
-}
 
 /** ms of `work`, each of `rounds` times. */
 async function timed(rounds: number, work: () => Promise<void>) {

@@ -5,7 +5,6 @@
 // clients run in a child process (loadgen.ts). Targets are printed next to
 // each figure, not asserted.
 import { fork } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,6 +35,7 @@ import {
 } from './kubernetesCluster';
 import { median } from './runner';
 import type { ClientJob, LoadResult } from './loadgen';
+import { freePort, ms, quantile, report } from './report';
 
 const TOKEN = 'kratix-bench-token';
 const CLUSTER = 'bench';
@@ -51,29 +51,9 @@ const PUTS = 30;
 /** Backstage's Kubernetes plugin refreshes its objects this often. */
 const BACKSTAGE_K8S_POLL_MS = 10_000;
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const ms = (n: number) => `${n.toFixed(1)} ms`;
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 const loadAverage = () => os.loadavg()[0].toFixed(1);
 const sleep = (t: number) => new Promise(r => setTimeout(r, t));
-function report(name: string, value: string, target: string, ratio: string) {
-  console.log(
-    `  ${name.padEnd(44)} ${value.padStart(10)}  target ${target.padEnd(
-      22,
-    )} ${ratio}`,
-  );
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise(r => server.close(r));
-  return port;
-}
 
 /**
  * Heap used after full collections: `global.gc` when node runs with
