@@ -72,6 +72,7 @@ describe('parsePromise', () => {
       version: 'v1',
       kind: 'Database',
       plural: 'databases',
+      clusterScoped: false,
       openAPIV3Schema: { type: 'object' },
     });
     expect(parsed.destinationSelectors).toEqual([

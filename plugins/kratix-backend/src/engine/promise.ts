@@ -19,6 +19,8 @@ export interface PromiseApi {
   version: string;
   kind: string;
   plural: string;
+  /** `spec.scope` of the CRD. */
+  clusterScoped: boolean;
   openAPIV3Schema?: Record<string, unknown>;
 }
 
@@ -90,6 +92,7 @@ const crdSchema = z.looseObject({
   spec: z.looseObject({
     group: nonEmpty,
     names: z.looseObject({ kind: nonEmpty, plural: nonEmpty }),
+    scope: z.enum(['Namespaced', 'Cluster']).optional(),
     versions: z
       .array(
         z.looseObject({
@@ -245,6 +248,7 @@ function readApi(doc: PromiseDoc): PromiseApi | undefined {
     version: version.name,
     kind: names.kind,
     plural: names.plural,
+    clusterScoped: crd.spec.scope === 'Cluster',
     openAPIV3Schema: version.schema?.openAPIV3Schema,
   };
 }

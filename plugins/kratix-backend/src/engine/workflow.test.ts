@@ -85,6 +85,8 @@ describe('executeWorkflow', () => {
         KRATIX_OBJECT_VERSION: 'v1',
         KRATIX_OBJECT_NAME: 'my-thing',
         KRATIX_OBJECT_NAMESPACE: 'team-a',
+        KRATIX_CRD_PLURAL: 'things',
+        KRATIX_CLUSTER_SCOPED: 'false',
       })),
     );
     const firstInput = parse(runner.objects[0]);

@@ -104,6 +104,8 @@ export function pipelineEnv(
   pipeline: Pipeline,
 ): Record<string, string> {
   const slash = object.apiVersion.indexOf('/');
+  // As upstream: a Promise workflow's object is the cluster-scoped Promise.
+  const isPromise = workflow.type === 'promise';
   return {
     KRATIX_WORKFLOW_ACTION: workflow.action,
     KRATIX_WORKFLOW_TYPE: workflow.type,
@@ -113,7 +115,11 @@ export function pipelineEnv(
     KRATIX_OBJECT_GROUP: slash >= 0 ? object.apiVersion.slice(0, slash) : '',
     KRATIX_OBJECT_VERSION: object.apiVersion.slice(slash + 1),
     KRATIX_OBJECT_NAME: object.metadata.name,
-    KRATIX_OBJECT_NAMESPACE: object.metadata.namespace ?? DEFAULT_NAMESPACE,
+    KRATIX_OBJECT_NAMESPACE: isPromise
+      ? ''
+      : object.metadata.namespace ?? DEFAULT_NAMESPACE,
+    KRATIX_CRD_PLURAL: isPromise ? 'promises' : promise.api?.plural ?? '',
+    KRATIX_CLUSTER_SCOPED: String(isPromise || !!promise.api?.clusterScoped),
   };
 }
 
