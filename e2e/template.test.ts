@@ -33,7 +33,8 @@ test('the example template requests a Resource and its component joins the catal
         );
         return (await res.json()).status;
       },
-      { timeout: 60_000 },
+      // The task now also waits for the component to be in the catalog.
+      { timeout: 120_000 },
     )
     .toBe('completed');
 

@@ -10,7 +10,8 @@ import { createKratixActions } from './actions';
 import { registerKratixActions } from './mcp/registerKratixActions';
 
 /**
- * Adds the `kratix:resource:*` actions to the scaffolder.
+ * Adds the `kratix:resource:*` and `kratix:catalog:wait` actions to the
+ * scaffolder.
  *
  * @public
  */
@@ -23,10 +24,13 @@ export const kratixScaffolderModule = createBackendModule({
         scaffolderActions: scaffolderActionsExtensionPoint,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolderActions, auth, discovery }) {
+      async init({ scaffolderActions, auth, discovery, catalog }) {
         const engine = new KratixEngineClient({ auth, discovery });
-        scaffolderActions.addActions(...createKratixActions({ engine }));
+        scaffolderActions.addActions(
+          ...createKratixActions({ engine, catalog }),
+        );
       },
     });
   },

@@ -24,6 +24,15 @@ function templateEntity() {
   return entity;
 }
 
+function component(name: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
+  };
+}
+
 describe('the example template', () => {
   let kratix: TestEngine;
 
@@ -32,7 +41,11 @@ describe('the example template', () => {
       features: [
         scaffolderPlugin,
         kratixModules,
-        catalogServiceMock.factory({ entities: [templateEntity()] }),
+        // The component erin, as the catalog holds it once it has read what
+        // the iam Promise's pipeline wrote to the backstage Destination.
+        catalogServiceMock.factory({
+          entities: [templateEntity(), component('erin')],
+        }),
       ],
     });
   });
@@ -41,9 +54,10 @@ describe('the example template', () => {
   it('offers the Kratix actions, with examples', async () => {
     const actions = await (await kratix.api('/scaffolder/v2/actions')).json();
     const kratixActions = actions.filter((a: any) =>
-      a.id.startsWith('kratix:resource:'),
+      /^kratix:(resource|catalog):/.test(a.id),
     );
     expect(kratixActions.map((a: any) => a.id).sort()).toEqual([
+      'kratix:catalog:wait',
       'kratix:resource:delete',
       'kratix:resource:request',
       'kratix:resource:wait',
@@ -87,10 +101,18 @@ describe('the example template', () => {
     expect(completion.body.output.text[0].content).toContain(
       '**iam/default/erin**: User erin created',
     );
+    // Links only to what exists: the component, once in the catalog.
+    expect(completion.body.output.links).toEqual([
+      expect.objectContaining({ entityRef: 'component:default/erin' }),
+      expect.objectContaining({
+        url: '/catalog/default/component/erin/kratix',
+      }),
+    ]);
     expect(logs).toEqual(
       expect.arrayContaining([
         expect.stringContaining('Created Resource iam/default/erin'),
         expect.stringContaining('Pipeline create-user Succeeded'),
+        expect.stringContaining('component:default/erin is in the catalog'),
       ]),
     );
 
