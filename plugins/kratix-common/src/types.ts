@@ -56,6 +56,8 @@ export interface KratixStatus {
   workflows?: number;
   workflowsSucceeded?: number;
   workflowsFailed?: number;
+  /** Also under `kratix.workflows`, as upstream. */
+  lastSuccessfulConfigureWorkflowTime?: string;
   healthRecord?: HealthRecordStatus;
   healthStatus?: HealthStatus;
   kratix?: {

@@ -238,6 +238,8 @@ export function markConfigureSucceeded(
       workflows: options.pipelineCount,
       workflowsSucceeded: options.pipelineCount,
       workflowsFailed: 0,
+      // As upstream: at the top level too, where older clients read it.
+      lastSuccessfulConfigureWorkflowTime: formatTime(now),
     },
     { lastSuccessfulConfigureWorkflowTime: formatTime(now) },
   );
