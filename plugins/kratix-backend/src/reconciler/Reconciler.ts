@@ -19,6 +19,11 @@ import { deleteRetryDelay, retryDelay } from './backoff';
 import { isReconciliationPaused, markReconciliationPaused } from './pause';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
+import {
+  MANUAL_RECONCILIATION_LABEL,
+  hasTrigger,
+  removeLabel,
+} from './triggers';
 
 export interface ReconcilerOptions {
   store: ObjectStore & WorkQueue & RunLog;
@@ -198,7 +203,16 @@ export class Reconciler {
       }
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
-    const outcome = await this.runWorkflow(item, action, stored, promiseStored);
+    // As upstream: the trigger label goes as its workflow starts.
+    const current = hasTrigger(stored, MANUAL_RECONCILIATION_LABEL)
+      ? await removeLabel(store, stored, MANUAL_RECONCILIATION_LABEL)
+      : stored;
+    const outcome = await this.runWorkflow(
+      item,
+      action,
+      current,
+      item.key.kind === 'Promise' ? current : promiseStored,
+    );
     if (outcome === 'interrupted') {
       // Resumed on the next start, at once.
       await store.release(item.key, this.owner, { notBefore: new Date() });

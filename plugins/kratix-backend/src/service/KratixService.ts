@@ -19,6 +19,12 @@ import { KratixStore } from '../database/KratixStore';
 import { ObjectKey, StoredObject } from '../database/ObjectStore';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
+import {
+  MANUAL_RECONCILIATION_LABEL,
+  RECONCILE_RESOURCES_LABEL,
+  hasTrigger,
+  removeLabel,
+} from '../reconciler/triggers';
 import { parseLabelSelector } from './labelSelector';
 import {
   Applied,
@@ -79,7 +85,8 @@ export class KratixService implements KratixApi {
         status: { message: PENDING_MESSAGE },
       });
       await this.enqueue(key, 'created');
-      return { object: stored.object as KratixPromise, created: true };
+      const created = await this.reconcileResourcesOnce(stored, false);
+      return { object: created.object as KratixPromise, created: true };
     }
     this.refuseWhileDeleting(existing);
     // A whole document: labels and annotations it leaves out are removed.
@@ -90,13 +97,31 @@ export class KratixService implements KratixApi {
       spec,
     });
     const pauseChanged = pausedChanged(existing, stored);
-    if (stored.specHash !== existing.specHash || pauseChanged) {
-      await this.enqueue(key, pauseChanged ? 'pause-changed' : 'spec-changed');
-      for (const r of await resourceKeysOf(this.store, parsed.name)) {
-        await this.enqueue(r, 'promise-changed');
-      }
+    const changed = stored.specHash !== existing.specHash || pauseChanged;
+    if (changed || hasTrigger(stored, MANUAL_RECONCILIATION_LABEL)) {
+      await this.enqueue(key, updateReason(existing, stored));
     }
-    return { object: stored.object as KratixPromise, created: false };
+    const saved = await this.reconcileResourcesOnce(stored, changed);
+    return { object: saved.object as KratixPromise, created: false };
+  }
+
+  /**
+   * Runs the Promise's Resources again when it changed or carries
+   * `kratix.io/reconcile-resources: "true"`; removes that label after.
+   */
+  private async reconcileResourcesOnce(
+    promise: StoredObject,
+    changed: boolean,
+  ): Promise<StoredObject> {
+    const requested = hasTrigger(promise, RECONCILE_RESOURCES_LABEL);
+    if (!changed && !requested) return promise;
+    const reason = changed ? 'promise-changed' : 'reconcile-resources';
+    for (const r of await resourceKeysOf(this.store, promise.key.name)) {
+      await this.enqueue(r, reason);
+    }
+    return requested
+      ? removeLabel(this.store, promise, RECONCILE_RESOURCES_LABEL)
+      : promise;
   }
 
   async deletePromise(name: string): Promise<void> {
@@ -225,10 +250,12 @@ export class KratixService implements KratixApi {
       annotations: meta.annotations ?? existing.object.metadata.annotations,
       spec,
     });
-    if (updated.specHash !== existing.specHash) {
-      await this.enqueue(key, 'spec-changed');
-    } else if (pausedChanged(existing, updated)) {
-      await this.enqueue(key, 'pause-changed');
+    if (
+      updated.specHash !== existing.specHash ||
+      pausedChanged(existing, updated) ||
+      hasTrigger(updated, MANUAL_RECONCILIATION_LABEL)
+    ) {
+      await this.enqueue(key, updateReason(existing, updated));
     }
     return { object: updated.object as KratixResource, created: false };
   }
@@ -399,6 +426,12 @@ function sameKey(a: ObjectKey, b: ObjectKey): boolean {
     a.namespace === b.namespace &&
     a.name === b.name
   );
+}
+
+/** Why an update needs a workflow: its spec, pause label or a trigger. */
+function updateReason(before: StoredObject, after: StoredObject): string {
+  if (after.specHash !== before.specHash) return 'spec-changed';
+  return pausedChanged(before, after) ? 'pause-changed' : 'manual';
 }
 
 /** Whether an update set or removed the `kratix.io/paused` label. */
