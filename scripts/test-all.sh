@@ -5,10 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
 
-step "type check, lint, prettier"
-yarn tsc
+step "type check (libraries' declarations too), lint, prettier"
+yarn tsc:full
 yarn lint:all
+yarn lint:deps
 yarn prettier:check
+yarn backstage-cli repo fix --publish --check
 
 step "PostgreSQL for the integration tests"
 BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$(bash scripts/postgres.sh)"

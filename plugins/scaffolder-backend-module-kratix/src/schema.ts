@@ -3,9 +3,12 @@ import {
   ResourceRef,
   parseResourceRef,
 } from '@kratix-backstage/plugin-kratix-common';
-import { z as zod } from 'zod/v3';
+import type { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
 
-type Z = typeof zod;
+/** The zod that Backstage hands to action schemas (scaffolder and registry). */
+type Z = Parameters<
+  ActionsRegistryActionOptions<any, any>['schema']['input']
+>[0];
 
 /**
  * Input fields shared by the scaffolder actions and the actions-registry
@@ -36,8 +39,9 @@ export const inputs = {
           'Update the Resource if it exists already; by default a request for an existing Resource fails, so that a template never changes a Resource it did not create',
       })
       .optional(),
+  // any, not unknown: action inputs and outputs must be JsonObjects
   spec: (z: Z) =>
-    z.record(z.unknown(), {
+    z.record(z.any(), {
       description:
         "The Resource's spec; validated against the Promise's API schema",
     }),
@@ -87,7 +91,7 @@ export const outputs = {
     }),
   message: (z: Z) => z.string({ description: "The Resource's status.message" }),
   status: (z: Z) =>
-    z.record(z.unknown(), {
+    z.record(z.any(), {
       description: "The Resource's whole status, pipeline outputs included",
     }),
 };
