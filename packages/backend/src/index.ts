@@ -30,5 +30,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@kratix-backstage/plugin-kratix-backend'));
+// Promises as API entities, Resources as Resource entities, kept current.
+backend.add(import('@kratix-backstage/plugin-catalog-backend-module-kratix'));
 
 backend.start();
