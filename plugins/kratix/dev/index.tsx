@@ -8,6 +8,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import {
   ContainerLog,
+  KratixPromise,
   KratixResource,
   ResourceRef,
   WorkflowRun,
@@ -22,6 +23,35 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const started = Date.now();
 
 class FakeKratixApi implements KratixApi {
+  async listPromises(): Promise<KratixPromise[]> {
+    return [
+      {
+        apiVersion: 'platform.kratix.io/v1alpha1',
+        kind: 'Promise',
+        metadata: { name: 'postgres' },
+        spec: {
+          api: {
+            spec: {
+              group: 'marketplace.kratix.io',
+              names: { kind: 'Postgres' },
+              versions: [{ name: 'v1alpha1', served: true, storage: true }],
+            },
+          },
+        },
+        status: { message: 'Promise available' },
+      },
+    ];
+  }
+  async listResources() {
+    const ref = { promise: 'postgres', namespace: 'default' };
+    return {
+      items: await Promise.all(
+        ['orders-db', 'billing-db'].map(name =>
+          this.getResource({ ...ref, name }),
+        ),
+      ),
+    };
+  }
   async getResource(ref: ResourceRef): Promise<KratixResource> {
     const elapsed = (Date.now() - started) / 1000;
     const running = elapsed % 60 < 20;
@@ -129,7 +159,7 @@ const devModule = createFrontendModule({
     PageBlueprint.make({
       name: 'dev',
       params: {
-        path: '/kratix',
+        path: '/kratix-dev',
         title: 'Kratix (dev)',
         loader: async () => (
           <EntityProvider entity={entity}>

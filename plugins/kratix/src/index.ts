@@ -11,9 +11,12 @@ export {
   kratixPlugin,
   EntityKratixStatusCard,
   EntityKratixContent,
+  KratixPage,
 } from './plugin';
+export { kratixStatusColumn } from './components/KratixStatusColumn';
 export { kratixApiRef, KratixClient } from './api';
-export type { KratixApi } from './api';
+export type { KratixApi, ListResourcesOptions, ResourcePage } from './api';
+export { listAllResources } from './api';
 export {
   useKratixResource,
   useKratixRuns,
@@ -28,6 +31,7 @@ export type {
 } from './hooks';
 export type { EntityKratixStatusCardProps } from './components/EntityKratixStatusCard';
 export type { EntityKratixContentProps } from './components/EntityKratixContent';
+export type { KratixPageProps } from './components/KratixPage';
 export {
   isKratixAvailable,
   KRATIX_RESOURCE_REF_ANNOTATION,

@@ -12,6 +12,12 @@ describe('kratix plugin (legacy frontend system)', () => {
     const apis = [...kratixPlugin.getApis()];
     expect(apis.map(a => a.api.id)).toEqual([kratixApiRef.id]);
     expect(kratixPlugin.routes.entityContent).toBeDefined();
+    expect(kratixPlugin.routes.root).toBeDefined();
+  });
+
+  it('exports the Kratix page and the catalog column', () => {
+    expect(index.KratixPage).toBeDefined();
+    expect(index.kratixStatusColumn().title).toBe('Kratix');
   });
 
   it('exports the card, the tab and the helpers from the main entry', () => {

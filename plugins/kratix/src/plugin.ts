@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { KratixClient, kratixApiRef } from './api';
-import { entityContentRouteRef } from './routes';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Kratix frontend plugin for the legacy frontend system. For the new
@@ -26,6 +26,7 @@ export const kratixPlugin = createPlugin({
     }),
   ],
   routes: {
+    root: rootRouteRef,
     entityContent: entityContentRouteRef,
   },
 });
@@ -60,5 +61,19 @@ export const EntityKratixContent = kratixPlugin.provide(
         m => m.EntityKratixContent,
       ),
     mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The Kratix page for platform engineers (mount it at `/kratix`): the
+ * Promises, the Resources across them, and a view of each Resource.
+ *
+ * @public
+ */
+export const KratixPage = kratixPlugin.provide(
+  createRoutableExtension({
+    name: 'KratixPage',
+    component: () => import('./components/KratixPage').then(m => m.KratixPage),
+    mountPoint: rootRouteRef,
   }),
 );

@@ -1,10 +1,37 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   ContainerLog,
+  KratixPromise,
   KratixResource,
   ResourceRef,
   WorkflowRun,
 } from '@kratix-backstage/plugin-kratix-common';
+
+/**
+ * Which Resources of a Promise to list, and where the page starts.
+ *
+ * @public
+ */
+export interface ListResourcesOptions {
+  /** The cluster (Kubernetes mode with several clusters). */
+  cluster?: string;
+  namespace?: string;
+  labelSelector?: string;
+  /** At most this many (1-1000); `continue` then says where the next page starts. */
+  limit?: number;
+  /** The `continue` of the previous page, with the same filters. */
+  continue?: string;
+}
+
+/**
+ * One page of Resources; `continue` is set when more follow.
+ *
+ * @public
+ */
+export interface ResourcePage {
+  items: KratixResource[];
+  continue?: string;
+}
 
 /**
  * What the Kratix frontend needs from the `kratix` backend plugin.
@@ -12,6 +39,13 @@ import {
  * @public
  */
 export interface KratixApi {
+  /** Every Promise, status included. */
+  listPromises(options?: { cluster?: string }): Promise<KratixPromise[]>;
+  /** One page of a Promise's Resources, by namespace and name. */
+  listResources(
+    promise: string,
+    options?: ListResourcesOptions,
+  ): Promise<ResourcePage>;
   /** The Resource, status included. Rejects with a `ResponseError` (404, 403, ...). */
   getResource(ref: ResourceRef): Promise<KratixResource>;
   /** The Resource's workflow runs, newest first. */

@@ -2,12 +2,13 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   ContainerLog,
+  KratixPromise,
   KratixResource,
   ListResponse,
   ResourceRef,
   WorkflowRun,
 } from '@kratix-backstage/plugin-kratix-common';
-import { KratixApi } from './KratixApi';
+import { KratixApi, ListResourcesOptions, ResourcePage } from './KratixApi';
 
 /**
  * Talks to the `kratix` backend plugin through `fetchApi`, so the user's
@@ -22,6 +23,36 @@ export class KratixClient implements KratixApi {
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.#discoveryApi = options.discoveryApi;
     this.#fetchApi = options.fetchApi;
+  }
+
+  async listPromises(options?: { cluster?: string }): Promise<KratixPromise[]> {
+    const body = await this.#request<ListResponse<KratixPromise>>(
+      `${this.#clusterPath(options?.cluster)}/promises`,
+    );
+    return body.items ?? [];
+  }
+
+  async listResources(
+    promise: string,
+    options: ListResourcesOptions = {},
+  ): Promise<ResourcePage> {
+    const { cluster, ...filter } = options;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) {
+      if (value !== undefined && value !== '') query.set(key, String(value));
+    }
+    const search = query.toString() ? `?${query}` : '';
+    const body = await this.#request<
+      ListResponse<KratixResource> & { metadata?: { continue?: string } }
+    >(
+      `${this.#clusterPath(cluster)}/promises/${encodeURIComponent(
+        promise,
+      )}/resources${search}`,
+    );
+    return {
+      items: body.items ?? [],
+      ...(body.metadata?.continue && { continue: body.metadata.continue }),
+    };
   }
 
   async getResource(ref: ResourceRef): Promise<KratixResource> {
@@ -48,9 +79,13 @@ export class KratixClient implements KratixApi {
     });
   }
 
+  #clusterPath(cluster: string | undefined): string {
+    return cluster ? `/clusters/${encodeURIComponent(cluster)}` : '';
+  }
+
   #resourcePath(ref: ResourceRef): string {
     const segment = encodeURIComponent;
-    const cluster = ref.cluster ? `/clusters/${segment(ref.cluster)}` : '';
+    const cluster = this.#clusterPath(ref.cluster);
     return `${cluster}/promises/${segment(ref.promise)}/resources/${segment(
       ref.namespace,
     )}/${segment(ref.name)}`;

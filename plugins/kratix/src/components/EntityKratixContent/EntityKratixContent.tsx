@@ -49,7 +49,8 @@ function useFollow(active: boolean, intervalMs: number): number {
   return tick;
 }
 
-const ResourceDetails = (props: {
+/** One Resource: status, status YAML, runs and logs, with Reconcile. */
+export const ResourceDetails = (props: {
   resourceRef: ResourceRef;
   pollIntervalMs?: number;
   logFollowIntervalMs?: number;

@@ -1,0 +1,2 @@
+export { KratixPage } from './KratixPage';
+export type { KratixPageProps } from './KratixPage';

@@ -1,0 +1,1 @@
+export { kratixStatusColumn } from './kratixStatusColumn';
