@@ -10,8 +10,19 @@ export interface Config {
        * current behaviour: top-level keys replace whole values).
        */
       statusMerge?: 'deep' | 'shallow';
-      /** How often a Resource's configure workflow re-runs. Default 10 hours. */
+      /**
+       * How often configure workflows re-run. Default 10 hours. A Promise's
+       * `spec.workflows.config.reconciliationInterval` (or its annotation
+       * `kratix.io/reconciliation-interval`), 1m at least, overrides it for
+       * the Promise and its Resources, as upstream.
+       */
       reconcileInterval?: HumanDuration | string;
+      /**
+       * When a newer spec or a delete arrives while a workflow runs: `false`
+       * (default, as upstream) lets the running pipeline end and then stops
+       * the workflow; `true` cancels the running pipeline at once.
+       */
+      cancelOnSupersede?: boolean;
       /** Workflows running at once in this backend. Default 4. */
       concurrency?: number;
       /**

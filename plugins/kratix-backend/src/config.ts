@@ -32,6 +32,11 @@ export interface KratixConfig {
   /** First wait before a reconcile that failed with an error runs again; doubles. */
   errorRetryMs: number;
   errorRetryMaxMs: number;
+  /**
+   * A newer spec or a delete cancels a running workflow at once; by
+   * default, as upstream, its running pipeline ends first.
+   */
+  cancelOnSupersede: boolean;
   runner: {
     timeoutMs: number;
     /** On shutdown: how long running workflows may go on before their containers stop. */
@@ -130,6 +135,8 @@ export function readKratixConfig(root: Config): KratixConfig {
     runner: {
       timeoutMs: durationMs(c, 'runner.timeout', 10 * 60_000),
       shutdownGraceMs: durationMs(c, 'runner.shutdownGracePeriod', 10_000),
+    cancelOnSupersede:
+      c.getOptionalBoolean('engine.cancelOnSupersede') ?? false,
       images:
         (c.getOptional('runner.process.images') as Record<string, string[]>) ??
         {},

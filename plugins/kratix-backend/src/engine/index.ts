@@ -13,3 +13,7 @@ export * from './lifecycle';
 export * from './health';
 export * from './outputs';
 export * from './workflow';
+export * from './goDuration';
+export * from './apiChanges';
+export * from './processRunnerSupport';
+export * from './requirements';

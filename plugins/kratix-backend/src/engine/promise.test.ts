@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { KratixValidationError } from './errors';
-import { getWorkflowPipelines, parsePromise } from './promise';
+import {
+  getWorkflowPipelines,
+  parsePromise,
+  reconciliationIntervalOf,
+} from './promise';
 
 const pipeline = (
   name: string,
@@ -171,11 +175,51 @@ describe('parsePromise', () => {
       /container name in pipeline 'a' 'x' is used more than once/,
     ],
     [
-      'two delete pipelines',
-      { workflows: { resource: { delete: [pipeline('a'), pipeline('b')] } } },
-      'spec.workflows.resource.delete',
-      'max-one-pipeline',
-      /at most one pipeline, found 2/,
+      'an unknown Pipeline field',
+      {
+        workflows: {
+          promise: {
+            configure: [
+              {
+                ...pipeline('a'),
+                spec: { containers: [{ name: 'c', image: 'i', cmd: ['sh'] }] },
+              },
+            ],
+          },
+        },
+      },
+      'spec.workflows.promise.configure[0].spec.containers[0].cmd',
+      'unknown-field',
+      /unknown field 'cmd'/,
+    ],
+    [
+      'an unknown field in a Pipeline spec',
+      {
+        workflows: {
+          resource: {
+            configure: [
+              { ...pipeline('a'), spec: { ...pipeline('a').spec, steps: [] } },
+            ],
+          },
+        },
+      },
+      'spec.workflows.resource.configure[0].spec.steps',
+      'unknown-field',
+      /unknown field 'steps'/,
+    ],
+    [
+      'a reconciliationInterval below 1m',
+      { workflows: { config: { reconciliationInterval: '30s' } } },
+      'spec.workflows.config.reconciliationInterval',
+      'min-interval',
+      /must be at least 1m/,
+    ],
+    [
+      'a reconciliationInterval that is no duration',
+      { workflows: { config: { reconciliationInterval: '1 day' } } },
+      'spec.workflows.config.reconciliationInterval',
+      'duration',
+      /not a duration/,
     ],
     [
       'a container without image',
@@ -337,5 +381,75 @@ c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
 d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
 `;
     expect(() => parsePromise(text)).toThrow(/not valid YAML: .*alias/i);
+  });
+});
+
+describe('parsePromise, as upstream', () => {
+  it('uses the first of two delete pipelines, with a warning', () => {
+    const parsed = parsePromise(
+      promiseDoc({
+        workflows: { resource: { delete: [pipeline('a'), pipeline('b')] } },
+      }),
+    );
+    expect(
+      getWorkflowPipelines(parsed, { type: 'resource', action: 'delete' }).map(
+        p => p.name,
+      ),
+    ).toEqual(['a']);
+    expect(parsed.warnings).toEqual([
+      "spec.workflows.resource.delete: a delete workflow has one pipeline; 2 given, only the first ('a') is used",
+    ]);
+  });
+
+  it('accepts the fields of upstream Pipelines it does not run', () => {
+    const parsed = parsePromise(
+      promiseDoc({
+        workflows: {
+          resource: {
+            configure: [
+              {
+                ...pipeline('a'),
+                metadata: { name: 'a', namespace: 'default', labels: {} },
+                spec: {
+                  containers: [
+                    { name: 'c', image: 'i', envFrom: [], resources: {} },
+                  ],
+                  volumes: [],
+                  rbac: {},
+                  imagePullSecrets: [],
+                },
+              },
+            ],
+          },
+        },
+      }),
+    );
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it('reads requiredPromises and the reconciliationInterval', () => {
+    const parsed = parsePromise(
+      promiseDoc({
+        requiredPromises: [{ name: 'a' }, { name: 'b', version: 'v1' }],
+        workflows: { config: { reconciliationInterval: '1h30m' } },
+      }),
+    );
+    expect(parsed.requiredPromises).toEqual([
+      { name: 'a' },
+      { name: 'b', version: 'v1' },
+    ]);
+    expect(parsed.reconciliationIntervalMs).toBe(5_400_000);
+    expect(reconciliationIntervalOf(parsed, 1000)).toBe(5_400_000);
+    expect(reconciliationIntervalOf(parsePromise(promiseDoc({})), 1000)).toBe(
+      1000,
+    );
+    const noted = parsePromise({
+      ...promiseDoc({}),
+      metadata: {
+        name: 'db',
+        annotations: { 'kratix.io/reconciliation-interval': '5m' },
+      },
+    });
+    expect(reconciliationIntervalOf(noted, 1000)).toBe(300_000);
   });
 });

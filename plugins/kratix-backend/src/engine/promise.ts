@@ -6,9 +6,10 @@ import {
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
 import { Pipeline, PipelineEnvVar, WorkflowRef } from './interfaces';
-import { fromSchemaIssue, KratixValidationError } from './errors';
+import { formatPath, fromSchemaIssue, KratixValidationError } from './errors';
 import { checkName, DNS_LABEL } from './names';
 import { parseYamlDocument } from './yamlDocuments';
+import { parseGoDuration } from './goDuration';
 
 export const KRATIX_API_VERSION = 'platform.kratix.io/v1alpha1';
 
@@ -34,6 +35,13 @@ export type PromiseWorkflows = Record<
   Record<WorkflowAction, Pipeline[]>
 >;
 
+/** One entry of `spec.requiredPromises`. */
+export interface RequiredPromise {
+  name: string;
+  /** Empty: any version. */
+  version?: string;
+}
+
 /** A validated Promise and what the engine reads from it. */
 export interface ParsedPromise {
   name: string;
@@ -42,7 +50,15 @@ export interface ParsedPromise {
   api?: PromiseApi;
   workflows: PromiseWorkflows;
   destinationSelectors: DestinationSelector[];
+  requiredPromises: RequiredPromise[];
+  /** `spec.workflows.config.reconciliationInterval`, if given. */
+  reconciliationIntervalMs?: number;
+  /** Accepted, but not as upstream would wish: each names the field. */
+  warnings: string[];
 }
+
+/** Upstream's smallest reconciliationInterval. */
+export const MIN_RECONCILIATION_INTERVAL_MS = 60_000;
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
@@ -52,7 +68,30 @@ const keyRefSchema = z.looseObject({
   optional: z.boolean().optional(),
 });
 
-const envSchema = z.looseObject({
+// Upstream decodes Pipelines strictly: a field it does not know is refused.
+// These are the fields of its Pipeline, ObjectMeta and Container types.
+const OBJECT_META_FIELDS = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+];
+
+const known = (fields: string[]) =>
+  Object.fromEntries(fields.map(f => [f, z.unknown().optional()]));
+
+const envSchema = z.strictObject({
   name: nonEmpty,
   value: z.string().optional(),
   valueFrom: z
@@ -63,7 +102,9 @@ const envSchema = z.looseObject({
     .optional(),
 });
 
-const containerSchema = z.looseObject({
+const containerSchema = z.strictObject({
+  ...known(['envFrom', 'volumeMounts', 'imagePullPolicy', 'securityContext']),
+  ...known(['resources']),
   name: nonEmpty,
   image: nonEmpty,
   command: z.array(z.string()).optional(),
@@ -71,11 +112,15 @@ const containerSchema = z.looseObject({
   env: z.array(envSchema).optional(),
 });
 
-const pipelineSchema = z.looseObject({
+const pipelineSchema = z.strictObject({
   apiVersion: z.literal(KRATIX_API_VERSION).optional(),
   kind: z.literal('Pipeline').optional(),
-  metadata: z.looseObject({ name: nonEmpty }),
-  spec: z.looseObject({ containers: z.array(containerSchema).min(1) }),
+  metadata: z.strictObject({ ...known(OBJECT_META_FIELDS), name: nonEmpty }),
+  spec: z.strictObject({
+    ...known(['imagePullSecrets', 'jobOptions', 'nodeSelector', 'rbac']),
+    ...known(['restartPolicy', 'tolerations', 'volumes']),
+    containers: z.array(containerSchema).min(1),
+  }),
 });
 
 const workflowSchema = z
@@ -121,7 +166,18 @@ const promiseSchema = z.looseObject({
         .array(z.looseObject({ matchLabels: labelsSchema.optional() }))
         .optional(),
       workflows: z
-        .looseObject({ resource: workflowSchema, promise: workflowSchema })
+        .looseObject({
+          config: z
+            .looseObject({ reconciliationInterval: z.string().optional() })
+            .optional(),
+          resource: workflowSchema,
+          promise: workflowSchema,
+        })
+        .optional(),
+      requiredPromises: z
+        .array(
+          z.looseObject({ name: nonEmpty, version: z.string().optional() }),
+        )
         .optional(),
     })
     .default({}),
@@ -186,19 +242,19 @@ function checkUnique(
   });
 }
 
-function readWorkflows(doc: PromiseDoc): PromiseWorkflows {
+function readWorkflows(doc: PromiseDoc, warnings: string[]): PromiseWorkflows {
   const result = {} as PromiseWorkflows;
   for (const type of WORKFLOW_TYPES) {
     result[type] = { configure: [], delete: [] };
     for (const action of WORKFLOW_ACTIONS) {
       const at = `spec.workflows.${type}.${action}`;
-      const docs = doc.spec.workflows?.[type]?.[action] ?? [];
+      let docs = doc.spec.workflows?.[type]?.[action] ?? [];
       if (action === 'delete' && docs.length > 1) {
-        invalid(
-          at,
-          'max-one-pipeline',
-          `a delete workflow has at most one pipeline, found ${docs.length}`,
+        // As upstream: a warning, and only the first runs.
+        warnings.push(
+          `${at}: a delete workflow has one pipeline; ${docs.length} given, only the first ('${docs[0].metadata.name}') is used`,
         );
+        docs = docs.slice(0, 1);
       }
       // Pipeline names name folders and processes: DNS-1123 labels.
       docs.forEach((p, i) =>
@@ -262,20 +318,47 @@ export function parsePromise(source: string | object): ParsedPromise {
     typeof source === 'string' ? parseYamlDocument(source, 'Promise') : source;
   const parsed = promiseSchema.safeParse(raw);
   if (!parsed.success) {
-    throw fromSchemaIssue('Promise', raw, parsed.error.issues[0]);
+    const issue = parsed.error.issues[0];
+    if (issue.code === 'unrecognized_keys') {
+      const path = formatPath([...issue.path, issue.keys[0]]);
+      invalid(path, 'unknown-field', `unknown field '${issue.keys[0]}'`);
+    }
+    throw fromSchemaIssue('Promise', raw, issue);
   }
   const doc = parsed.data;
   // Cluster-scoped, yet a label: Kratix joins it into pipeline names.
   checkName('Promise', 'metadata.name', doc.metadata.name, DNS_LABEL);
+  const warnings: string[] = [];
   return {
     name: doc.metadata.name,
     promise: raw as KratixPromise,
     api: readApi(doc),
-    workflows: readWorkflows(doc),
+    workflows: readWorkflows(doc, warnings),
     destinationSelectors: (doc.spec.destinationSelectors ?? []).map(s => ({
       matchLabels: s.matchLabels ?? {},
     })),
+    requiredPromises: (doc.spec.requiredPromises ?? []).map(r => ({
+      name: r.name,
+      ...(r.version && { version: r.version }),
+    })),
+    reconciliationIntervalMs: readInterval(doc),
+    warnings,
   };
+}
+
+/** `spec.workflows.config.reconciliationInterval`: a Go duration, 1m at least. */
+function readInterval(doc: PromiseDoc): number | undefined {
+  const text = doc.spec.workflows?.config?.reconciliationInterval;
+  if (text === undefined) return undefined;
+  const at = 'spec.workflows.config.reconciliationInterval';
+  const ms = parseGoDuration(text);
+  if (ms === undefined) {
+    invalid(at, 'duration', `'${text}' is not a duration (e.g. 30m, 1h30m)`);
+  }
+  if (ms < MIN_RECONCILIATION_INTERVAL_MS) {
+    invalid(at, 'min-interval', `'${text}' must be at least 1m`);
+  }
+  return ms;
 }
 
 /** The pipelines of one workflow of a Promise, in order. */
@@ -284,4 +367,26 @@ export function getWorkflowPipelines(
   workflow: WorkflowRef,
 ): Pipeline[] {
   return promise.workflows[workflow.type][workflow.action];
+}
+
+/** Upstream's per-Promise override of the interval, as an annotation. */
+export const RECONCILIATION_INTERVAL_ANNOTATION =
+  'kratix.io/reconciliation-interval';
+
+/**
+ * How long after a configure workflow its object is reconciled again, as
+ * upstream: a valid annotation (1m at least), else the Promise's
+ * `workflows.config.reconciliationInterval`, else the engine's default.
+ */
+export function reconciliationIntervalOf(
+  promise: ParsedPromise,
+  defaultMs: number,
+): number {
+  const note =
+    promise.promise.metadata.annotations?.[RECONCILIATION_INTERVAL_ANNOTATION];
+  const fromNote = note === undefined ? undefined : parseGoDuration(note);
+  if (fromNote !== undefined && fromNote >= MIN_RECONCILIATION_INTERVAL_MS) {
+    return fromNote;
+  }
+  return promise.reconciliationIntervalMs ?? defaultMs;
 }

@@ -74,6 +74,8 @@ export interface ExecuteWorkflowOptions {
 
 export interface WorkflowResult {
   outcome: 'succeeded' | 'failed' | 'cancelled';
+  /** Superseded (a newer spec, a delete): stops before the next pipeline. */
+  superseded?: AbortSignal;
   object: KratixObject;
   failedPipeline?: string;
 }
@@ -201,6 +203,10 @@ export async function executeWorkflow(
     if ('failure' in result) {
       await recordFailure(
         run,
+    // The running pipeline has ended: a newer run takes over from here.
+    if (index > startAt && options.superseded?.aborted) {
+      return { outcome: 'cancelled', object: run.object };
+    }
         pipeline.name,
         result.failure,
         index,

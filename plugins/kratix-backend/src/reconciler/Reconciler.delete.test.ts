@@ -1,6 +1,7 @@
-// Delete workflows (spec section 2): a Promise's Resources go first, then
-// its own delete pipeline runs; a failed delete keeps the object, and is
-// retried at growing intervals until an attempt succeeds.
+// Delete workflows (spec section 2): as upstream, a Promise's delete
+// pipeline runs first, then its Resources go, then the Promise; a failed
+// delete keeps the object, and is retried at growing intervals until an
+// attempt succeeds.
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import {
   condition,
@@ -16,7 +17,7 @@ const databases = createTestDatabases();
 const noop = [{ name: 'noop', script: 'true' }];
 
 describe.each(databases.eachSupportedId())('Reconciler deleting on %p', id => {
-  it("deletes a Promise's Resources, then runs the Promise's delete pipeline", () =>
+  it("runs a Promise's delete pipeline, then deletes its Resources, then the Promise", () =>
     withKratix(databases, id, {}, async kratix => {
       const gate = kratix.gate('drop');
       const promise = kratix.promise('db');
@@ -48,20 +49,21 @@ echo "resource $KRATIX_OBJECT_NAME" >> "$MARKERS/order"`,
       for (const r of resources) await r.waitFor(isConfigured);
 
       await promise.delete();
-      // Its Resources' delete pipelines hold: the Promise waits for them.
+      // Its delete pipeline first; its Resources' delete pipelines hold,
+      // and the Promise waits for them.
       for (const r of resources) {
         await r.waitFor(b => Boolean(b.metadata.deletionTimestamp));
       }
       await settle(300);
       expect((await promise.get()).metadata.deletionTimestamp).toBeDefined();
-      expect(kratix.lines('order')).toEqual([]);
+      expect(kratix.lines('order')).toEqual(['promise delete db']);
       await kratix.resource('db', 'c').put({ size: 1 }, 409);
 
       gate.open();
       await promise.waitGone();
       const order = kratix.lines('order');
-      expect(order.slice(0, 2).sort()).toEqual(['resource a', 'resource b']);
-      expect(order.slice(2)).toEqual(['promise delete db']);
+      expect(order[0]).toEqual('promise delete db');
+      expect(order.slice(1).sort()).toEqual(['resource a', 'resource b']);
       for (const r of resources) {
         await kratix.http().get(r.url).expect(404);
       }
@@ -72,8 +74,8 @@ echo "resource $KRATIX_OBJECT_NAME" >> "$MARKERS/order"`,
       expect(listed.body.items).toEqual([]);
     }));
 
-  it('cancels a running configure workflow when its Resource is deleted, and runs the delete pipeline at once', () =>
-    withKratix(databases, id, {}, async kratix => {
+  it('with cancelOnSupersede, cancels a running configure workflow when its Resource is deleted, and runs the delete pipeline at once', () =>
+    withKratix(databases, id, { cancelOnSupersede: true }, async kratix => {
       const hold = kratix.gate('hold');
       await kratix.promise('slow').put(
         scriptPromise(

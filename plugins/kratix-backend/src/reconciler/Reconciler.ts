@@ -8,7 +8,9 @@ import {
   markReconcileError,
   parsePromise,
 } from '../engine';
+  reconciliationIntervalOf,
 import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
+import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { RunLog } from '../database/RunLog';
 import { WorkItem, WorkQueue } from '../database/WorkQueue';
@@ -21,6 +23,13 @@ import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
 import {
   MANUAL_RECONCILIATION_LABEL,
+import {
+  markNoLongerWaiting,
+  markWaiting,
+  preparePromise,
+  unavailableBecause,
+  wakeDependents,
+} from './promiseAvailability';
   hasTrigger,
   removeLabel,
 } from './triggers';
@@ -37,6 +46,11 @@ export interface ReconcilerOptions {
   random?: () => number;
 }
 
+  /**
+   * `kratix.runner.process.images` when pipelines run as local processes:
+   * a Promise's status then lists the fields they cannot honour.
+   */
+  processRunnerImages?: Record<string, string[]>;
 const keyId = (k: ObjectKey) =>
   `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
 
@@ -177,7 +191,7 @@ export class Reconciler {
   /** One claimed queue entry: the workflow its object needs now. */
   private async reconcile(item: WorkItem): Promise<void> {
     const { store, config } = this.options;
-    const stored = await store.getObject(item.key);
+    let stored = await store.getObject(item.key);
     if (!stored) {
       await store.complete(item.key, this.owner, item.seq);
       return;
@@ -194,15 +208,24 @@ export class Reconciler {
     }
     const deleting = Boolean(stored.object.metadata.deletionTimestamp);
     if (deleting && item.key.kind === 'Promise') {
-      const pending = await this.deleteResourcesOf(item.key.name);
-      if (pending) {
-        await store.release(item.key, this.owner, {
-          notBefore: new Date(Date.now() + config.pollIntervalMs),
-        });
+      // As upstream: its delete workflow first, then its Resources go.
+      if (await this.promiseDeleteStep(item, stored)) return;
+    } else if (!deleting && item.key.kind === 'Promise') {
+      stored = await preparePromise(
+        store,
+        stored,
+        this.options.processRunnerImages,
+      );
+    } else if (!deleting && promiseStored) {
+      // As upstream: a Resource waits until its Promise is available.
+      const why = unavailableBecause(promiseStored.object as KratixPromise);
+      if (why) {
+        await this.waitForPromise(item, stored, why);
         return;
       }
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
+      stored = await markNoLongerWaiting(store, stored);
     // As upstream: the trigger label goes as its workflow starts.
     const current = hasTrigger(stored, MANUAL_RECONCILIATION_LABEL)
       ? await removeLabel(store, stored, MANUAL_RECONCILIATION_LABEL)
@@ -223,7 +246,7 @@ export class Reconciler {
     if (action === 'configure') {
       await store.enqueue(item.key, {
         reason: 'interval',
-        notBefore: new Date(Date.now() + config.reconcileIntervalMs),
+        notBefore: new Date(Date.now() + this.intervalOf(promiseStored)),
       });
     } else if (outcome === 'failed') {
       const delay = deleteRetryDelay(
@@ -255,6 +278,12 @@ export class Reconciler {
       await store.enqueue(r.key, { reason: 'promise-deleted' });
     }
     // Only new work needs the other workers now.
+      if (item.key.kind === 'Promise' && outcome === 'succeeded') {
+        if (await wakeDependents(store, item.key.name)) this.wake();
+      }
+    } else if (item.key.kind === 'Promise' && outcome === 'succeeded') {
+      // Its delete workflow ran: now its Resources.
+      await store.enqueue(item.key, { reason: 'delete-resources' });
     if (marking.length) this.wake();
     return resources.length > 0;
   }
@@ -273,6 +302,94 @@ export class Reconciler {
     }
     const promise = parsePromise(promiseStored.object);
     const type = item.key.kind === 'Promise' ? 'promise' : 'resource';
+  /** The Promise's reconciliationInterval, else the engine's. */
+  private intervalOf(promiseStored: StoredObject | undefined): number {
+    const fallback = this.options.config.reconcileIntervalMs;
+    try {
+      return promiseStored
+        ? reconciliationIntervalOf(parsePromise(promiseStored.object), fallback)
+        : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+
+  /**
+   * A Resource whose Promise is not available: `PromiseAvailable` False,
+   * no workflow. Its Promise wakes it when it becomes available; a late
+   * check covers one that did so meanwhile, and the interval a lost wake.
+   */
+  private async waitForPromise(
+    item: WorkItem,
+    stored: StoredObject,
+    why: { reason: string; message: string },
+  ): Promise<void> {
+    const { store } = this.options;
+    await markWaiting(store, stored, why);
+    const promise = await store.getObject(promiseKey(item.key.promise));
+    const stillWaiting =
+      promise && unavailableBecause(promise.object as KratixPromise);
+    await store.complete(item.key, this.owner, item.seq);
+    await store.enqueue(item.key, {
+      reason: stillWaiting ? 'interval' : 'promise-available',
+      notBefore: stillWaiting
+        ? new Date(Date.now() + this.intervalOf(promise))
+        : undefined,
+    });
+    if (!stillWaiting) this.wake();
+  }
+
+  /**
+   * A Promise being deleted, as upstream: its Resources' running configure
+   * pipelines end, then its delete workflow runs (by the caller: false),
+   * then its Resources are deleted and it goes. True when this step
+   * handled the queue entry.
+   */
+  private async promiseDeleteStep(
+    item: WorkItem,
+    stored: StoredObject,
+  ): Promise<boolean> {
+    const { store, config } = this.options;
+    const later = async () => {
+      await store.release(item.key, this.owner, {
+        notBefore: new Date(Date.now() + config.pollIntervalMs),
+      });
+      return true;
+    };
+    const since = Date.parse(stored.object.metadata.deletionTimestamp!);
+    const runs = await store.listWorkflowRuns(item.key, { limit: 8 });
+    const deleted = runs.some(
+      r =>
+        r.action === 'delete' &&
+        r.phase === 'Succeeded' &&
+        Date.parse(r.startedAt ?? '') >= since - 1000,
+    );
+    if (!deleted) {
+      // A running pipeline ends first (bounded by the runner's timeout).
+      const waited = Date.now() - since;
+      if (waited < config.runner.timeoutMs) {
+        if (await this.resourceRunning(item.key.name)) return later();
+      }
+      return false;
+    }
+    if (await this.deleteResourcesOf(item.key.name)) return later();
+    await this.removeObject(item.key);
+    await store.complete(item.key, this.owner, item.seq);
+    return true;
+  }
+
+  /** Whether a configure workflow of one of the Promise's Resources runs. */
+  private async resourceRunning(promise: string): Promise<boolean> {
+    const { store } = this.options;
+    for (const r of await store.listObjects({ kind: 'Resource', promise })) {
+      const [newest] = await store.listWorkflowRuns(r.key, { limit: 1 });
+      if (newest?.action === 'configure' && newest.phase === 'Running') {
+        return true;
+      }
+    }
+    return false;
+  }
+
     const workflow = { type, action } as const;
     const pipelines = getWorkflowPipelines(promise, workflow);
 
@@ -292,7 +409,7 @@ export class Reconciler {
     const onShutdown = () => controller.abort();
     this.shutdown.signal.addEventListener('abort', onShutdown);
     const watch = setInterval(() => {
-      void this.checkLease(item, action, stored, controller);
+      void this.checkLease(item, action, stored, controller, superseded);
     }, Math.min(500, config.leaseMs / 3));
     try {
       const result = await runObjectWorkflow({
@@ -313,7 +430,9 @@ export class Reconciler {
       }
       observed?.finish(result.outcome);
       await recorder.finish(result.outcome);
-      if (action === 'delete' && result.outcome === 'succeeded') {
+      // A Promise goes after its Resources (promiseDeleteStep).
+      const resource = item.key.kind === 'Resource';
+      if (action === 'delete' && result.outcome === 'succeeded' && resource) {
         await this.removeObject(item.key);
       }
       return result.outcome;
@@ -326,11 +445,13 @@ export class Reconciler {
       this.shutdown.signal.removeEventListener('abort', onShutdown);
     }
   }
+    const superseded = new AbortController();
 
   /**
-   * Renews the lease; aborts the run when the lease is lost, a new spec
-   * supersedes it, or (configure) the object is being deleted: its delete
-   * workflow then runs without waiting for this one.
+   * Renews the lease; aborts the run when the lease is lost. A new spec,
+   * or (configure) a delete, supersedes it: as upstream, the running
+   * pipeline ends and the workflow stops there (`superseded`); with
+   * `cancelOnSupersede`, the run is aborted at once.
    */
   private async checkLease(
     item: WorkItem,
@@ -343,10 +464,14 @@ export class Reconciler {
       const kept = await store.renewLease(item.key, this.owner, config.leaseMs);
       const now = await store.getRevision(item.key);
       const wanted =
+        superseded: superseded.signal,
         now !== undefined &&
         now.generation === (stored.object.metadata.generation ?? 1) &&
         (action === 'delete' || !now.deleting);
-      if (!kept || !wanted) controller.abort();
+      if (!kept) controller.abort();
+      else if (!wanted) {
+        (config.cancelOnSupersede ? controller : superseded).abort();
+      }
     } catch {
       // A failed check is retried on the next tick.
     }
@@ -358,3 +483,4 @@ export class Reconciler {
     await store.deleteObject(key);
   }
 }
+    superseded: AbortController,

@@ -28,6 +28,8 @@ export async function runObjectWorkflow(options: {
   startAt: number;
   signal: AbortSignal;
   onEvent(event: WorkflowEvent): void;
+  /** Stops the workflow before its next pipeline. */
+  superseded?: AbortSignal;
 }): Promise<WorkflowResult> {
   const { store, config, key } = options;
   // What the last save wrote (at first, what the run started from): the
@@ -73,3 +75,4 @@ export async function runObjectWorkflow(options: {
     onEvent: options.onEvent,
   });
 }
+    superseded: options.superseded,

@@ -27,6 +27,8 @@ export interface ResourceInput {
 export interface Applied<T> {
   object: T;
   created: boolean;
+  /** Accepted, with these warnings (e.g. fields the runner cannot honour). */
+  warnings?: string[];
 }
 
 export interface ApplyOptions {

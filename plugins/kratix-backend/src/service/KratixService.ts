@@ -11,8 +11,10 @@ import {
 import {
   ParsedPromise,
   applyHealthRecords,
+  checkApiChange,
   parseHealthRecord,
   parsePromise,
+  promiseWarnings,
   validateResource,
 } from '../engine';
 import { KratixStore } from '../database/KratixStore';
@@ -46,6 +48,11 @@ export class KratixService implements KratixApi {
       store: KratixStore;
       /** Called after work was enqueued. */
       wake(): void;
+      /**
+       * `kratix.runner.process.images` when pipelines run as local
+       * processes: apply then warns of the fields they cannot honour.
+       */
+      processRunnerImages?: Record<string, string[]>;
     },
   ) {}
 
@@ -75,6 +82,8 @@ export class KratixService implements KratixApi {
     const key = promiseKey(parsed.name);
     const { metadata, spec } = parsed.promise;
     const existing = await this.store.getObject(key);
+    if (existing) checkApiChange(parsePromise(existing.object), parsed);
+    const warnings = promiseWarnings(parsed, this.options.processRunnerImages);
     if (!existing) {
       const stored = await this.store.createObject(key, {
         apiVersion: parsed.promise.apiVersion,
@@ -86,7 +95,11 @@ export class KratixService implements KratixApi {
       });
       await this.enqueue(key, 'created');
       const created = await this.reconcileResourcesOnce(stored, false);
-      return { object: created.object as KratixPromise, created: true };
+      return {
+        object: created.object as KratixPromise,
+        created: true,
+        warnings,
+      };
     }
     this.refuseWhileDeleting(existing);
     // A whole document: labels and annotations it leaves out are removed.
@@ -102,7 +115,7 @@ export class KratixService implements KratixApi {
       await this.enqueue(key, updateReason(existing, stored));
     }
     const saved = await this.reconcileResourcesOnce(stored, changed);
-    return { object: saved.object as KratixPromise, created: false };
+    return { object: saved.object as KratixPromise, created: false, warnings };
   }
 
   /**

@@ -265,16 +265,29 @@ const cases: Case[] = [
       /spec\.workflows\.resource\.configure\[1\]\.metadata\.name: .*create-user/,
   },
   {
-    name: 'delete workflow with two pipelines',
+    name: 'unknown Pipeline field',
     send: api =>
       api.put(`${base}/promises/iam`).send(
         iamWith(p => {
-          const del = p.spec.workflows.resource.delete;
-          del.push({ ...del[0], metadata: { name: 'again' } });
+          p.spec.workflows.resource.configure[0].spec.containers[0].imagePull =
+            'Always';
         }),
       ),
     status: 400,
-    message: /spec\.workflows\.resource\.delete: .*one pipeline/,
+    message:
+      /spec\.workflows\.resource\.configure\[0\]\.spec\.containers\[0\]\.imagePull: unknown field/,
+  },
+  {
+    name: 'a changed API kind',
+    send: api =>
+      api.put(`${base}/promises/iam`).send(
+        iamWith(p => {
+          p.spec.api.spec.names.kind = 'User';
+        }),
+      ),
+    status: 400,
+    message:
+      /spec\.api\.spec\.names\.kind: Invalid value: 'User': field is immutable/,
   },
   {
     name: 'container without image',

@@ -37,7 +37,10 @@ export async function createEmbeddedEngine(
     ? undefined
     : await startLocalRunner(config, logger);
   const runner = options.runner ?? local!;
+  // The fields the local process runner cannot honour are warned of.
+  const processRunnerImages = local ? config.runner.images : undefined;
   const reconciler = new Reconciler({
+    processRunnerImages,
     store,
     runner,
     stateStore:
@@ -51,6 +54,7 @@ export async function createEmbeddedEngine(
     store,
     wake: () => reconciler.wake(),
   });
+    processRunnerImages,
   return {
     api: cluster => {
       if (cluster === undefined) return api;

@@ -162,7 +162,14 @@ export async function createRouter(
       async () =>
         api(req).applyPromise(await parseBody(req, 'Promise'), p.promise),
     );
-    res.status(applied.created ? 201 : 200).json(applied.object);
+    sendWarnings(res, applied.warnings);
+    res
+      .status(applied.created ? 201 : 200)
+      .json(
+        applied.warnings?.length
+          ? { ...applied.object, warnings: applied.warnings }
+          : applied.object,
+      );
   });
 
   routes.delete('/promises/:promise', async (req, res) => {
@@ -303,6 +310,17 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/**
+ * Warnings as Kubernetes sends them: one `Warning: 299 - "<text>"` header
+ * each (RFC 7234), besides the `warnings` array in the body.
+ */
+function sendWarnings(res: express.Response, warnings: string[] = []) {
+  for (const text of warnings) {
+    const ascii = text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&');
+    res.append('Warning', `299 - "${ascii}"`);
+  }
 }
 
 /**
