@@ -6,7 +6,7 @@ import {
   readDurationFromConfig,
 } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { Destination, MergeStrategy } from './engine';
+import { Destination, MergeStrategy, parseDestinations } from './engine';
 import { KeyValueSources } from './runner/containerEnv';
 import { SandboxOptions } from './runner/ProcessPipelineRunner';
 import {
@@ -110,10 +110,13 @@ export function readKratixConfig(root: Config): KratixConfig {
       `Invalid config kratix.engine.statusMerge '${strategy}': expected 'deep' or 'shallow'`,
     );
   }
-  const destinations = c.getOptionalConfigArray('destinations')?.map(d => ({
-    name: d.getString('name'),
-    labels: (d.getOptional('labels') as Record<string, string>) ?? {},
-  })) ?? [{ name: 'local', labels: { environment: 'dev' } }];
+  const configured = c.getOptional('destinations') ?? [
+    { name: 'local', labels: { environment: 'dev' } },
+  ];
+  if (!Array.isArray(configured)) {
+    throw new Error('Invalid config kratix.destinations: must be a list');
+  }
+  const destinations = parseDestinations(configured);
   return {
     strategy,
     reconcileIntervalMs: durationMs(

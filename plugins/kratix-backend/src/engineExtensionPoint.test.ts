@@ -89,11 +89,11 @@ describe.each(databases.eachSupportedId())(
         expect(written).toEqual([
           {
             destination: 'local',
-            workloadPath: 'resources/default/iam/alice/create-user',
+            workloadPath: 'resources/default/iam/alice/create-user/5058f',
           },
           {
             destination: 'local',
-            workloadPath: 'resources/default/iam/alice/populate-vault',
+            workloadPath: 'resources/default/iam/alice/populate-vault/5058f',
           },
         ]);
       } finally {

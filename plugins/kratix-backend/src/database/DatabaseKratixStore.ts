@@ -42,6 +42,9 @@ import { ObjectLoader } from './objectLoader';
 import * as objects from './objects';
 import * as queue from './queue';
 import * as runs from './runs';
+import * as placements from './workPlacements';
+import { WorkPlacementStore } from './WorkPlacementStore';
+import { WorkPlacement } from '../engine';
 
 export interface DatabaseKratixStoreOptions {
   /** Bytes kept per container log; default 1 MiB. */
@@ -53,7 +56,12 @@ export interface DatabaseKratixStoreOptions {
 const DEFAULT_MAX_LOG_BYTES = 1024 * 1024;
 
 export class DatabaseKratixStore
-  implements ObjectStore, WorkQueue, RunLog, HealthRecordStore
+  implements
+    ObjectStore,
+    WorkQueue,
+    RunLog,
+    HealthRecordStore,
+    WorkPlacementStore
 {
   /** Migrates the plugin's database (unless skipped) and opens the store. */
   static async create(
@@ -135,6 +143,18 @@ export class DatabaseKratixStore
     const deleted = await objects.deleteObject(this.ctx, key);
     if (deleted) await this.changes.emit({ key });
     return deleted;
+  }
+
+  listWorkPlacements(key: ObjectKey): Promise<WorkPlacement[]> {
+    return placements.listWorkPlacements(this.ctx, key);
+  }
+
+  replaceWorkPlacements(
+    key: ObjectKey,
+    pipeline: string,
+    list: WorkPlacement[],
+  ): Promise<void> {
+    return placements.replaceWorkPlacements(this.ctx, key, pipeline, list);
   }
 
   putHealthRecord(record: HealthRecord): Promise<{ created: boolean }> {

@@ -24,6 +24,7 @@ const TABLES = [
   'pipeline_runs',
   'container_logs',
   'work_queue',
+  'work_placements',
 ];
 
 describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
@@ -40,7 +41,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await DatabaseKratixStore.create(database);
     expect(
       await knex.migrate.currentVersion({ directory: migrationsDir }),
-    ).toBe('20250701000000');
+    ).toBe('20261130000000');
     expect(await store.nextDueAt()).toBeDefined();
   });
 

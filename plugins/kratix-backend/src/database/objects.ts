@@ -23,6 +23,7 @@ import {
   StoredObject,
 } from './ObjectStore';
 import { hashSpec } from './stableJson';
+import { deleteWorkPlacements } from './workPlacements';
 
 const TABLE = 'objects';
 /** Unconditional writes retry this often when racing other writers. */
@@ -338,6 +339,7 @@ export async function deleteObject(
     await trx('container_logs').whereIn('run_id', runIds).delete();
     await trx('pipeline_runs').whereIn('run_id', runIds).delete();
     await trx('workflow_runs').where(keyColumns(key)).delete();
+    await deleteWorkPlacements(trx, key);
     return (await trx(TABLE).where(keyColumns(key)).delete()) > 0;
   });
 }

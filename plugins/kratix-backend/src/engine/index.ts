@@ -12,6 +12,8 @@ export * from './conditions';
 export * from './lifecycle';
 export * from './health';
 export * from './outputs';
+export * from './destinations';
+export * from './workPlacement';
 export * from './workflow';
 export * from './goDuration';
 export * from './apiChanges';

@@ -123,10 +123,36 @@ export class RunnerUnavailableError extends Error {
   }
 }
 
+/** How a Destination lays out its files (upstream's `filepath.mode`). */
+export type FilepathMode = 'nestedByMetadata' | 'aggregatedYAML' | 'none';
+
 /** A configured Destination: a folder of the state store. */
 export interface Destination {
   name: string;
   labels: Record<string, string>;
+  /**
+   * Only Works whose selectors pick it come here: a Work without selectors
+   * skips it unless it has no labels (upstream's `strictMatchLabels`).
+   */
+  strictMatchLabels?: boolean;
+  /** Default `nestedByMetadata`; `filename` only for `aggregatedYAML`. */
+  filepath?: { mode: FilepathMode; filename?: string };
+}
+
+/** One workload group of an object's pipeline, written to one Destination. */
+export interface WorkPlacement {
+  /** The pipeline's name; '' for a Promise's `spec.dependencies`. */
+  pipeline: string;
+  /** md5 of the group's directory ('.' for the rest), as upstream. */
+  groupId: string;
+  destination: string;
+}
+
+/** Where an object's Works were placed, kept across runs. */
+export interface WorkPlacements {
+  list(): Promise<WorkPlacement[]>;
+  /** Replaces the placements of one pipeline of the object. */
+  replace(pipeline: string, placements: WorkPlacement[]): Promise<void>;
 }
 
 /** One file of a pipeline's `output/`, path relative and POSIX. */
@@ -143,10 +169,16 @@ export interface StateStore {
    */
   writeWorkload(options: {
     destination: string;
-    /** e.g. `resources/<namespace>/<promise>/<name>/<pipeline>` */
+    /** e.g. `resources/<namespace>/<promise>/<name>/<pipeline>/<id>` */
     workloadPath: string;
     files: OutputFile[];
   }): Promise<void>;
-  /** Removes everything the workload wrote, in every destination. */
-  deleteWorkload(options: { workloadPath: string }): Promise<void>;
+  /**
+   * Removes everything the workload (or the workloads under it) wrote, in
+   * `destination`, or in every destination when not given.
+   */
+  deleteWorkload(options: {
+    workloadPath: string;
+    destination?: string;
+  }): Promise<void>;
 }

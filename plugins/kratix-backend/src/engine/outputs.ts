@@ -2,8 +2,6 @@
 import path from 'node:path';
 import * as yaml from 'yaml';
 import { YAML_LIMITS, yamlToJson } from './yamlDocuments';
-import { Destination, OutputFile } from './interfaces';
-import { DestinationSelector } from './promise';
 
 /** A refused output: the pipeline fails with this message. */
 export class OutputError extends Error {
@@ -86,6 +84,7 @@ export function parseDestinationSelectors(
       `${SELECTORS_FILE} must be a list of {directory?, matchLabels}`,
     );
   }
+  const seen = new Set<string>();
   return value.map((entry, i) => {
     const at = `${SELECTORS_FILE} entry ${i}`;
     if (
@@ -96,81 +95,60 @@ export function parseDestinationSelectors(
       throw new OutputError(`${at} needs 'matchLabels', a map of strings`);
     }
     const { directory, matchLabels = {} } = entry;
-    if (directory === undefined) return { matchLabels };
-    if (typeof directory === 'string') assertInsideOutput(directory);
-    if (
-      typeof directory !== 'string' ||
-      directory === '' ||
-      directory.replace(/\/+$/, '').includes('/')
-    ) {
+    // As upstream: an entry must select something, once per directory.
+    if (Object.keys(matchLabels).length === 0) {
+      throw new OutputError(`${at} has no matchLabels`);
+    }
+    const parsed = parseDirectory(directory, at);
+    if (seen.has(parsed ?? '.')) {
       throw new OutputError(
-        `${at} has directory ${JSON.stringify(
-          directory,
-        )}; it must name a top-level directory of /kratix/output`,
+        `${at} repeats the directory ${JSON.stringify(parsed ?? '.')}`,
       );
     }
-    return { directory: directory.replace(/\/+$/, ''), matchLabels };
+    seen.add(parsed ?? '.');
+    return parsed === undefined
+      ? { matchLabels }
+      : { directory: parsed, matchLabels };
   });
 }
 
-function matches(
-  destination: Destination,
-  labels: Record<string, string>,
-): boolean {
-  return Object.entries(labels).every(([k, v]) => destination.labels[k] === v);
+/** A top-level directory of output/; undefined for the root ('', '.'). */
+function parseDirectory(directory: unknown, at: string): string | undefined {
+  if (directory === undefined) return undefined;
+  if (typeof directory === 'string') {
+    assertInsideOutput(directory);
+    const clean = path.posix.normalize(directory).replace(/\/+$/, '');
+    if (clean === '' || clean === '.') return undefined;
+    if (!clean.includes('/')) return clean;
+  }
+  throw new OutputError(
+    `${at} has directory ${JSON.stringify(
+      directory,
+    )}; it must name a top-level directory of /kratix/output`,
+  );
 }
 
 /**
- * Routes files to Destinations: files under a listed top-level directory go
- * to the Destinations matching that directory's labels; the rest to those
- * matching the Promise's selectors plus the entries without a directory
- * (every Destination when there are none). Returns every Destination's
- * files (possibly none) and the paths no Destination took.
+ * Where a Work lands in a nestedByMetadata Destination, as upstream:
+ * `resources/<ns>/<promise>/<name>/<pipeline>/<id>` or
+ * `dependencies/<promise>/<pipeline>/<id>`, `<id>` the first 5 characters
+ * of the group id. Empty parts are left out: without a pipeline and a
+ * group, the folder of all the object's Works.
  */
-export function routeOutputs(options: {
-  files: OutputFile[];
-  selectors: PipelineDestinationSelector[];
-  promiseSelectors: DestinationSelector[];
-  destinations: Destination[];
-}): { byDestination: Map<string, OutputFile[]>; unplaced: string[] } {
-  const { files, selectors, destinations } = options;
-  const defaultLabels = Object.assign(
-    {},
-    ...options.promiseSelectors.map(s => s.matchLabels),
-    ...selectors.filter(s => s.directory === undefined).map(s => s.matchLabels),
-  );
-  const byDestination = new Map(
-    destinations.map(d => [d.name, [] as OutputFile[]]),
-  );
-  const unplaced: string[] = [];
-  for (const file of files) {
-    const top = file.path.split('/')[0];
-    const scoped = selectors.filter(
-      s => s.directory === top && file.path.includes('/'),
-    );
-    const targets = destinations.filter(d =>
-      scoped.length > 0
-        ? scoped.some(s => matches(d, s.matchLabels))
-        : matches(d, defaultLabels),
-    );
-    if (targets.length === 0) unplaced.push(file.path);
-    for (const d of targets) byDestination.get(d.name)!.push(file);
-  }
-  return { byDestination, unplaced };
-}
-
-/** Where an object's pipeline writes in each Destination. */
 export function workloadPath(options: {
   type: 'resource' | 'promise';
   promise: string;
   name: string;
   namespace?: string;
   pipeline: string;
+  groupId?: string;
 }): string {
-  const { promise, name, pipeline } = options;
-  return options.type === 'resource'
-    ? `resources/${
-        options.namespace ?? 'default'
-      }/${promise}/${name}/${pipeline}`
-    : `promises/${promise}/${pipeline}`;
+  const { promise, name, pipeline, groupId = '' } = options;
+  const parts =
+    options.type === 'resource'
+      ? ['resources', options.namespace ?? 'default', promise, name]
+      : ['dependencies', promise];
+  return [...parts, pipeline, groupId.slice(0, 5)]
+    .filter(p => p !== '')
+    .join('/');
 }

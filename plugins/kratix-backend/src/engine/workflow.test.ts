@@ -8,6 +8,7 @@ import {
   WorkflowEvent,
 } from './workflow';
 import { RunnerUnavailableError } from './interfaces';
+import { groupId } from './workPlacement';
 import {
   fakeRunner,
   FakePipeline,
@@ -177,12 +178,15 @@ describe('executeWorkflow', () => {
         w.files.map(f => `${f.path}=${f.content}`),
       ]),
     ).toEqual([
-      ['dev', 'resources/team-a/test/my-thing/only', ['app.yaml=app']],
       [
         'platform',
-        'resources/team-a/test/my-thing/only',
+        `resources/team-a/test/my-thing/only/${groupId('platform').slice(
+          0,
+          5,
+        )}`,
         ['platform/ns.yaml=ns'],
       ],
+      ['dev', 'resources/team-a/test/my-thing/only/5058f', ['app.yaml=app']],
     ]);
     expect(result.object.status?.conditions?.[1]).toMatchObject({
       type: 'Reconciled',
@@ -225,7 +229,7 @@ describe('executeWorkflow', () => {
       {
         files: {
           'metadata/destination-selectors.yaml':
-            '- directory: ../x\n  matchLabels: {}\n',
+            '- directory: ../x\n  matchLabels: {a: b}\n',
         },
       },
       'escapes /kratix/output',

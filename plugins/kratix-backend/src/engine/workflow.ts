@@ -14,6 +14,7 @@ import {
   RunnerUnavailableError,
   StateStore,
   WorkflowRef,
+  WorkPlacements,
 } from './interfaces';
 import { getWorkflowPipelines, ParsedPromise } from './promise';
 import { MergeStrategy, mergeStatus } from './merge';
@@ -27,12 +28,10 @@ import {
   markWorkflowRunning,
   withPendingMessage,
 } from './lifecycle';
-import {
-  DEFAULT_OUTPUT_LIMITS,
-  parseDestinationSelectors,
-  routeOutputs,
-  workloadPath,
-} from './outputs';
+import { DEFAULT_OUTPUT_LIMITS, parseDestinationSelectors } from './outputs';
+import { workloadGroups } from './workPlacement';
+import { dependencyGroups } from './dependencies';
+import { WriteWorksOptions, writeWorks } from './writeWorks';
 
 /** The container name under which the engine writes its own lines to a pipeline's log. */
 export const ENGINE_LOG_CONTAINER = 'kratix';
@@ -58,6 +57,8 @@ export interface ExecuteWorkflowOptions {
   runner: PipelineRunner;
   stateStore: StateStore;
   destinations: Destination[];
+  /** Where the object's Works went before; a Resource's stay there. */
+  placements?: WorkPlacements;
   /** Persists the object; returns what was saved. */
   save(object: KratixObject): Promise<KratixObject>;
   /** Resume: index of the first pipeline to run (earlier ones completed). */
@@ -184,7 +185,10 @@ export async function executeWorkflow(
     ),
   );
 
-  let outputsPlaced = true;
+  let outputsPlaced =
+    configure && workflow.type === 'promise'
+      ? await writeDependencies(run, pipelines[0]?.name)
+      : true;
   for (let index = startAt; index < pipelines.length; index++) {
     const pipeline = pipelines[index];
     const result = await runPipeline(run, pipeline, index);
@@ -387,39 +391,45 @@ async function writeOutputs(
   pipeline: string,
   outputs: PipelineOutputs,
 ): Promise<boolean> {
-  const { options, object } = run;
   const { files, destinationSelectors: selectorsFile } = outputs;
   const selectors = selectorsFile
     ? await refuse(() => parseDestinationSelectors(selectorsFile.toString()))
     : [];
-  const { byDestination, unplaced } = routeOutputs({
+  const groups = workloadGroups({
     files,
     selectors,
-    promiseSelectors: options.promise.destinationSelectors,
-    destinations: options.destinations,
+    promiseSelectors: run.options.promise.destinationSelectors,
   });
-  if (unplaced.length > 0) {
-    warn(
-      run,
-      pipeline,
-      `no Destination matches the outputs ${unplaced.join(
-        ', ',
-      )}; they are not placed`,
-    );
-  }
-  const workload = workloadPath({
+  return writeWorks(worksOf(run, pipeline, groups));
+}
+
+/** What writeWorks needs for this run's object. */
+function worksOf(
+  run: Run,
+  pipeline: string,
+  groups: WriteWorksOptions['groups'],
+  logAs = pipeline,
+): WriteWorksOptions {
+  const { options, object } = run;
+  return {
     type: options.workflow.type,
     promise: options.promise.name,
     name: object.metadata.name,
     namespace: object.metadata.namespace,
     pipeline,
-  });
-  for (const [destination, destinationFiles] of byDestination) {
-    await options.stateStore.writeWorkload({
-      destination,
-      workloadPath: workload,
-      files: destinationFiles,
-    });
-  }
-  return unplaced.length === 0;
+    groups,
+    destinations: options.destinations,
+    stateStore: options.stateStore,
+    placements: options.placements,
+    warn: message => warn(run, logAs, message),
+  };
+}
+
+/**
+ * A Promise's `spec.dependencies`, written before its workflow as upstream;
+ * warnings go to the log of its first pipeline.
+ */
+function writeDependencies(run: Run, firstPipeline = ''): Promise<boolean> {
+  const groups = dependencyGroups(run.options.promise);
+  return writeWorks(worksOf(run, '', groups, firstPipeline));
 }

@@ -14,6 +14,7 @@ import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { RunLog } from '../database/RunLog';
 import { WorkItem, WorkQueue } from '../database/WorkQueue';
+import { WorkPlacementStore } from '../database/WorkPlacementStore';
 import { WorkflowRunRecorder } from './WorkflowRunRecorder';
 import { WorkflowMetrics } from './WorkflowMetrics';
 import { updateStatusFrom } from '../database/updateStatusFrom';
@@ -35,7 +36,7 @@ import {
 } from './triggers';
 
 export interface ReconcilerOptions {
-  store: ObjectStore & WorkQueue & RunLog;
+  store: ObjectStore & WorkQueue & RunLog & WorkPlacementStore;
   runner: PipelineRunner;
   stateStore: StateStore;
   logger: LoggerService;

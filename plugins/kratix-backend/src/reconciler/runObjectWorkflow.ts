@@ -11,13 +11,14 @@ import {
 } from '../engine';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { updateStatusFrom } from '../database/updateStatusFrom';
+import { WorkPlacementStore } from '../database/WorkPlacementStore';
 
 /**
  * Runs the executor for a stored object. Each save writes the status only,
  * compare-and-swap, keeping the health fields that HealthRecords own.
  */
 export async function runObjectWorkflow(options: {
-  store: ObjectStore;
+  store: ObjectStore & WorkPlacementStore;
   runner: PipelineRunner;
   stateStore: StateStore;
   config: KratixConfig;
@@ -66,6 +67,11 @@ export async function runObjectWorkflow(options: {
     runner: options.runner,
     stateStore: options.stateStore,
     destinations: config.destinations,
+    placements: {
+      list: () => store.listWorkPlacements(key),
+      replace: (pipeline, list) =>
+        store.replaceWorkPlacements(key, pipeline, list),
+    },
     save,
     startAt: options.startAt,
     strategy: config.strategy,

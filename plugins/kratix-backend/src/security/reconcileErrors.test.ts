@@ -100,7 +100,7 @@ describe.each(databases.eachSupportedId())('reconcile errors on %p', id => {
         reason: 'ReconcileError',
       });
       expect(reconciled(failing).message).toMatch(
-        /^Reconcile failed \(attempt \d+, next in [\d.]+s\): State store: could not write local\/resources\/default\/db\/a\/provision: /,
+        /^Reconcile failed \(attempt \d+, next in [\d.]+s\): State store: could not write local\/resources\/default\/db\/a\/provision\/5058f: /,
       );
 
       // Fixed: the next attempt succeeds, and the retries stop.
@@ -124,7 +124,7 @@ describe.each(databases.eachSupportedId())('reconcile errors on %p', id => {
       const failing = await promise.waitFor(hasReconcileError);
       expect(reconciled(failing)).toMatchObject({ status: 'False' });
       expect(reconciled(failing).message).toMatch(
-        /State store: could not write local\/promises\/db\/provision: /,
+        /State store: could not write local\/dependencies\/db\/provision\/5058f: /,
       );
 
       destination.repair();

@@ -45,7 +45,10 @@ export async function createEmbeddedEngine(
     runner,
     stateStore:
       options.stateStore ??
-      new FileSystemStateStore({ path: config.stateStorePath }),
+      new FileSystemStateStore({
+        path: config.stateStorePath,
+        destinations: config.destinations,
+      }),
     logger,
     config,
     metrics: new WorkflowMetrics(options.metrics, () => store.countClaimable()),

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseDestinations } from '../engine/destinations';
 import { FileSystemStateStore } from './FileSystemStateStore';
 
 const file = (p: string, text: string) => ({
@@ -141,6 +142,13 @@ describe('FileSystemStateStore', () => {
       /single folder name/,
     ],
     [
+      'destination',
+      '.kratix-aggregated',
+      workloadPath,
+      'a.yaml',
+      /not starting with \.kratix/,
+    ],
+    [
       'workloadPath',
       'dev',
       'resources/../../x',
@@ -218,5 +226,126 @@ describe('FileSystemStateStore', () => {
     } finally {
       await fs.rm(outside, { recursive: true, force: true });
     }
+  });
+
+  describe("filepath.mode 'none'", () => {
+    const flat = () =>
+      new FileSystemStateStore({
+        path: root,
+        destinations: parseDestinations([
+          { name: 'flat', filepath: { mode: 'none' } },
+        ]),
+      });
+    const state = (wp: string) =>
+      path.join(root, 'flat', '.kratix', `${wp}.yaml`);
+
+    it('writes the files straight into the Destination, listing them in .kratix', async () => {
+      const s = flat();
+      await s.writeWorkload({
+        destination: 'flat',
+        workloadPath,
+        files: [file('db.yaml', 'db'), file('nested/cm.yaml', 'cm')],
+      });
+      expect(await listFiles(path.join(root, 'flat'))).toEqual([
+        `.kratix/${workloadPath}.yaml`,
+        'db.yaml',
+        'nested/cm.yaml',
+      ]);
+      expect(await fs.readFile(state(workloadPath), 'utf8')).toBe(
+        'files:\n  - db.yaml\n  - nested/cm.yaml\n',
+      );
+
+      // The next write removes what it no longer writes; others stay.
+      await s.writeWorkload({
+        destination: 'flat',
+        workloadPath: 'resources/default/db/other/create',
+        files: [file('other.yaml', 'o')],
+      });
+      await s.writeWorkload({
+        destination: 'flat',
+        workloadPath,
+        files: [file('db.yaml', 'db2')],
+      });
+      expect(await listFiles(path.join(root, 'flat'))).toEqual([
+        `.kratix/${workloadPath}.yaml`,
+        '.kratix/resources/default/db/other/create.yaml',
+        'db.yaml',
+        'other.yaml',
+      ]);
+
+      // Deleting a prefix removes the files of every workload under it.
+      await s.deleteWorkload({ workloadPath: 'resources/default/db' });
+      expect(await fs.readdir(path.join(root, 'flat'))).toEqual([]);
+    });
+
+    it('refuses an output file in .kratix/', async () => {
+      await expect(
+        flat().writeWorkload({
+          destination: 'flat',
+          workloadPath,
+          files: [file('.kratix/x.yaml', 'x')],
+        }),
+      ).rejects.toThrow('an output file may not be in .kratix/');
+    });
+  });
+
+  describe("filepath.mode 'aggregatedYAML'", () => {
+    const aggregated = (filename?: string) =>
+      new FileSystemStateStore({
+        path: root,
+        destinations: parseDestinations([
+          { name: 'one', filepath: { mode: 'aggregatedYAML', filename } },
+        ]),
+      });
+
+    it('writes every workload of the Destination into one file, in path order', async () => {
+      const s = aggregated();
+      await s.writeWorkload({
+        destination: 'one',
+        workloadPath: 'resources/default/db/b/p/5058f',
+        files: [file('x.yaml', 'b: 1\n'), file('y.yaml', 'b: 2\n')],
+      });
+      await s.writeWorkload({
+        destination: 'one',
+        workloadPath: 'dependencies/db/5058f',
+        files: [file('static/db-dependencies.yaml', 'dep: 1\n')],
+      });
+      expect(await listFiles(path.join(root, 'one'))).toEqual([
+        'aggregated.yaml',
+      ]);
+      expect(
+        await fs.readFile(path.join(root, 'one/aggregated.yaml'), 'utf8'),
+      ).toBe('dep: 1\n\n---\nb: 1\n\n---\nb: 2\n');
+
+      await s.deleteWorkload({ workloadPath: 'resources/default/db/b' });
+      expect(
+        await fs.readFile(path.join(root, 'one/aggregated.yaml'), 'utf8'),
+      ).toBe('dep: 1\n');
+      await s.deleteWorkload({ workloadPath: 'dependencies/db' });
+      expect(await fs.readdir(path.join(root, 'one'))).toEqual([]);
+    });
+
+    it('uses filepath.filename', async () => {
+      await aggregated('all/platform.yaml').writeWorkload({
+        destination: 'one',
+        workloadPath,
+        files: [file('a.yaml', 'a: 1\n')],
+      });
+      expect(await listFiles(path.join(root, 'one'))).toEqual([
+        'all/platform.yaml',
+      ]);
+    });
+  });
+
+  it('deletes from one destination only when named', async () => {
+    for (const destination of ['dev', 'prod']) {
+      await store.writeWorkload({
+        destination,
+        workloadPath,
+        files: [file('x.yaml', 'x')],
+      });
+    }
+    await store.deleteWorkload({ workloadPath, destination: 'dev' });
+    expect(await listFiles(root)).toEqual([`prod/${workloadPath}/x.yaml`]);
   });
 });
