@@ -128,10 +128,33 @@ export interface Config {
         configMaps?: { [configMap: string]: { [key: string]: string } };
       };
     };
-    /** Destinations, each a folder of the state store. Default one, `local`. */
+    /**
+     * Destinations, each the folder `<stateStore.path>/<name>/`. Default one,
+     * `local`, labelled `environment: dev`. A Promise's Works go to every
+     * matching Destination; a Resource's to one, chosen once and kept.
+     */
     destinations?: Array<{
+      /** A folder name, not starting with `.`; unique. */
       name: string;
+      /** Matched by `destinationSelectors` and `destination-selectors.yaml`. */
       labels?: { [key: string]: string };
+      /**
+       * As upstream: a Work without selectors does not come here, unless
+       * this Destination has no labels either. Default false.
+       */
+      strictMatchLabels?: boolean;
+      filepath?: {
+        /**
+         * How the files are laid out, as upstream: `nestedByMetadata`
+         * (default; `resources/<ns>/<promise>/<name>/<pipeline>/<id>/...`,
+         * `dependencies/<promise>/<pipeline>/<id>/...`), `none` (the files
+         * straight into the folder, listed in `.kratix/`), or
+         * `aggregatedYAML` (all Works in one YAML file).
+         */
+        mode?: 'nestedByMetadata' | 'aggregatedYAML' | 'none';
+        /** `aggregatedYAML` only: the file. Default `aggregated.yaml`. */
+        filename?: string;
+      };
     }>;
     stateStore?: {
       /** Folder of the state store. Default `<OS temp dir>/kratix-state-store`. */
