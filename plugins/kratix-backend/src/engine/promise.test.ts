@@ -294,6 +294,13 @@ describe('parsePromise', () => {
       'invalid_type',
       /expected string/,
     ],
+    [
+      'dependencies that are not documents',
+      { dependencies: [{ kind: 'Namespace' }, 'text'] },
+      'spec.dependencies[1]',
+      'invalid_type',
+      /expected object/,
+    ],
   ])('refuses %s', (_name, spec, path, rule, message) => {
     let error: unknown;
     try {

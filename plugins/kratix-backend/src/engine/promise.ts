@@ -179,6 +179,8 @@ const promiseSchema = z.looseObject({
           z.looseObject({ name: nonEmpty, version: z.string().optional() }),
         )
         .optional(),
+      // Documents written as they are to the Destinations (section 7).
+      dependencies: z.array(z.looseObject({})).optional(),
     })
     .default({}),
 });
