@@ -1,5 +1,7 @@
 // At most one workflow per object at a time (spec section 2); a spec change
-// during a configure workflow starts it again from its first pipeline.
+// during a configure workflow starts it again from its first pipeline
+// (with cancelOnSupersede at once; by default after the running pipeline
+// ends: supersede.test.ts).
 import { WorkflowRun } from '@kratix-backstage/plugin-kratix-common';
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import { isConfigured, scriptPromise } from '../__testUtils__/scriptPromise';
@@ -14,8 +16,8 @@ const span = (run: WorkflowRun) => ({
 });
 
 describe.each(databases.eachSupportedId())('Reconciler on %p', id => {
-  it('starts a configure workflow again from its first pipeline when the spec changes during it', () =>
-    withKratix(databases, id, {}, async kratix => {
+  it('with cancelOnSupersede, starts a configure workflow again from its first pipeline at once when the spec changes during it', () =>
+    withKratix(databases, id, { cancelOnSupersede: true }, async kratix => {
       const gate = kratix.gate('go');
       await kratix.promise('paint').put(
         scriptPromise(
