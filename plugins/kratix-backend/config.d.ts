@@ -157,7 +157,11 @@ export interface Config {
       };
     }>;
     stateStore?: {
-      /** Folder of the state store. Default `<OS temp dir>/kratix-state-store`. */
+      /**
+       * Folder of the state store; relative paths from the backend's working
+       * directory. Default `kratix-state-store` in `backend.workingDirectory`
+       * when set, else in the backend's working directory: one per instance.
+       */
       path?: string;
     };
     signals?: {

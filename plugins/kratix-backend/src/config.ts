@@ -148,9 +148,14 @@ export function readKratixConfig(root: Config): KratixConfig {
       configMaps: readKeyValues(c, 'runner.process.configMaps'),
     },
     destinations,
-    stateStorePath:
+    stateStorePath: path.resolve(
       c.getOptionalString('stateStore.path') ??
-      path.join(os.tmpdir(), 'kratix-state-store'),
+        // per instance: beside this backend, not shared on the host
+        path.join(
+          root.getOptionalString('backend.workingDirectory') ?? process.cwd(),
+          'kratix-state-store',
+        ),
+    ),
     signalsIncludeStatus:
       c.getOptionalBoolean('signals.includeStatus') ?? false,
     seedFiles: c.getOptionalStringArray('seedFiles') ?? [],
