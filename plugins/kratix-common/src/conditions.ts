@@ -5,6 +5,10 @@ export const ConditionTypes = {
   ConfigureWorkflowCompleted: 'ConfigureWorkflowCompleted',
   Reconciled: 'Reconciled',
   DeleteWorkflowCompleted: 'DeleteWorkflowCompleted',
+  /** Whether the configure workflow's outputs were written (Works). */
+  WorksSucceeded: 'WorksSucceeded',
+  /** A Promise's: whether it can take Resources. */
+  Available: 'Available',
   /** Reported by older Kratix; readers accept it. */
   PipelineCompleted: 'PipelineCompleted',
 } as const;
@@ -18,6 +22,13 @@ export const ConditionReasons = {
   WorksPending: 'WorksPending',
   Reconciled: 'Reconciled',
   DeleteWorkflowFailed: 'DeleteWorkflowFailed',
+  DeleteWorkflowSuspended: 'DeleteWorkflowSuspended',
+  WorksSucceeded: 'WorksSucceeded',
+  WorksFailed: 'WorksFailed',
+  /** A pipeline's `workflow-control.yaml` suspended the workflow. */
+  Suspended: 'Suspended',
+  PromiseAvailable: 'PromiseAvailable',
+  PromiseUnavailable: 'PromiseUnavailable',
   PausedReconciliation: 'PausedReconciliation',
   /** The reconcile failed with an error, not in a pipeline; it is retried. */
   ReconcileError: 'ReconcileError',
@@ -30,6 +41,7 @@ export const ENGINE_MANAGED_CONDITION_TYPES: readonly string[] = [
   ConditionTypes.ConfigureWorkflowCompleted,
   ConditionTypes.Reconciled,
   ConditionTypes.DeleteWorkflowCompleted,
+  ConditionTypes.WorksSucceeded,
 ];
 
 /**

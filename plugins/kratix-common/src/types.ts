@@ -38,7 +38,13 @@ export interface HealthStatus {
 }
 
 /** @public */
-export type PipelinePhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+export type PipelinePhase =
+  | 'Pending'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  /** Stopped by the pipeline's `workflow-control.yaml` (status only). */
+  | 'Suspended';
 
 /** One entry of `status.kratix.workflows.pipelines`. @public */
 export interface PipelineStatus {
@@ -46,6 +52,10 @@ export interface PipelineStatus {
   phase: PipelinePhase;
   lastTransitionTime?: string;
   message?: string;
+  /** Suspended with `retryAfter`: when it runs again (RFC 3339). */
+  nextRetryAt?: string;
+  /** Suspended with `retryAfter`: how many times in a row. */
+  attempts?: number;
 }
 
 /** The status of a Promise or Resource. Any other key is the pipelines'. @public */
@@ -64,6 +74,8 @@ export interface KratixStatus {
     workflows?: {
       pipelines?: PipelineStatus[];
       lastSuccessfulConfigureWorkflowTime?: string;
+      /** The generation a `workflow-control.yaml` suspended. */
+      suspendedGeneration?: number;
     };
   };
   [key: string]: unknown;

@@ -1,10 +1,14 @@
-// Runs the shared conformance cases (../shared/conformance) through the real engine.
+// Runs the conformance cases through the real engine: the shared ones
+// (../shared/conformance), the repo's own (conformance/, see its README)
+// and those in KRATIX_CONFORMANCE_DIR.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { KratixStatus } from '@kratix-backstage/plugin-kratix-common';
-import { executeWorkflow } from './workflow';
+import { executeWorkflow, WorkflowResult } from './workflow';
+import { Destination, KratixObject } from './interfaces';
 import { parsePromise } from './promise';
 import { validateResource } from './resourceValidation';
 import {
@@ -20,18 +24,28 @@ import {
 interface ConformanceCase {
   name: string;
   strategy?: 'deep' | 'shallow';
+  /** The object the workflow runs for; `Resource` by default. */
+  kind?: 'Resource' | 'Promise';
+  /** The configured Destinations; none by default. */
+  destinations?: Destination[];
+  /** The engine's clock during the run (RFC 3339); the real one by default. */
+  now?: string;
   status?: KratixStatus;
   pipelines: unknown[];
   expect: {
+    outcome?: WorkflowResult['outcome'];
     status?: Record<string, unknown>;
     absent?: string[];
     absentConditions?: string[];
     logContains?: string;
+    /** `<destination>:<path>` of every file written to the state store. */
+    works?: string[];
   };
 }
 
 const STATUS_DIRS = [
   path.join(SHARED_DIR, 'conformance', 'status'),
+  path.resolve(__dirname, '../../conformance/status'),
   ...(process.env.KRATIX_CONFORMANCE_DIR
     ? [process.env.KRATIX_CONFORMANCE_DIR]
     : []),
@@ -49,6 +63,10 @@ function yamlFiles(dir: string): string[] {
 function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Plain data from one realm, so deep equality ignores where it came from. */
+const asJson = (value: unknown) =>
+  value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 
 /** Mismatches between `actual` and the subset `expected` (README rules). */
 function subsetMismatches(
@@ -68,7 +86,8 @@ function subsetMismatches(
         : subsetMismatches(actual[key], value, `${at}.${key}`),
     );
   }
-  return JSON.stringify(actual) === JSON.stringify(expected)
+  // Whole lists, maps in them compared key by key in any order.
+  return isDeepStrictEqual(asJson(actual), asJson(expected))
     ? []
     : [
         `${at}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(
@@ -100,14 +119,32 @@ function hasPath(value: unknown, dotted: string): boolean {
   return true;
 }
 
+const onlyKey = (entry: unknown, key: string): entry is Record<string, any> =>
+  isMap(entry) && Object.keys(entry).length === 1 && key in entry;
+const asText = (value: unknown) =>
+  typeof value === 'string' ? value : stringify(value);
+
 /** What pipeline `p<n>` does, from the case's entry. */
 function fakePipeline(entry: unknown): FakePipeline {
   if (entry === null || entry === undefined) return {};
-  if (isMap(entry) && entry.fail === true && Object.keys(entry).length === 1) {
-    return { fail: true };
+  if (onlyKey(entry, 'fail') && entry.fail === true) return { fail: true };
+  if (onlyKey(entry, 'files') && isMap(entry.files)) {
+    const files = Object.entries(entry.files).map(([f, v]) => [f, asText(v)]);
+    return { files: Object.fromEntries(files) };
   }
-  const content = typeof entry === 'string' ? entry : stringify(entry);
-  return { files: { 'metadata/status.yaml': content } };
+  return { files: { 'metadata/status.yaml': asText(entry) } };
+}
+
+/** The object of a case, with the status it gives. */
+function caseObject(c: ConformanceCase): KratixObject {
+  if (c.kind !== 'Promise') return testResource(c.status);
+  return {
+    apiVersion: 'platform.kratix.io/v1alpha1',
+    kind: 'Promise',
+    metadata: { name: 'test', generation: 1 },
+    spec: {},
+    ...(c.status !== undefined && { status: c.status }),
+  };
 }
 
 async function runCase(c: ConformanceCase) {
@@ -119,16 +156,19 @@ async function runCase(c: ConformanceCase) {
   );
   const logs = new Map<string, string>(names.map(n => [n, '']));
   const noted = new Set<string>();
+  const type = c.kind === 'Promise' ? 'promise' : 'resource';
+  const stateStore = memoryStateStore();
   try {
     const result = await executeWorkflow({
-      object: testResource(c.status),
-      promise: testPromise(names),
-      workflow: { type: 'resource', action: 'configure' },
+      object: caseObject(c),
+      promise: testPromise(names, { type }),
+      workflow: { type, action: 'configure' },
       runner,
-      stateStore: memoryStateStore(),
-      destinations: [],
+      stateStore,
+      destinations: c.destinations ?? [],
       save: recordingSave().save,
       strategy: c.strategy,
+      ...(c.now && { now: () => new Date(c.now!) }),
       onEvent: event => {
         if (event.type === 'pipeline-log') {
           logs.set(event.pipeline, logs.get(event.pipeline) + event.chunk);
@@ -140,7 +180,10 @@ async function runCase(c: ConformanceCase) {
         }
       },
     });
-    return { result, log: [...noted].map(n => logs.get(n)).join('') };
+    const works = stateStore.writes
+      .flatMap(w => w.files.map(f => `${w.destination}:${f.path}`))
+      .sort();
+    return { result, works, log: [...noted].map(n => logs.get(n)).join('') };
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
@@ -156,9 +199,21 @@ describe.each(STATUS_DIRS.flatMap(yamlFiles))(
     });
 
     it.each(cases.map(c => [c.name, c] as const))('%s', async (_name, c) => {
-      const { result, log } = await runCase(c);
+      const { result, log, works } = await runCase(c);
       const status = result.object.status;
+      const { outcome } = c.expect;
       const mismatches = [
+        ...(outcome && outcome !== result.outcome
+          ? [`outcome: expected ${outcome}, got ${result.outcome}`]
+          : []),
+        ...(c.expect.works &&
+        JSON.stringify([...c.expect.works].sort()) !== JSON.stringify(works)
+          ? [
+              `works: expected ${JSON.stringify(
+                c.expect.works,
+              )}, got ${JSON.stringify(works)}`,
+            ]
+          : []),
         ...subsetMismatches(status, c.expect.status ?? {}, 'status'),
         ...(c.expect.absent ?? [])
           .filter(p => hasPath(status, p))

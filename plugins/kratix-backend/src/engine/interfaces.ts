@@ -63,7 +63,8 @@ export interface PipelineRunRequest {
   outputMaxBytes: number;
   /**
    * Whether to return /kratix/output and destination-selectors.yaml
-   * (configure workflows); status.yaml is always returned.
+   * (configure workflows); status.yaml and workflow-control.yaml are
+   * always returned.
    */
   collectOutputs: boolean;
   signal: AbortSignal;
@@ -75,6 +76,8 @@ export interface PipelineRunRequest {
 export interface PipelineOutputs {
   /** /kratix/metadata/status.yaml, when written. */
   statusFile?: Buffer;
+  /** /kratix/metadata/workflow-control.yaml, when written. */
+  workflowControl?: Buffer;
   /** /kratix/metadata/destination-selectors.yaml, when written and asked for. */
   destinationSelectors?: Buffer;
   /** Every file of /kratix/output, sorted by path (none unless asked for). */

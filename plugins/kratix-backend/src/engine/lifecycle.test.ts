@@ -4,6 +4,8 @@ import {
   markConfigureSucceeded,
   markDeleteFailed,
   markPaused,
+  markSuspended,
+  markWorksFailed,
   markPipeline,
   markReconcileError,
   markWorkflowRunning,
@@ -113,6 +115,13 @@ describe('markConfigureSucceeded', () => {
           status: 'True',
           reason: 'Reconciled',
           message: 'Reconciled',
+          lastTransitionTime: T1,
+        },
+        {
+          type: 'WorksSucceeded',
+          status: 'True',
+          reason: 'WorksSucceeded',
+          message: 'All works associated with this resource are ready',
           lastTransitionTime: T1,
         },
       ],
@@ -238,6 +247,102 @@ describe('markPaused', () => {
       done.conditions?.find(c => c.type === 'ConfigureWorkflowCompleted'),
     );
     expect(paused.message).toBe(done.message);
+  });
+
+  it('makes a Promise Unavailable, as upstream', () => {
+    const done = markConfigureSucceeded(running, {
+      type: 'promise',
+      generation: 1,
+      pipelineCount: 2,
+      outputsPlaced: true,
+      now: t0,
+    });
+    const paused = markPaused(done, t1, 'promise');
+    expect(paused.status).toBe('Unavailable');
+    expect(paused.conditions?.find(c => c.type === 'Available')).toEqual({
+      type: 'Available',
+      status: 'False',
+      reason: 'PausedReconciliation',
+      message: 'Paused',
+      lastTransitionTime: T1,
+    });
+  });
+});
+
+describe('markSuspended', () => {
+  const suspend = (status: KratixStatus, retryAt?: Date) =>
+    markSuspended(status, {
+      action: 'configure',
+      pipeline: 'p1',
+      generation: 4,
+      message: 'waiting',
+      retryAt,
+      now: t1,
+    });
+
+  it('marks the pipeline Suspended, counts retries and says so in Reconciled', () => {
+    const once = suspend(running, t1);
+    const twice = suspend(once, t1);
+    expect(twice.kratix?.workflows).toMatchObject({
+      suspendedGeneration: 4,
+      pipelines: [
+        {
+          name: 'p1',
+          phase: 'Suspended',
+          message: 'waiting',
+          nextRetryAt: T1,
+          attempts: 2,
+        },
+        { name: 'p2', phase: 'Pending' },
+      ],
+    });
+    expect(twice.conditions?.find(c => c.type === 'Reconciled')).toEqual({
+      type: 'Reconciled',
+      status: 'Unknown',
+      reason: 'Suspended',
+      message: 'waiting',
+      // Unknown since the run started: the time is kept.
+      lastTransitionTime: T0,
+    });
+  });
+
+  it('keeps attempts while the pipeline runs again, and drops them once it succeeds', () => {
+    const again = markPipeline(suspend(running, t1), 'p1', 'Running', t1);
+    expect(again.kratix?.workflows?.pipelines?.[0]).toMatchObject({
+      phase: 'Running',
+      attempts: 1,
+    });
+    const done = markPipeline(again, 'p1', 'Succeeded', t1);
+    expect(done.kratix?.workflows?.pipelines?.[0]).not.toHaveProperty(
+      'attempts',
+    );
+  });
+
+  it('is ended by a successful workflow: suspendedGeneration goes', () => {
+    const done = markConfigureSucceeded(suspend(running), {
+      type: 'resource',
+      generation: 4,
+      pipelineCount: 2,
+      outputsPlaced: true,
+      now: t1,
+    });
+    expect(done.kratix?.workflows).not.toHaveProperty('suspendedGeneration');
+  });
+});
+
+describe('markWorksFailed', () => {
+  it('sets WorksSucceeded False (WorksFailed) with the failure', () => {
+    expect(
+      markWorksFailed(running, 'disk full', t1).conditions?.find(
+        c => c.type === 'WorksSucceeded',
+      ),
+    ).toEqual({
+      type: 'WorksSucceeded',
+      status: 'False',
+      reason: 'WorksFailed',
+      message: 'disk full',
+      lastTransitionTime: T1,
+    });
   });
 });
 

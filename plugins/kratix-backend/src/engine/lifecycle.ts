@@ -7,9 +7,11 @@ import {
   PENDING_MESSAGE,
   PipelinePhase,
   PipelineStatus,
+  WorkflowAction,
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
 import { formatTime, setCondition } from './conditions';
+import { withPromiseAvailability } from './promiseAvailability';
 
 /** The `message` a successful configure workflow gives in place of Pending. */
 export const CONFIGURED_MESSAGES: Record<WorkflowType, string> = {
@@ -71,6 +73,12 @@ const CONDITIONS = {
     reason: ConditionReasons.DeleteWorkflowFailed,
     message: 'The Delete Pipeline has failed',
   },
+  deleteSuspended: {
+    type: ConditionTypes.DeleteWorkflowCompleted,
+    status: 'False',
+    reason: ConditionReasons.DeleteWorkflowSuspended,
+    message: 'The delete workflow is suspended',
+  },
 } satisfies Record<string, KratixCondition>;
 
 function withConditions(
@@ -94,9 +102,17 @@ function withWorkflows(
   };
 }
 
-/** Reconciliation paused (label `kratix.io/paused`): `Reconciled` says so. */
-export function markPaused(status: KratixStatus, now: Date): KratixStatus {
-  return withConditions(status, [CONDITIONS.reconciledPaused], now);
+/**
+ * Reconciliation paused (label `kratix.io/paused`): `Reconciled` says so,
+ * and a Promise's `Available` (as upstream).
+ */
+export function markPaused(
+  status: KratixStatus,
+  now: Date,
+  type: WorkflowType = 'resource',
+): KratixStatus {
+  const paused = withConditions(status, [CONDITIONS.reconciledPaused], now);
+  return type === 'promise' ? withPromiseAvailability(paused, now) : paused;
 }
 
 /** Longest error text kept in a `ReconcileError` message. */
@@ -171,7 +187,12 @@ export function markWorkflowRunning(
     const old = previous.find(p => p.name === name);
     if (i < startAt)
       return old ?? { name, phase: 'Succeeded', lastTransitionTime: time };
-    return { name, phase: 'Pending', lastTransitionTime: time };
+    return {
+      name,
+      phase: 'Pending',
+      lastTransitionTime: time,
+      ...attempts(old),
+    };
   });
   const next = withWorkflows(status, { pipelines: entries });
   return options.configure
@@ -181,6 +202,14 @@ export function markWorkflowRunning(
         now,
       )
     : withoutReconcileError(next);
+}
+
+/** A suspended pipeline's `attempts`, kept until it completes. */
+function attempts(old: PipelineStatus | undefined): Partial<PipelineStatus> {
+  return old?.attempts !== undefined &&
+    ['Suspended', 'Pending', 'Running'].includes(old.phase)
+    ? { attempts: old.attempts }
+    : {};
 }
 
 /** Sets the phase (and message) of one pipeline in `kratix.workflows.pipelines`. */
@@ -199,6 +228,7 @@ export function markPipeline(
     ...(message !== undefined && { message }),
   };
   const index = pipelines.findIndex(p => p.name === name);
+  if (phase === 'Running') Object.assign(entry, attempts(pipelines[index]));
   if (index >= 0) pipelines[index] = entry;
   else pipelines.push(entry);
   return withWorkflows(status, { pipelines });
@@ -223,8 +253,12 @@ export function markConfigureSucceeded(
     ? CONDITIONS.reconciledDone
     : CONDITIONS.reconciledWorksPending;
   const next = withConditions(
-    status,
-    [CONDITIONS.configureSucceeded, reconciled],
+    withoutSuspendedGeneration(status),
+    [
+      CONDITIONS.configureSucceeded,
+      worksCondition(options.type, options.outputsPlaced),
+      reconciled,
+    ],
     now,
   );
   return withWorkflows(
@@ -243,6 +277,103 @@ export function markConfigureSucceeded(
     },
     { lastSuccessfulConfigureWorkflowTime: formatTime(now) },
   );
+}
+
+/**
+ * `WorksSucceeded` after the outputs were written: in the embedded engine
+ * a Work has succeeded once the state store holds it.
+ */
+function worksCondition(type: WorkflowType, placed: boolean): KratixCondition {
+  return placed
+    ? {
+        type: ConditionTypes.WorksSucceeded,
+        status: 'True',
+        reason: ConditionReasons.WorksSucceeded,
+        message: `All works associated with this ${type} are ready`,
+      }
+    : {
+        type: ConditionTypes.WorksSucceeded,
+        status: 'Unknown',
+        reason: ConditionReasons.WorksPending,
+        message: `Some works associated with this ${type} are not ready: outputs that match no Destination`,
+      };
+}
+
+/** The outputs of a pipeline could not be written: `WorksSucceeded` is False. */
+export function markWorksFailed(
+  status: KratixStatus,
+  message: string,
+  now: Date,
+): KratixStatus {
+  return withConditions(
+    status,
+    [
+      {
+        type: ConditionTypes.WorksSucceeded,
+        status: 'False',
+        reason: ConditionReasons.WorksFailed,
+        message,
+      },
+    ],
+    now,
+  );
+}
+
+function withoutSuspendedGeneration(status: KratixStatus): KratixStatus {
+  const workflows = status.kratix?.workflows;
+  if (workflows?.suspendedGeneration === undefined) return status;
+  const { suspendedGeneration: _, ...rest } = workflows;
+  return { ...status, kratix: { ...status.kratix, workflows: rest } };
+}
+
+/**
+ * A pipeline's workflow-control.yaml suspended its workflow, as upstream:
+ * the pipeline is Suspended (with `nextRetryAt` and `attempts` when it
+ * retries), `suspendedGeneration` is recorded, and `Reconciled` (configure)
+ * or `DeleteWorkflowCompleted` (delete) says so.
+ */
+export function markSuspended(
+  status: KratixStatus,
+  options: {
+    action: WorkflowAction;
+    pipeline: string;
+    generation: number;
+    message?: string;
+    retryAt?: Date;
+    now: Date;
+  },
+): KratixStatus {
+  const { pipeline, retryAt, now } = options;
+  const previous = status.kratix?.workflows?.pipelines?.find(
+    p => p.name === pipeline,
+  );
+  const pipelines = (status.kratix?.workflows?.pipelines ?? []).map(p =>
+    p.name === pipeline
+      ? {
+          name: pipeline,
+          phase: 'Suspended' as const,
+          lastTransitionTime: formatTime(now),
+          ...(options.message !== undefined && { message: options.message }),
+          ...(retryAt && {
+            nextRetryAt: formatTime(retryAt),
+            attempts: (previous?.attempts ?? 0) + 1,
+          }),
+        }
+      : p,
+  );
+  const condition: KratixCondition =
+    options.action === 'delete'
+      ? CONDITIONS.deleteSuspended
+      : {
+          type: ConditionTypes.Reconciled,
+          status: 'Unknown',
+          reason: ConditionReasons.Suspended,
+          message: options.message ?? 'Suspended',
+        };
+  return withWorkflows(withConditions(status, [condition], now), {
+    pipelines,
+    suspendedGeneration: options.generation,
+  });
 }
 
 /** A configure workflow that stopped at a failing pipeline (as upstream: workflowsFailed is 1). */

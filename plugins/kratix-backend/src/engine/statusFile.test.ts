@@ -163,4 +163,20 @@ describe('parseStatusFile', () => {
       "the condition 'ConfigureWorkflowCompleted' in /kratix/metadata/status.yaml was ignored: Kratix manages that condition type",
     ]);
   });
+
+  it("keeps only a Promise's message, with a warning naming the rest", () => {
+    const text = 'message: ready\nendpoint: x\nconditions: []\n';
+    expect(parseStatusFile(text, { promise: true })).toEqual({
+      patch: { message: 'ready' },
+      warnings: [
+        "a Promise workflow's /kratix/metadata/status.yaml may only set 'message'; ignored: endpoint, conditions",
+      ],
+    });
+    expect(parseStatusFile('endpoint: x\n', { promise: true }).patch).toBe(
+      undefined,
+    );
+    expect(() => parseStatusFile('kratix: {}\n', { promise: true })).toThrow(
+      "'kratix' is a kratix managed status field",
+    );
+  });
 });

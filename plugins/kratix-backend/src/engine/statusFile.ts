@@ -118,13 +118,35 @@ function parseMapping(text: string): unknown {
   throw new StatusFileError('invalid-yaml', `${FILE} is ${doc.error}`);
 }
 
+/** A Promise's status keeps only `message` from its pipelines. */
+function onlyMessage(
+  patch: Record<string, unknown>,
+  warnings: string[],
+): StatusFileResult {
+  const others = Object.keys(patch).filter(k => k !== 'message');
+  if (others.length > 0) {
+    warnings.push(
+      `a Promise workflow's ${FILE} may only set 'message'; ignored: ${others.join(
+        ', ',
+      )}`,
+    );
+  }
+  return 'message' in patch
+    ? { patch: { message: patch.message }, warnings }
+    : { warnings };
+}
+
 /**
  * Reads a status.yaml. Throws a `StatusFileError` when the file is refused;
  * an empty file (or one with only comments) changes nothing.
  */
 export function parseStatusFile(
   content: string | Buffer,
-  options: { maxBytes?: number } = {},
+  options: {
+    maxBytes?: number;
+    /** A Promise workflow's file: only `message` is kept, as upstream. */
+    promise?: boolean;
+  } = {},
 ): StatusFileResult {
   const maxBytes = options.maxBytes ?? DEFAULT_STATUS_MAX_BYTES;
   const size =
@@ -150,6 +172,7 @@ export function parseStatusFile(
   if ('kratix' in patch) {
     throw new StatusFileError('kratix-key', KRATIX_KEY_REFUSED_MESSAGE);
   }
+  if (options.promise) return onlyMessage(patch, warnings);
   if ('conditions' in patch) {
     patch.conditions = readConditions(patch.conditions, warnings);
   }

@@ -25,9 +25,13 @@ import {
   markConfigureSucceeded,
   markDeleteFailed,
   markPipeline,
+  markSuspended,
   markWorkflowRunning,
+  markWorksFailed,
   withPendingMessage,
 } from './lifecycle';
+import { withPromiseAvailability } from './promiseAvailability';
+import { parseWorkflowControl, WorkflowControl } from './workflowControl';
 import { DEFAULT_OUTPUT_LIMITS, parseDestinationSelectors } from './outputs';
 import { workloadGroups } from './workPlacement';
 import { dependencyGroups } from './dependencies';
@@ -74,11 +78,14 @@ export interface ExecuteWorkflowOptions {
 }
 
 export interface WorkflowResult {
-  outcome: 'succeeded' | 'failed' | 'cancelled';
+  /** `suspended`: a pipeline's workflow-control.yaml stopped the workflow. */
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'suspended';
   /** Superseded (a newer spec, a delete): stops before the next pipeline. */
   superseded?: AbortSignal;
   object: KratixObject;
   failedPipeline?: string;
+  /** Suspended with `retryAfter`: when the suspended pipeline runs again. */
+  retryAt?: Date;
 }
 
 /** A refusal by the engine after the containers succeeded. */
@@ -162,7 +169,12 @@ export async function executeWorkflow(
         container: ENGINE_LOG_CONTAINER,
         chunk: `${line}\n`,
       }),
-    save: async status => {
+    save: async next => {
+      // A Promise's Available and status.status follow its conditions.
+      const status =
+        workflow.type === 'promise'
+          ? withPromiseAvailability(next, run.now())
+          : next;
       run.object = await options.save({
         ...run.object,
         status,
@@ -222,8 +234,11 @@ export async function executeWorkflow(
         failedPipeline: pipeline.name,
       };
     }
-    outputsPlaced = outputsPlaced && result.placed;
     emit({ type: 'pipeline-succeeded', pipeline: pipeline.name });
+    if ('suspended' in result) {
+      return { outcome: 'suspended', object: run.object, ...result.suspended };
+    }
+    outputsPlaced = outputsPlaced && result.placed;
   }
 
   if (configure) {
@@ -274,7 +289,7 @@ async function runPipeline(
   run: Run,
   pipeline: Pipeline,
   index: number,
-): Promise<'cancelled' | { failure: Failure } | { placed: boolean }> {
+): Promise<'cancelled' | { failure: Failure } | Applied> {
   const { options } = run;
   const runId = randomUUID();
   run.emit({ type: 'pipeline-started', pipeline: pipeline.name, index, runId });
@@ -332,7 +347,7 @@ async function runPipeline(
         },
       };
     }
-    return { placed: await applyResults(run, pipeline.name, result.outputs) };
+    return await applyResults(run, pipeline.name, result.outputs);
   } catch (e) {
     if (e instanceof PipelineFailure)
       return { failure: { message: e.message, exitCode: 0 } };
@@ -345,24 +360,32 @@ function warn(run: Run, pipeline: string, message: string) {
   run.emit({ type: 'warning', pipeline, message });
 }
 
+/** A pipeline's results applied: its outputs placed, or the workflow suspended. */
+type Applied = { placed: boolean } | { suspended: { retryAt?: Date } };
+
 /**
  * After a pipeline succeeded: merges its status.yaml, writes its outputs
- * (configure only) and saves. Returns false when some output matched no
- * Destination. Throws PipelineFailure when a file is invalid, or the
- * status would grow past `statusMaxBytes`.
+ * (configure only) and saves. `placed` is false when some output matched
+ * no Destination. A workflow-control.yaml that suspends writes no outputs
+ * and marks the pipeline Suspended. Throws PipelineFailure when a file is
+ * invalid, or the status would grow past `statusMaxBytes`.
  */
 async function applyResults(
   run: Run,
   pipeline: string,
   outputs: PipelineOutputs,
-): Promise<boolean> {
+): Promise<Applied> {
   const { options } = run;
   const now = run.now();
   let status = run.object.status!;
+  const control = await readControl(run, pipeline, outputs);
   const file = outputs.statusFile;
   if (file) {
     const parsed = await refuse(() =>
-      parseStatusFile(file, { maxBytes: options.statusMaxBytes }),
+      parseStatusFile(file, {
+        maxBytes: options.statusMaxBytes,
+        promise: options.workflow.type === 'promise',
+      }),
     );
     parsed.warnings.forEach(w => warn(run, pipeline, w));
     if (parsed.patch) {
@@ -378,12 +401,72 @@ async function applyResults(
       status = merged;
     }
   }
+  if (control?.suspend) return suspend(run, pipeline, status, control);
   let placed = true;
   if (options.workflow.action === 'configure') {
-    placed = await writeOutputs(run, pipeline, outputs);
+    try {
+      placed = await writeOutputs(run, pipeline, outputs);
+    } catch (e) {
+      if (e instanceof PipelineFailure) throw e;
+      // Not the pipeline's fault: recorded, then thrown on to be retried.
+      await run.save(
+        markWorksFailed(
+          run.object.status!,
+          `the outputs of pipeline ${pipeline} could not be written: ${
+            (e as Error).message
+          }`,
+          run.now(),
+        ),
+      );
+      throw e;
+    }
   }
   await run.save(markPipeline(status, pipeline, 'Succeeded', now));
-  return placed;
+  return { placed };
+}
+
+/** The pipeline's workflow-control.yaml, checked; undefined when absent. */
+async function readControl(
+  run: Run,
+  pipeline: string,
+  outputs: PipelineOutputs,
+): Promise<WorkflowControl | undefined> {
+  const file = outputs.workflowControl;
+  if (!file) return undefined;
+  const control = await refuse(() => parseWorkflowControl(file));
+  control?.warnings.forEach(w => warn(run, pipeline, w));
+  return control;
+}
+
+/** Stops the workflow at `pipeline`, as its workflow-control.yaml asks. */
+async function suspend(
+  run: Run,
+  pipeline: string,
+  status: KratixStatus,
+  control: WorkflowControl,
+): Promise<Applied> {
+  const now = run.now();
+  const retryAt =
+    control.retryAfterMs !== undefined
+      ? new Date(now.getTime() + control.retryAfterMs)
+      : undefined;
+  run.log(
+    pipeline,
+    `workflow suspended by /kratix/metadata/workflow-control.yaml${
+      retryAt ? `; retry at ${retryAt.toISOString()}` : ''
+    }; no outputs written`,
+  );
+  await run.save(
+    markSuspended(status, {
+      action: run.options.workflow.action,
+      pipeline,
+      generation: run.object.metadata.generation ?? 1,
+      message: control.message,
+      retryAt,
+      now,
+    }),
+  );
+  return { suspended: { ...(retryAt && { retryAt }) } };
 }
 
 async function writeOutputs(

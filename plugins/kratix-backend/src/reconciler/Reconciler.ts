@@ -4,6 +4,7 @@ import { KratixConfig } from '../config';
 import {
   PipelineRunner,
   StateStore,
+  WorkflowResult,
   getWorkflowPipelines,
   markReconcileError,
   parsePromise,
@@ -22,6 +23,7 @@ import { deleteRetryDelay, retryDelay } from './backoff';
 import { isReconciliationPaused, markReconciliationPaused } from './pause';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
+import { findSuspension } from '../engine/workflowControl';
 import {
   MANUAL_RECONCILIATION_LABEL,
 import {
@@ -227,15 +229,36 @@ export class Reconciler {
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
       stored = await markNoLongerWaiting(store, stored);
+    const labelled = hasTrigger(stored, MANUAL_RECONCILIATION_LABEL);
+    const manual = labelled || item.reason === 'manual';
+    // Suspended by a workflow-control.yaml (as upstream): only its retry,
+    // a newer spec or a manual reconcile runs the workflow again.
+    const suspension = findSuspension(
+      stored.object.status,
+      stored.object.metadata.generation ?? 1,
+    );
+    const retryDue = suspension?.retryAt && suspension.retryAt <= new Date();
+    if (suspension && !deleting && !manual && !retryDue) {
+      await store.complete(item.key, this.owner, item.seq);
+      if (suspension.retryAt) {
+        await store.enqueue(item.key, {
+          reason: 'workflow-retry',
+          notBefore: suspension.retryAt,
+        });
+      }
+      return;
+    }
     // As upstream: the trigger label goes as its workflow starts.
-    const current = hasTrigger(stored, MANUAL_RECONCILIATION_LABEL)
+    const current = labelled
       ? await removeLabel(store, stored, MANUAL_RECONCILIATION_LABEL)
       : stored;
-    const outcome = await this.runWorkflow(
+    const { outcome, retryAt } = await this.runWorkflow(
       item,
       action,
       current,
       item.key.kind === 'Promise' ? current : promiseStored,
+      // A retry resumes at the suspended pipeline.
+      retryDue && !manual ? suspension?.pipeline : undefined,
     );
     if (outcome === 'interrupted') {
       // Resumed on the next start, at once.
@@ -244,7 +267,14 @@ export class Reconciler {
     }
     const result = await store.complete(item.key, this.owner, item.seq);
     if (outcome === 'cancelled' || result === 'lost') return;
-    if (action === 'configure') {
+    if (outcome === 'suspended') {
+      if (retryAt) {
+        await store.enqueue(item.key, {
+          reason: 'workflow-retry',
+          notBefore: retryAt,
+        });
+      }
+    } else if (action === 'configure') {
       await store.enqueue(item.key, {
         reason: 'interval',
         notBefore: new Date(Date.now() + this.intervalOf(promiseStored)),
@@ -289,17 +319,24 @@ export class Reconciler {
     return resources.length > 0;
   }
 
-  /** `stored` and `promiseStored`: as reconcile just read them. */
+  /**
+   * `stored` and `promiseStored`: as reconcile just read them; `resumeAt`:
+   * the pipeline to start from (a suspended one's retry).
+   */
   private async runWorkflow(
     item: WorkItem,
     action: WorkflowAction,
     stored: StoredObject,
     promiseStored: StoredObject | undefined,
-  ): Promise<'succeeded' | 'failed' | 'cancelled' | 'interrupted'> {
+    resumeAt?: string,
+  ): Promise<{
+    outcome: WorkflowResult['outcome'] | 'interrupted';
+    retryAt?: Date;
+  }> {
     const { store, config, logger } = this.options;
     if (!promiseStored) {
       logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
-      return 'failed';
+      return { outcome: 'failed' };
     }
     const promise = parsePromise(promiseStored.object);
     const type = item.key.kind === 'Promise' ? 'promise' : 'resource';
@@ -419,7 +456,10 @@ export class Reconciler {
         object: stored.object,
         promise,
         workflow,
-        startAt: recorder.startAt,
+        startAt: Math.max(
+          recorder.startAt,
+          pipelines.findIndex(p => p.name === resumeAt),
+        ),
         signal: controller.signal,
         onEvent: e => {
           recorder.onEvent(e);
@@ -427,16 +467,23 @@ export class Reconciler {
         },
       });
       if (result.outcome === 'cancelled' && this.shutdown.signal.aborted) {
-        return 'interrupted'; // the run stays open, to resume
+        return { outcome: 'interrupted' }; // the run stays open, to resume
       }
-      observed?.finish(result.outcome);
-      await recorder.finish(result.outcome);
+      // A suspended workflow's pipelines succeeded; its run ends there.
+      const suspended = result.outcome === 'suspended';
+      const ended =
+        result.outcome === 'suspended' ? 'succeeded' : result.outcome;
+      observed?.finish(ended);
+      await recorder.finish(
+        ended,
+        suspended ? 'Suspended by workflow-control.yaml' : undefined,
+      );
       // A Promise goes after its Resources (promiseDeleteStep).
       const resource = item.key.kind === 'Resource';
       if (action === 'delete' && result.outcome === 'succeeded' && resource) {
         await this.removeObject(item.key);
       }
-      return result.outcome;
+      return { outcome: result.outcome, retryAt: result.retryAt };
     } catch (e) {
       observed?.finish('failed');
       await recorder.finish('failed', String(e));

@@ -35,7 +35,12 @@ export async function markReconciliationPaused(
   await updateStatusFrom(
     store,
     stored.key,
-    current => markPaused(current.object.status ?? {}, new Date()),
+    current =>
+      markPaused(
+        current.object.status ?? {},
+        new Date(),
+        stored.key.kind === 'Promise' ? 'promise' : 'resource',
+      ),
     stored,
   );
 }

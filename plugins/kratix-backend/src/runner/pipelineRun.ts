@@ -9,6 +9,7 @@ import {
   RunnerUnavailableError,
 } from '../engine/interfaces';
 import { SELECTORS_MAX_BYTES } from '../engine/outputs';
+import { WORKFLOW_CONTROL_MAX_BYTES } from '../engine/workflowControl';
 import { createPipelineDirs, RunDirs } from './pipelineDirs';
 import { readRegularFile } from './pipelineFiles';
 import { collectOutputFiles } from './outputFiles';
@@ -46,7 +47,13 @@ export async function readPipelineOutputs(
     'status.yaml',
     request.statusMaxBytes,
   );
-  if (!request.collectOutputs) return { statusFile, files: [] };
+  const workflowControl = await readMetadata(
+    dirs,
+    'workflow-control.yaml',
+    WORKFLOW_CONTROL_MAX_BYTES,
+  );
+  const metadata = { statusFile, workflowControl };
+  if (!request.collectOutputs) return { ...metadata, files: [] };
   const files = await collectOutputFiles(dirs.output, {
     maxBytes: request.outputMaxBytes,
   });
@@ -55,7 +62,7 @@ export async function readPipelineOutputs(
     'destination-selectors.yaml',
     SELECTORS_MAX_BYTES,
   );
-  return { statusFile, destinationSelectors, files };
+  return { ...metadata, destinationSelectors, files };
 }
 
 /**
