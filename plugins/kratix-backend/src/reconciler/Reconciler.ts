@@ -30,6 +30,7 @@ import {
   markNoLongerWaiting,
   markWaiting,
   preparePromise,
+  requeueRequirers,
   unavailableBecause,
   wakeDependents,
 } from './promiseAvailability';
@@ -413,6 +414,7 @@ export class Reconciler {
     if (await this.deleteResourcesOf(item.key.name)) return later();
     await this.removeObject(item.key);
     await store.complete(item.key, this.owner, item.seq);
+    if (await requeueRequirers(store, item.key.name)) this.wake();
     return true;
   }
 

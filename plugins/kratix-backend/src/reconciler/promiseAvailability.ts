@@ -164,6 +164,23 @@ export async function wakeDependents(
   return waiting.length;
 }
 
+/**
+ * After a Promise is removed: the Promises that require it run again, so
+ * that they say their requirement is gone. Returns how many were queued.
+ */
+export async function requeueRequirers(
+  store: ObjectStore & WorkQueue,
+  promiseName: string,
+): Promise<number> {
+  const requirers = (await store.listObjects({ kind: 'Promise' })).filter(p =>
+    requires(p.object as KratixPromise, promiseName),
+  );
+  for (const p of requirers) {
+    await store.enqueue(p.key, { reason: 'required-promise-deleted' });
+  }
+  return requirers.length;
+}
+
 function requires(promise: KratixPromise, name: string): boolean {
   const required = (promise.spec as { requiredPromises?: { name?: string }[] })
     ?.requiredPromises;

@@ -82,6 +82,18 @@ describe.each(databases.eachSupportedId())('requiredPromises on %p', id => {
         { name: 'db', state: 'Requirement installed' },
       ]);
       expect(kratix.lines('runs')).toEqual(['resource a']);
+
+      // The required Promise goes: the Promise says so again.
+      await kratix.promise('db').delete();
+      await kratix.promise('db').waitGone();
+      const gone = await kratix
+        .promise('app')
+        .waitFor(
+          b => condition(b, 'RequirementsFulfilled')?.status === 'False',
+        );
+      expect(gone.status.requiredPromises).toEqual([
+        { name: 'db', state: 'Requirement not installed' },
+      ]);
     }));
 
   it("holds a Resource until its Promise's configure workflow succeeds", () =>
