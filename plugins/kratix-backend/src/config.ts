@@ -135,11 +135,11 @@ export function readKratixConfig(root: Config): KratixConfig {
     deleteRetryMaxMs: durationMs(c, 'engine.deleteRetryMaxInterval', 600_000),
     errorRetryMs: durationMs(c, 'engine.errorRetryInterval', 5000),
     errorRetryMaxMs: durationMs(c, 'engine.errorRetryMaxInterval', 600_000),
+    cancelOnSupersede:
+      c.getOptionalBoolean('engine.cancelOnSupersede') ?? false,
     runner: {
       timeoutMs: durationMs(c, 'runner.timeout', 10 * 60_000),
       shutdownGraceMs: durationMs(c, 'runner.shutdownGracePeriod', 10_000),
-    cancelOnSupersede:
-      c.getOptionalBoolean('engine.cancelOnSupersede') ?? false,
       images:
         (c.getOptional('runner.process.images') as Record<string, string[]>) ??
         {},

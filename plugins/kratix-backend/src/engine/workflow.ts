@@ -74,14 +74,14 @@ export interface ExecuteWorkflowOptions {
   now?: () => Date;
   /** Cancellation, e.g. superseded by a newer spec. */
   signal?: AbortSignal;
+  /** Superseded (a newer spec, a delete): stops before the next pipeline. */
+  superseded?: AbortSignal;
   onEvent?(event: WorkflowEvent): void;
 }
 
 export interface WorkflowResult {
   /** `suspended`: a pipeline's workflow-control.yaml stopped the workflow. */
   outcome: 'succeeded' | 'failed' | 'cancelled' | 'suspended';
-  /** Superseded (a newer spec, a delete): stops before the next pipeline. */
-  superseded?: AbortSignal;
   object: KratixObject;
   failedPipeline?: string;
   /** Suspended with `retryAfter`: when the suspended pipeline runs again. */
@@ -203,6 +203,10 @@ export async function executeWorkflow(
       : true;
   for (let index = startAt; index < pipelines.length; index++) {
     const pipeline = pipelines[index];
+    // The running pipeline has ended: a newer run takes over from here.
+    if (index > startAt && options.superseded?.aborted) {
+      return { outcome: 'cancelled', object: run.object };
+    }
     const result = await runPipeline(run, pipeline, index);
     if (result === 'cancelled') {
       await run.save(
@@ -219,10 +223,6 @@ export async function executeWorkflow(
     if ('failure' in result) {
       await recordFailure(
         run,
-    // The running pipeline has ended: a newer run takes over from here.
-    if (index > startAt && options.superseded?.aborted) {
-      return { outcome: 'cancelled', object: run.object };
-    }
         pipeline.name,
         result.failure,
         index,

@@ -8,10 +8,10 @@ import {
   getWorkflowPipelines,
   markReconcileError,
   parsePromise,
-} from '../engine';
   reconciliationIntervalOf,
-import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
+} from '../engine';
 import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
+import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { RunLog } from '../database/RunLog';
 import { WorkItem, WorkQueue } from '../database/WorkQueue';
@@ -23,9 +23,6 @@ import { deleteRetryDelay, retryDelay } from './backoff';
 import { isReconciliationPaused, markReconciliationPaused } from './pause';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
-import { findSuspension } from '../engine/workflowControl';
-import {
-  MANUAL_RECONCILIATION_LABEL,
 import {
   markNoLongerWaiting,
   markWaiting,
@@ -34,6 +31,9 @@ import {
   unavailableBecause,
   wakeDependents,
 } from './promiseAvailability';
+import { findSuspension } from '../engine/workflowControl';
+import {
+  MANUAL_RECONCILIATION_LABEL,
   hasTrigger,
   removeLabel,
 } from './triggers';
@@ -48,13 +48,13 @@ export interface ReconcilerOptions {
   metrics?: WorkflowMetrics;
   /** Jitter of the retries after errors: values in [0, 1). Math.random by default. */
   random?: () => number;
-}
-
   /**
    * `kratix.runner.process.images` when pipelines run as local processes:
    * a Promise's status then lists the fields they cannot honour.
    */
   processRunnerImages?: Record<string, string[]>;
+}
+
 const keyId = (k: ObjectKey) =>
   `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
 
@@ -227,9 +227,9 @@ export class Reconciler {
         await this.waitForPromise(item, stored, why);
         return;
       }
+      stored = await markNoLongerWaiting(store, stored);
     }
     const action: WorkflowAction = deleting ? 'delete' : 'configure';
-      stored = await markNoLongerWaiting(store, stored);
     const labelled = hasTrigger(stored, MANUAL_RECONCILIATION_LABEL);
     const manual = labelled || item.reason === 'manual';
     // Suspended by a workflow-control.yaml (as upstream): only its retry,
@@ -280,6 +280,12 @@ export class Reconciler {
         reason: 'interval',
         notBefore: new Date(Date.now() + this.intervalOf(promiseStored)),
       });
+      if (item.key.kind === 'Promise' && outcome === 'succeeded') {
+        if (await wakeDependents(store, item.key.name)) this.wake();
+      }
+    } else if (item.key.kind === 'Promise' && outcome === 'succeeded') {
+      // Its delete workflow ran: now its Resources.
+      await store.enqueue(item.key, { reason: 'delete-resources' });
     } else if (outcome === 'failed') {
       const delay = deleteRetryDelay(
         await store.listWorkflowRuns(item.key, { limit: 32 }),
@@ -298,49 +304,6 @@ export class Reconciler {
     }
   }
 
-  /** Marks a Promise's Resources for deletion; true while any remain. */
-  private async deleteResourcesOf(promise: string): Promise<boolean> {
-    const { store } = this.options;
-    const resources = await store.listObjects({ kind: 'Resource', promise });
-    const marking = resources.filter(r => !r.object.metadata.deletionTimestamp);
-    for (const r of marking) {
-      await store.updateObject(r.key, {
-        deletionTimestamp: new Date().toISOString(),
-      });
-      await store.enqueue(r.key, { reason: 'promise-deleted' });
-    }
-    // Only new work needs the other workers now.
-      if (item.key.kind === 'Promise' && outcome === 'succeeded') {
-        if (await wakeDependents(store, item.key.name)) this.wake();
-      }
-    } else if (item.key.kind === 'Promise' && outcome === 'succeeded') {
-      // Its delete workflow ran: now its Resources.
-      await store.enqueue(item.key, { reason: 'delete-resources' });
-    if (marking.length) this.wake();
-    return resources.length > 0;
-  }
-
-  /**
-   * `stored` and `promiseStored`: as reconcile just read them; `resumeAt`:
-   * the pipeline to start from (a suspended one's retry).
-   */
-  private async runWorkflow(
-    item: WorkItem,
-    action: WorkflowAction,
-    stored: StoredObject,
-    promiseStored: StoredObject | undefined,
-    resumeAt?: string,
-  ): Promise<{
-    outcome: WorkflowResult['outcome'] | 'interrupted';
-    retryAt?: Date;
-  }> {
-    const { store, config, logger } = this.options;
-    if (!promiseStored) {
-      logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
-      return { outcome: 'failed' };
-    }
-    const promise = parsePromise(promiseStored.object);
-    const type = item.key.kind === 'Promise' ? 'promise' : 'resource';
   /** The Promise's reconciliationInterval, else the engine's. */
   private intervalOf(promiseStored: StoredObject | undefined): number {
     const fallback = this.options.config.reconcileIntervalMs;
@@ -430,6 +393,43 @@ export class Reconciler {
     return false;
   }
 
+  /** Marks a Promise's Resources for deletion; true while any remain. */
+  private async deleteResourcesOf(promise: string): Promise<boolean> {
+    const { store } = this.options;
+    const resources = await store.listObjects({ kind: 'Resource', promise });
+    const marking = resources.filter(r => !r.object.metadata.deletionTimestamp);
+    for (const r of marking) {
+      await store.updateObject(r.key, {
+        deletionTimestamp: new Date().toISOString(),
+      });
+      await store.enqueue(r.key, { reason: 'promise-deleted' });
+    }
+    // Only new work needs the other workers now.
+    if (marking.length) this.wake();
+    return resources.length > 0;
+  }
+
+  /**
+   * `stored` and `promiseStored`: as reconcile just read them; `resumeAt`:
+   * the pipeline to start from (a suspended one's retry).
+   */
+  private async runWorkflow(
+    item: WorkItem,
+    action: WorkflowAction,
+    stored: StoredObject,
+    promiseStored: StoredObject | undefined,
+    resumeAt?: string,
+  ): Promise<{
+    outcome: WorkflowResult['outcome'] | 'interrupted';
+    retryAt?: Date;
+  }> {
+    const { store, config, logger } = this.options;
+    if (!promiseStored) {
+      logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
+      return { outcome: 'failed' };
+    }
+    const promise = parsePromise(promiseStored.object);
+    const type = item.key.kind === 'Promise' ? 'promise' : 'resource';
     const workflow = { type, action } as const;
     const pipelines = getWorkflowPipelines(promise, workflow);
 
@@ -446,6 +446,7 @@ export class Reconciler {
       action,
     });
     const controller = new AbortController();
+    const superseded = new AbortController();
     const onShutdown = () => controller.abort();
     this.shutdown.signal.addEventListener('abort', onShutdown);
     const watch = setInterval(() => {
@@ -463,6 +464,7 @@ export class Reconciler {
           pipelines.findIndex(p => p.name === resumeAt),
         ),
         signal: controller.signal,
+        superseded: superseded.signal,
         onEvent: e => {
           recorder.onEvent(e);
           observed?.onEvent(e);
@@ -495,7 +497,6 @@ export class Reconciler {
       this.shutdown.signal.removeEventListener('abort', onShutdown);
     }
   }
-    const superseded = new AbortController();
 
   /**
    * Renews the lease; aborts the run when the lease is lost. A new spec,
@@ -508,13 +509,13 @@ export class Reconciler {
     action: WorkflowAction,
     stored: StoredObject,
     controller: AbortController,
+    superseded: AbortController,
   ): Promise<void> {
     const { store, config } = this.options;
     try {
       const kept = await store.renewLease(item.key, this.owner, config.leaseMs);
       const now = await store.getRevision(item.key);
       const wanted =
-        superseded: superseded.signal,
         now !== undefined &&
         now.generation === (stored.object.metadata.generation ?? 1) &&
         (action === 'delete' || !now.deleting);
@@ -533,4 +534,3 @@ export class Reconciler {
     await store.deleteObject(key);
   }
 }
-    superseded: AbortController,

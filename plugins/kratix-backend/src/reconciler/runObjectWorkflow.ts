@@ -28,9 +28,9 @@ export async function runObjectWorkflow(options: {
   workflow: WorkflowRef;
   startAt: number;
   signal: AbortSignal;
-  onEvent(event: WorkflowEvent): void;
   /** Stops the workflow before its next pipeline. */
   superseded?: AbortSignal;
+  onEvent(event: WorkflowEvent): void;
 }): Promise<WorkflowResult> {
   const { store, config, key } = options;
   // What the last save wrote (at first, what the run started from): the
@@ -78,7 +78,7 @@ export async function runObjectWorkflow(options: {
     statusMaxBytes: config.statusMaxBytes,
     outputMaxBytes: config.outputMaxBytes,
     signal: options.signal,
+    superseded: options.superseded,
     onEvent: options.onEvent,
   });
 }
-    superseded: options.superseded,

@@ -54,10 +54,10 @@ export async function createEmbeddedEngine(
     metrics: new WorkflowMetrics(options.metrics, () => store.countClaimable()),
   });
   const api = new KratixService({
+    processRunnerImages,
     store,
     wake: () => reconciler.wake(),
   });
-    processRunnerImages,
   return {
     api: cluster => {
       if (cluster === undefined) return api;
