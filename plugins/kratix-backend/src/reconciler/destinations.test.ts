@@ -169,6 +169,20 @@ describe.each(databases.eachSupportedId())('Destinations on %p', id => {
       // A new Resource may go to the new one: it is chosen among three.
       await second.putResource('pg', 'fresh');
       expect(placedAt('fresh')).toEqual([choice(three, 'fresh')]);
+
+      // Deleted, its Works and its placements go.
+      const url = `${API}/pg/resources/default/fresh`;
+      await second.http().delete(url).expect(202);
+      await eventually(async () =>
+        (await second.http().get(url)).status === 404 ? true : undefined,
+      );
+      expect(placedAt('fresh')).toEqual([]);
+      expect(
+        await second.knex('work_placements').where({ name: 'fresh' }),
+      ).toEqual([]);
+      expect(
+        await second.knex('work_placements').where({ name: 'r0' }),
+      ).toHaveLength(1);
     } finally {
       await second.stop();
     }
