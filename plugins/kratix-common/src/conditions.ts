@@ -9,6 +9,8 @@ export const ConditionTypes = {
   WorksSucceeded: 'WorksSucceeded',
   /** A Promise's: whether it can take Resources. */
   Available: 'Available',
+  /** A Resource's: whether its Promise can take it now (requiredPromises). */
+  PromiseAvailable: 'PromiseAvailable',
   /** Reported by older Kratix; readers accept it. */
   PipelineCompleted: 'PipelineCompleted',
 } as const;
@@ -42,6 +44,7 @@ export const ENGINE_MANAGED_CONDITION_TYPES: readonly string[] = [
   ConditionTypes.Reconciled,
   ConditionTypes.DeleteWorkflowCompleted,
   ConditionTypes.WorksSucceeded,
+  ConditionTypes.PromiseAvailable,
 ];
 
 /**
