@@ -13,7 +13,7 @@ export class OutputError extends Error {
 
 /** One entry of `metadata/destination-selectors.yaml`. */
 export interface PipelineDestinationSelector {
-  /** A top-level directory of `output/`; without it, the entry adds to the Promise's selectors. */
+  /** A top-level directory of `output/`; without it, the root group's (the Promise's take precedence). */
   directory?: string;
   matchLabels: Record<string, string>;
 }
