@@ -55,6 +55,10 @@ export interface ReconcilerOptions {
   processRunnerImages?: Record<string, string[]>;
 }
 
+/** A suspended run's message in the run log. */
+const SUSPENDED_RUN_MESSAGE =
+  'Suspended by /kratix/metadata/workflow-control.yaml';
+
 const keyId = (k: ObjectKey) =>
   `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
 
@@ -473,14 +477,15 @@ export class Reconciler {
       if (result.outcome === 'cancelled' && this.shutdown.signal.aborted) {
         return { outcome: 'interrupted' }; // the run stays open, to resume
       }
-      // A suspended workflow's pipelines succeeded; its run ends there.
+      // A suspended run ends unfinished (so a Promise's suspended delete
+      // workflow does not count as done), its pipelines' phases kept.
       const suspended = result.outcome === 'suspended';
-      const ended =
-        result.outcome === 'suspended' ? 'succeeded' : result.outcome;
-      observed?.finish(ended);
+      observed?.finish(
+        result.outcome === 'suspended' ? 'succeeded' : result.outcome,
+      );
       await recorder.finish(
-        ended,
-        suspended ? 'Suspended by workflow-control.yaml' : undefined,
+        result.outcome === 'suspended' ? 'cancelled' : result.outcome,
+        suspended ? SUSPENDED_RUN_MESSAGE : undefined,
       );
       // A Promise goes after its Resources (promiseDeleteStep).
       const resource = item.key.kind === 'Resource';

@@ -110,6 +110,44 @@ describe.each(databases.eachSupportedId())(
         expect(kratix.lines('runs')).toEqual(['p1', 'p2', 'p1', 'p2', 'p3']);
       }));
 
+    it("holds a Promise's delete while its delete pipeline suspends it", () =>
+      withKratix(databases, id, {}, async kratix => {
+        const doc = scriptPromise(
+          'db',
+          [{ name: 'p1', script: 'true' }],
+          { MARKERS: kratix.markers },
+          {
+            promiseDelete: [
+              {
+                name: 'teardown',
+                script: `echo teardown >> "$MARKERS/runs"
+if [ ! -f "$MARKERS/release" ]; then
+  printf 'retryAfter: 1s\\n' > /kratix/metadata/workflow-control.yaml
+fi`,
+              },
+            ],
+          },
+        );
+        const promise = kratix.promise('db');
+        await promise.put(doc, 201);
+        await promise.waitFor(b => b.status?.status === 'Available');
+        await promise.delete();
+        const held = await promise.waitFor(
+          b =>
+            condition(b, 'DeleteWorkflowCompleted')?.reason ===
+            'DeleteWorkflowSuspended',
+        );
+        expect(condition(held, 'DeleteWorkflowCompleted')).toMatchObject({
+          status: 'False',
+          message: 'The delete workflow is suspended',
+        });
+        // Retried, and held each time; released, the Promise goes.
+        await kratix.waitLines('runs', 2);
+        await promise.get();
+        kratix.gate('release').open();
+        await promise.waitGone();
+      }));
+
     it('fails the pipeline on a bad file, naming it', () =>
       withKratix(databases, id, {}, async kratix => {
         await kratix
