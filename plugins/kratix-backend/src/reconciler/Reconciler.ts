@@ -24,6 +24,7 @@ import { isReconciliationPaused, markReconciliationPaused } from './pause';
 import { objectWorkloadPath, promiseKey } from './keys';
 import { runObjectWorkflow } from './runObjectWorkflow';
 import {
+  endWait,
   markNoLongerWaiting,
   markWaiting,
   preparePromise,
@@ -336,13 +337,16 @@ export class Reconciler {
     const stillWaiting =
       promise && unavailableBecause(promise.object as KratixPromise);
     await store.complete(item.key, this.owner, item.seq);
-    await store.enqueue(item.key, {
-      reason: stillWaiting ? 'interval' : 'promise-available',
-      notBefore: stillWaiting
-        ? new Date(Date.now() + this.intervalOf(promise))
-        : undefined,
-    });
-    if (!stillWaiting) this.wake();
+    if (stillWaiting) {
+      await store.enqueue(item.key, {
+        reason: 'interval',
+        notBefore: new Date(Date.now() + this.intervalOf(promise)),
+      });
+    } else if (await endWait(store, item.key)) {
+      // Its Promise became available meanwhile, and did not wake it.
+      await store.enqueue(item.key, { reason: 'promise-available' });
+      this.wake();
+    }
   }
 
   /**

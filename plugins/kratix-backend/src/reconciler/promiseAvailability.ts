@@ -20,7 +20,8 @@ import {
   promiseWarnings,
   requirementsFulfilled,
 } from '../engine';
-import { ObjectStore, StoredObject } from '../database/ObjectStore';
+import { ConflictError } from '@backstage/errors';
+import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { WorkQueue } from '../database/WorkQueue';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey } from './keys';
@@ -134,6 +135,31 @@ export async function markNoLongerWaiting(
 }
 
 /**
+ * Ends a Resource's wait (`PromiseAvailable` True), compare-and-swap: true
+ * only for the one caller that made the change, which then queues its
+ * workflow, so that a Resource woken from two sides runs once.
+ */
+export async function endWait(
+  store: ObjectStore,
+  key: ObjectKey,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await store.getObject(key);
+    if (!current || !isWaitingForPromise(current.object.status)) return false;
+    try {
+      await store.updateStatus(
+        key,
+        markPromiseAvailable(current.object.status ?? {}, new Date()),
+        current.object.metadata.resourceVersion,
+      );
+      return true;
+    } catch (e) {
+      if (!(e instanceof ConflictError) || attempt >= 10) throw e;
+    }
+  }
+}
+
+/**
  * After a Promise's configure workflow: once it is available, its waiting
  * Resources and the Promises that require it and wait for it run again.
  * Returns how many were queued.
@@ -146,10 +172,15 @@ export async function wakeDependents(
   if (!promise || !isPromiseAvailable(promise.object as KratixPromise)) {
     return 0;
   }
-  const waiting = [
-    ...(await store.listObjects({ kind: 'Resource', promise: promiseName }))
-      .filter(r => isWaitingForPromise(r.object.status))
-      .map(r => r.key),
+  const waiting: ObjectKey[] = [];
+  for (const r of await store.listObjects({
+    kind: 'Resource',
+    promise: promiseName,
+  })) {
+    if (!isWaitingForPromise(r.object.status)) continue;
+    if (await endWait(store, r.key)) waiting.push(r.key);
+  }
+  waiting.push(
     ...(await store.listObjects({ kind: 'Promise' }))
       .filter(
         p =>
@@ -157,7 +188,7 @@ export async function wakeDependents(
           !requirementsFulfilled(p.object.status),
       )
       .map(p => p.key),
-  ];
+  );
   for (const key of waiting) {
     await store.enqueue(key, { reason: 'promise-available' });
   }
