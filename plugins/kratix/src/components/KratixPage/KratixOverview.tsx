@@ -82,7 +82,13 @@ export const KratixOverview = (props: {
           <PromisesTable promises={promises} resources={resources ?? []} />
         )}
       </Box>
-      <ResourceFilters value={filter} options={options} onChange={setFilter} />
+      <Box mb={2}>
+        <ResourceFilters
+          value={filter}
+          options={options}
+          onChange={setFilter}
+        />
+      </Box>
       <ResourcesTable
         resources={shown}
         entities={entities}

@@ -155,6 +155,8 @@ export const PromisesTable = (props: {
         pageSize: 20,
         search: false,
         padding: 'dense',
+        // No drag handles: they nest a focusable in each sort button.
+        draggable: false,
       }}
     />
   );

@@ -1,4 +1,4 @@
-import Box from '@material-ui/core/Box';
+import Paper from '@material-ui/core/Paper';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import { ResourceFilter } from '../../lib/overview';
@@ -27,13 +27,20 @@ const FIELDS: Array<{ key: keyof ResourceFilter; label: string }> = [
   { key: 'health', label: 'Health' },
 ];
 
-/** One select per filter; "Any" clears it. Wraps on narrow screens. */
+/**
+ * One select per filter; "Any" clears it. Wraps on narrow screens. On a
+ * Paper: the labels' grey is too light on the page's own background.
+ */
 export const ResourceFilters = (props: {
   value: ResourceFilter;
   options: FilterOptions;
   onChange: (value: ResourceFilter) => void;
 }) => (
-  <Box display="flex" flexWrap="wrap" style={{ gap: 16 }} mb={2}>
+  <Paper
+    component="section"
+    aria-label="Filters"
+    style={{ display: 'flex', flexWrap: 'wrap', gap: 16, padding: 16 }}
+  >
     {FIELDS.map(({ key, label }) => (
       <TextField
         key={key}
@@ -44,6 +51,8 @@ export const ResourceFilters = (props: {
         size="small"
         style={{ minWidth: 160, flex: '1 1 160px' }}
         value={props.value[key] ?? ''}
+        InputLabelProps={{ shrink: true }}
+        SelectProps={{ displayEmpty: true }}
         onChange={e =>
           props.onChange({ ...props.value, [key]: e.target.value || undefined })
         }
@@ -56,5 +65,5 @@ export const ResourceFilters = (props: {
         ))}
       </TextField>
     ))}
-  </Box>
+  </Paper>
 );

@@ -173,6 +173,8 @@ export const ResourcesTable = (props: {
         paging: rows.length > 20,
         pageSize: 20,
         padding: 'dense',
+        // No drag handles: they nest a focusable in each sort button.
+        draggable: false,
       }}
       emptyContent={
         <Typography style={{ padding: 16 }}>
