@@ -45,6 +45,30 @@ describe.each(databases.eachSupportedId())('Promise warnings on %p', id => {
         .waitFor(b => isConfigured(b) && !('warnings' in b.status));
     }));
 
+  it('runs only the first of two delete pipelines, with a warning', () =>
+    withKratix(databases, id, {}, async kratix => {
+      const drop = (name: string) => ({
+        name,
+        script: `echo ${name} >> "$MARKERS/deleted"`,
+      });
+      const doc = scriptPromise(
+        'db',
+        [{ name: 'ok', script: 'true' }],
+        { MARKERS: kratix.markers },
+        { resourceDelete: [drop('first'), drop('second')] },
+      );
+      const res = await kratix.promise('db').put(doc, 201);
+      expect(res.body.warnings).toEqual([
+        "spec.workflows.resource.delete: a delete workflow has one pipeline; 2 given, only the first ('first') is used",
+      ]);
+      const r = kratix.resource('db', 'a');
+      await r.put({ size: 1 }, 201);
+      await r.waitFor(isConfigured);
+      await r.delete();
+      await r.waitGone();
+      expect(kratix.lines('deleted')).toEqual(['first']);
+    }));
+
   it("schedules the next run after the Promise's reconciliationInterval", () =>
     withKratix(databases, id, {}, async kratix => {
       const doc = scriptPromise('db', [{ name: 'ok', script: 'true' }]) as any;
