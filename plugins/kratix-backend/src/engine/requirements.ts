@@ -188,3 +188,37 @@ export function markPromiseAvailable(
 export function isWaitingForPromise(status: KratixStatus | undefined): boolean {
   return findCondition(status, PROMISE_AVAILABLE_CONDITION)?.status === 'False';
 }
+
+/**
+ * What upstream's admission webhook warns of when a Promise is applied:
+ * each required Promise not installed, or not at the required version.
+ */
+export function requirementWarnings(
+  required: readonly RequiredPromise[],
+  lookup: (name: string) => KratixPromise | undefined,
+): string[] {
+  const warnings = required.flatMap(req => {
+    const found = lookup(req.name);
+    const version = req.version ?? '';
+    if (!found) {
+      return [
+        `Required Promise "${req.name}" at version "${version}" not installed`,
+      ];
+    }
+    if (
+      req.version &&
+      found.metadata.labels?.[PROMISE_VERSION_LABEL] !== req.version
+    ) {
+      return [
+        `Required Promise "${req.name}" installed, but no revision found at version "${version}"`,
+      ];
+    }
+    return [];
+  });
+  return warnings.length
+    ? [
+        ...warnings,
+        'Promise will not be available until the above issue(s) is resolved',
+      ]
+    : [];
+}

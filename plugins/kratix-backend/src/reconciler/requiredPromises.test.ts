@@ -31,7 +31,12 @@ describe.each(databases.eachSupportedId())('requiredPromises on %p', id => {
       const env = { MARKERS: kratix.markers };
       const app = scriptPromise('app', [runLine], env) as any;
       app.spec.requiredPromises = [{ name: 'db' }];
-      await kratix.promise('app').put(app, 201);
+      const applied = await kratix.promise('app').put(app, 201);
+      // As upstream's admission webhook: accepted, with warnings.
+      expect(applied.body.warnings).toEqual([
+        'Required Promise "db" at version "" not installed',
+        'Promise will not be available until the above issue(s) is resolved',
+      ]);
       const waiting = await kratix
         .promise('app')
         .waitFor(b => condition(b, 'RequirementsFulfilled'));
@@ -165,7 +170,12 @@ describe.each(databases.eachSupportedId())('requiredPromises on %p', id => {
         .put('/api/kratix/promises/easyapp')
         .send(required)
         .expect(201);
-      expect(put.body.warnings).toBeUndefined();
+      // Its images are mapped: only the missing Promises are warned of.
+      expect(put.body.warnings).toEqual([
+        'Required Promise "nginx-ingress" at version "" not installed',
+        'Required Promise "postgresql" at version "" not installed',
+        'Promise will not be available until the above issue(s) is resolved',
+      ]);
       const url = '/api/kratix/promises/easyapp/resources/default/example';
       await http()
         .put(url)

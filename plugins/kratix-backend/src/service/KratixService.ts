@@ -15,6 +15,7 @@ import {
   parseHealthRecord,
   parsePromise,
   promiseWarnings,
+  requirementWarnings,
   validateResource,
 } from '../engine';
 import { KratixStore } from '../database/KratixStore';
@@ -83,7 +84,10 @@ export class KratixService implements KratixApi {
     const { metadata, spec } = parsed.promise;
     const existing = await this.store.getObject(key);
     if (existing) checkApiChange(parsePromise(existing.object), parsed);
-    const warnings = promiseWarnings(parsed, this.options.processRunnerImages);
+    const warnings = [
+      ...promiseWarnings(parsed, this.options.processRunnerImages),
+      ...(await this.requirementWarnings(parsed)),
+    ];
     if (!existing) {
       const stored = await this.store.createObject(key, {
         apiVersion: parsed.promise.apiVersion,
@@ -116,6 +120,18 @@ export class KratixService implements KratixApi {
     }
     const saved = await this.reconcileResourcesOnce(stored, changed);
     return { object: saved.object as KratixPromise, created: false, warnings };
+  }
+
+  /** As upstream's webhook: required Promises missing, with a warning. */
+  private async requirementWarnings(parsed: ParsedPromise): Promise<string[]> {
+    const found = new Map<string, KratixPromise>();
+    for (const { name } of parsed.requiredPromises) {
+      const stored = await this.store.getObject(promiseKey(name));
+      if (stored) found.set(name, stored.object as KratixPromise);
+    }
+    return requirementWarnings(parsed.requiredPromises, name =>
+      found.get(name),
+    );
   }
 
   /**
