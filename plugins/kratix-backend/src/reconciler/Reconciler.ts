@@ -32,6 +32,11 @@ import {
   unavailableBecause,
   wakeDependents,
 } from './promiseAvailability';
+import {
+  deleteResourcesOf,
+  deleteWorkflowSucceeded,
+  resourceConfigureRunning,
+} from './promiseDelete';
 import { findSuspension } from '../engine/workflowControl';
 import {
   MANUAL_RECONCILIATION_LABEL,
@@ -366,55 +371,23 @@ export class Reconciler {
       });
       return true;
     };
-    const since = Date.parse(stored.object.metadata.deletionTimestamp!);
-    const runs = await store.listWorkflowRuns(item.key, { limit: 8 });
-    const deleted = runs.some(
-      r =>
-        r.action === 'delete' &&
-        r.phase === 'Succeeded' &&
-        Date.parse(r.startedAt ?? '') >= since - 1000,
-    );
-    if (!deleted) {
+    if (!(await deleteWorkflowSucceeded(store, stored))) {
       // A running pipeline ends first (bounded by the runner's timeout).
-      const waited = Date.now() - since;
-      if (waited < config.runner.timeoutMs) {
-        if (await this.resourceRunning(item.key.name)) return later();
+      const since = Date.parse(stored.object.metadata.deletionTimestamp!);
+      const waiting = Date.now() - since < config.runner.timeoutMs;
+      if (waiting && (await resourceConfigureRunning(store, item.key.name))) {
+        return later();
       }
       return false;
     }
-    if (await this.deleteResourcesOf(item.key.name)) return later();
+    const { remaining, marked } = await deleteResourcesOf(store, item.key.name);
+    // Only new work needs the other workers now.
+    if (marked) this.wake();
+    if (remaining) return later();
     await this.removeObject(item.key);
     await store.complete(item.key, this.owner, item.seq);
     if (await requeueRequirers(store, item.key.name)) this.wake();
     return true;
-  }
-
-  /** Whether a configure workflow of one of the Promise's Resources runs. */
-  private async resourceRunning(promise: string): Promise<boolean> {
-    const { store } = this.options;
-    for (const r of await store.listObjects({ kind: 'Resource', promise })) {
-      const [newest] = await store.listWorkflowRuns(r.key, { limit: 1 });
-      if (newest?.action === 'configure' && newest.phase === 'Running') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Marks a Promise's Resources for deletion; true while any remain. */
-  private async deleteResourcesOf(promise: string): Promise<boolean> {
-    const { store } = this.options;
-    const resources = await store.listObjects({ kind: 'Resource', promise });
-    const marking = resources.filter(r => !r.object.metadata.deletionTimestamp);
-    for (const r of marking) {
-      await store.updateObject(r.key, {
-        deletionTimestamp: new Date().toISOString(),
-      });
-      await store.enqueue(r.key, { reason: 'promise-deleted' });
-    }
-    // Only new work needs the other workers now.
-    if (marking.length) this.wake();
-    return resources.length > 0;
   }
 
   /**
