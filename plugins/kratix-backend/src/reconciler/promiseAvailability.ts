@@ -7,6 +7,7 @@ import {
   KratixStatus,
 } from '@kratix-backstage/plugin-kratix-common';
 import {
+  ParsedPromise,
   REQUIREMENTS_CONDITION,
   describeUnmet,
   evaluateRequirements,
@@ -26,6 +27,19 @@ import { WorkQueue } from '../database/WorkQueue';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey } from './keys';
 
+/** The stored Promises that `promise` requires, to look up by name. */
+export async function requiredPromisesOf(
+  store: ObjectStore,
+  promise: ParsedPromise,
+): Promise<(name: string) => KratixPromise | undefined> {
+  const found = new Map<string, KratixPromise>();
+  for (const { name } of promise.requiredPromises) {
+    const stored = await store.getObject(promiseKey(name));
+    if (stored) found.set(name, stored.object as KratixPromise);
+  }
+  return name => found.get(name);
+}
+
 /**
  * Before a Promise's configure workflow: evaluates its required Promises
  * (`RequirementsFulfilled`, `status.requiredPromises`) and lists what it
@@ -38,13 +52,9 @@ export async function preparePromise(
   processRunnerImages: Record<string, string[]> | undefined,
 ): Promise<StoredObject> {
   const parsed = parsePromise(stored.object);
-  const required = new Map<string, KratixPromise>();
-  for (const { name } of parsed.requiredPromises) {
-    const found = await store.getObject(promiseKey(name));
-    if (found) required.set(name, found.object as KratixPromise);
-  }
-  const requirements = evaluateRequirements(parsed.requiredPromises, name =>
-    required.get(name),
+  const requirements = evaluateRequirements(
+    parsed.requiredPromises,
+    await requiredPromisesOf(store, parsed),
   );
   const warnings = promiseWarnings(parsed, processRunnerImages);
   const now = new Date();

@@ -22,6 +22,7 @@ import { KratixStore } from '../database/KratixStore';
 import { ObjectKey, StoredObject } from '../database/ObjectStore';
 import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
+import { requiredPromisesOf } from '../reconciler/promiseAvailability';
 import {
   MANUAL_RECONCILIATION_LABEL,
   RECONCILE_RESOURCES_LABEL,
@@ -124,13 +125,9 @@ export class KratixService implements KratixApi {
 
   /** As upstream's webhook: required Promises missing, with a warning. */
   private async requirementWarnings(parsed: ParsedPromise): Promise<string[]> {
-    const found = new Map<string, KratixPromise>();
-    for (const { name } of parsed.requiredPromises) {
-      const stored = await this.store.getObject(promiseKey(name));
-      if (stored) found.set(name, stored.object as KratixPromise);
-    }
-    return requirementWarnings(parsed.requiredPromises, name =>
-      found.get(name),
+    return requirementWarnings(
+      parsed.requiredPromises,
+      await requiredPromisesOf(this.store, parsed),
     );
   }
 
