@@ -158,11 +158,54 @@ export interface Config {
     }>;
     stateStore?: {
       /**
-       * Folder of the state store; relative paths from the backend's working
-       * directory. Default `kratix-state-store` in `backend.workingDirectory`
-       * when set, else in the backend's working directory: one per instance.
+       * `filesystem` (default): the Destinations are folders of `path`.
+       * `git`: of a branch of a git repository (`git`), as upstream's
+       * GitStateStore; each change is a commit pushed to it.
+       */
+      type?: 'filesystem' | 'git';
+      /**
+       * Folder of the state store (for `git`: of its clone); relative paths
+       * from the backend's working directory. Default `kratix-state-store`
+       * in `backend.workingDirectory` when set, else in the backend's
+       * working directory: one per instance.
        */
       path?: string;
+      /** `type: git`: the repository, as upstream's GitStateStore spec. */
+      git?: {
+        /**
+         * `file:///...`, `https://...` (or `http://`), `ssh://...` or
+         * `user@host:path`; no password in it.
+         */
+        url: string;
+        /** Default `main`; the first push makes it when missing. */
+        branch?: string;
+        /** Folder in the repository holding the Destinations. Default its root. */
+        path?: string;
+        /**
+         * `basicAuth` (default; HTTPS, with `username` and `password`, or
+         * none) or `ssh` (with `sshPrivateKey` and `knownHosts`).
+         */
+        authMethod?: 'basicAuth' | 'ssh';
+        /** The keys of upstream's GitStateStore Secret. */
+        credentials?: {
+          /** basicAuth; with a token, any name the server accepts. */
+          username?: string;
+          /**
+           * basicAuth: the password or token.
+           * @visibility secret
+           */
+          password?: string;
+          /**
+           * ssh: the private key (unencrypted, PEM or OpenSSH).
+           * @visibility secret
+           */
+          sshPrivateKey?: string;
+          /** ssh: `known_hosts` lines for the server; required. */
+          knownHosts?: string;
+        };
+        /** Author and committer of the commits. Default name `kratix`, no email. */
+        gitAuthor?: { name?: string; email?: string };
+      };
     };
     signals?: {
       /**

@@ -13,6 +13,10 @@ import {
   KubernetesModeConfig,
   readKubernetesConfig,
 } from './kubernetes/clusterConfig';
+import {
+  GitStateStoreConfig,
+  readStateStoreGit,
+} from './stateStore/git/gitStateStoreConfig';
 
 /** The plugin's configuration, with defaults that make the demo work. */
 export interface KratixConfig {
@@ -47,7 +51,10 @@ export interface KratixConfig {
     configMaps: KeyValueSources;
   };
   destinations: Destination[];
+  /** For `filesystem`, the store; for `git`, its clone. */
   stateStorePath: string;
+  /** `stateStore.type: git`: the repository, instead of the folder. */
+  stateStoreGit?: GitStateStoreConfig;
   signalsIncludeStatus: boolean;
   seedFiles: string[];
   /** Kubernetes mode (`kratix.kubernetes`): the embedded engine is not used. */
@@ -156,6 +163,7 @@ export function readKratixConfig(root: Config): KratixConfig {
           'kratix-state-store',
         ),
     ),
+    stateStoreGit: readStateStoreGit(c),
     signalsIncludeStatus:
       c.getOptionalBoolean('signals.includeStatus') ?? false,
     seedFiles: c.getOptionalStringArray('seedFiles') ?? [],

@@ -8,7 +8,7 @@ import { EngineParts } from '../engineExtensionPoint';
 import { DatabaseKratixStore } from '../database/DatabaseKratixStore';
 import { ProcessPipelineRunner } from '../runner/ProcessPipelineRunner';
 import { claimRunDirectory } from '../runner/runDirectory';
-import { FileSystemStateStore } from '../stateStore/FileSystemStateStore';
+import { stateStoreFromConfig } from '../stateStore/stateStoreFromConfig';
 import { Reconciler } from '../reconciler/Reconciler';
 import { StatusPublisher } from '../reconciler/StatusPublisher';
 import { WorkflowMetrics } from '../reconciler/WorkflowMetrics';
@@ -43,12 +43,7 @@ export async function createEmbeddedEngine(
     processRunnerImages,
     store,
     runner,
-    stateStore:
-      options.stateStore ??
-      new FileSystemStateStore({
-        path: config.stateStorePath,
-        destinations: config.destinations,
-      }),
+    stateStore: options.stateStore ?? stateStoreFromConfig(config, logger),
     logger,
     config,
     metrics: new WorkflowMetrics(options.metrics, () => store.countClaimable()),
