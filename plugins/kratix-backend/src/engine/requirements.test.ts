@@ -4,6 +4,7 @@ import {
   RequirementStates,
   evaluateRequirements,
   isPromiseAvailable,
+  markPromiseUnavailable,
   markRequirements,
 } from './requirements';
 
@@ -82,5 +83,27 @@ describe('requiredPromises', () => {
 `);
     expect(result.patch).toEqual({ conditions: [] });
     expect(result.warnings).toHaveLength(1);
+  });
+});
+
+describe('a Resource waiting for its Promise', () => {
+  it('keeps its message: only PromiseAvailable says it waits', () => {
+    const why = { reason: 'PromiseUnavailable', message: 'not yet' };
+    const status = markPromiseUnavailable(
+      { message: 'User created' },
+      why,
+      new Date(0),
+    );
+    expect(status).toEqual({
+      message: 'User created',
+      conditions: [
+        {
+          type: 'PromiseAvailable',
+          status: 'False',
+          ...why,
+          lastTransitionTime: '1970-01-01T00:00:00Z',
+        },
+      ],
+    });
   });
 });

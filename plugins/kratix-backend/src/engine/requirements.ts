@@ -146,7 +146,8 @@ export function markRequirements(
 
 /**
  * A Resource's status while its Promise cannot take it (`why`), as
- * upstream: `PromiseAvailable` False and `message` Pending.
+ * upstream: `PromiseAvailable` False. Its `message` is kept (a new
+ * Resource's is Pending; the seeds never reset it).
  */
 export function markPromiseUnavailable(
   status: KratixStatus,
@@ -155,7 +156,6 @@ export function markPromiseUnavailable(
 ): KratixStatus {
   return {
     ...status,
-    message: 'Pending',
     conditions: setCondition(
       status.conditions,
       { type: PROMISE_AVAILABLE_CONDITION, status: 'False', ...why },
