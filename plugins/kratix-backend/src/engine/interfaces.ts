@@ -13,6 +13,12 @@ export interface PipelineContainer {
   command?: string[];
   args?: string[];
   env?: PipelineEnvVar[];
+  /**
+   * Upstream Container fields only a Pod applies (`envFrom`,
+   * `volumeMounts`, `resources`, `securityContext`, `imagePullPolicy`),
+   * as the Promise gives them; the process runner ignores them.
+   */
+  pod?: Record<string, unknown>;
 }
 
 /** A key of a Secret or ConfigMap, as Kubernetes names it. */
@@ -38,6 +44,12 @@ export interface PipelineEnvVar {
 export interface Pipeline {
   name: string;
   containers: PipelineContainer[];
+  /**
+   * Upstream Pipeline fields only a Pod applies (`imagePullSecrets`,
+   * `volumes`, `rbac`, `nodeSelector`, `tolerations`), as the Promise
+   * gives them; the process runner ignores them.
+   */
+  pod?: Record<string, unknown>;
 }
 
 /** The object a workflow runs for: a Resource or a Promise. */

@@ -217,6 +217,32 @@ function toEnvVar(e: z.infer<typeof envSchema>): PipelineEnvVar {
   };
 }
 
+// Upstream fields only a pipeline's Pod applies (Kubernetes mode).
+const POD_PIPELINE_FIELDS = [
+  'imagePullSecrets',
+  'volumes',
+  'rbac',
+  'nodeSelector',
+  'tolerations',
+];
+const POD_CONTAINER_FIELDS = [
+  'envFrom',
+  'volumeMounts',
+  'resources',
+  'securityContext',
+  'imagePullPolicy',
+];
+
+/** The given `fields` of `from`, for a Pod; undefined when none is set. */
+function podFields(
+  from: Record<string, unknown>,
+  fields: string[],
+): { pod?: Record<string, unknown> } {
+  const set = fields.filter(f => from[f] !== undefined);
+  if (!set.length) return {};
+  return { pod: Object.fromEntries(set.map(f => [f, from[f]])) };
+}
+
 function toPipeline(doc: PipelineDoc): Pipeline {
   return {
     name: doc.metadata.name,
@@ -226,7 +252,9 @@ function toPipeline(doc: PipelineDoc): Pipeline {
       ...(c.command && { command: c.command }),
       ...(c.args && { args: c.args }),
       ...(c.env && { env: c.env.map(toEnvVar) }),
+      ...podFields(c, POD_CONTAINER_FIELDS),
     })),
+    ...podFields(doc.spec, POD_PIPELINE_FIELDS),
   };
 }
 

@@ -36,7 +36,14 @@ export async function startFakeKubelet(
       res.writeHead(log === undefined || log === null ? 404 : 200, {
         'Content-Type': 'text/plain',
       });
-      res.end(log ?? 'not found');
+      // As a kubelet: at most `limitBytes` of the log.
+      const limit = Number(
+        new URL(req.url ?? '', 'https://kubelet').searchParams.get(
+          'limitBytes',
+        ) ?? NaN,
+      );
+      const body = Buffer.from(log ?? 'not found');
+      res.end(limit >= 0 ? body.subarray(0, limit) : body);
     },
   );
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));

@@ -1,0 +1,312 @@
+// A real kube-apiserver; only the node is played (../__testUtils__/nodeAgent).
+// The same engine runs the seeds' iam example with the process runner and
+// with Pods, and gets the same status.
+import { CoreV1Api } from '@kubernetes/client-node';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import {
+  KratixObject,
+  PipelineRunRequest,
+  PipelineRunner,
+} from '../../engine/interfaces';
+import { parsePromise } from '../../engine/promise';
+import { executeWorkflow, pipelineEnv } from '../../engine/workflow';
+import {
+  memoryStateStore,
+  recordingSave,
+} from '../../engine/__testUtils__/fakes';
+import {
+  ProcessPipelineRunner,
+  ProcessPipelineRunnerOptions,
+} from '../../runner/ProcessPipelineRunner';
+import {
+  KubeTestCluster,
+  startKubeTestCluster,
+} from '../__testUtils__/kubeTestCluster';
+import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
+import { PodPipelineRunner } from './PodPipelineRunner';
+
+jest.setTimeout(120_000);
+
+const T = '2024-08-21T10:27:45Z';
+
+/** The seeds' iam Promise: two configure pipelines that merge status. */
+const iam = parsePromise({
+  apiVersion: 'platform.kratix.io/v1alpha1',
+  kind: 'Promise',
+  metadata: { name: 'iam' },
+  spec: {
+    api: {
+      spec: {
+        group: 'example.kratix.io',
+        names: { kind: 'IAM', plural: 'iams' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true }],
+      },
+    },
+    destinationSelectors: [{ matchLabels: { env: 'dev' } }],
+    workflows: {
+      resource: {
+        configure: [
+          {
+            apiVersion: 'platform.kratix.io/v1alpha1',
+            kind: 'Pipeline',
+            metadata: { name: 'create-user', namespace: 'default' },
+            spec: {
+              containers: [{ name: 'create-db', image: 'create-db:v0.1.0' }],
+            },
+          },
+          {
+            apiVersion: 'platform.kratix.io/v1alpha1',
+            kind: 'Pipeline',
+            metadata: { name: 'populate-vault', namespace: 'default' },
+            spec: {
+              containers: [
+                { name: 'populate', image: 'populate-vault:v0.1.0' },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  },
+});
+
+const resource: KratixObject = {
+  apiVersion: 'example.kratix.io/v1',
+  kind: 'IAM',
+  metadata: { name: 'alice', namespace: 'default', generation: 1 },
+  spec: { team: 'platform' },
+};
+
+const SCRIPTS: Record<string, string> = {
+  // The first pipeline writes the user and its status.
+  'create-db': `set -eu
+grep -q 'name: alice' /kratix/input/object.yaml
+mkdir -p /kratix/output/users
+printf 'kind: User\\nname: %s\\n' "$KRATIX_OBJECT_NAME" > /kratix/output/users/user.yaml
+printf 'iam:\\n  user: admin\\nmessage: User created, next step is to create vault secret for user\\n' > /kratix/metadata/status.yaml
+echo created user`,
+  // The second sees the first's status in object.yaml.
+  'populate-vault': `set -eu
+grep -q 'user: admin' /kratix/input/object.yaml
+printf 'message: User created and vault secret created\\niam:\\n  password: <vault-ref>\\n' > /kratix/metadata/status.yaml
+echo populated vault`,
+  big: `head -c "$SIZE" /dev/zero > /kratix/output/big`,
+  sleep: 'echo sleeping; sleep 60',
+};
+
+let cluster: KubeTestCluster;
+let agent: NodeAgent;
+let core: CoreV1Api;
+let base: string;
+let workDir: string;
+let processOptions: ProcessPipelineRunnerOptions;
+
+beforeAll(async () => {
+  base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-pod-test-'));
+  await fs.chmod(base, 0o755);
+  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-pod-work-'));
+  await fs.chmod(workDir, 0o711);
+  const images: Record<string, string[]> = {};
+  for (const [name, body] of Object.entries(SCRIPTS)) {
+    const file = path.join(base, `${name}.sh`);
+    await fs.writeFile(file, `${body}\n`);
+    images[
+      name === 'create-db' || name === 'populate-vault'
+        ? `${name}:v0.1.0`
+        : `${name}:v1`
+    ] = ['sh', file];
+  }
+  processOptions = { images, workDir, sandbox: { readOnlyPaths: [base] } };
+  cluster = await startKubeTestCluster();
+  core = cluster.kubeConfig.makeApiClient(CoreV1Api);
+  agent = await startNodeAgent(cluster, processOptions);
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  cluster?.stop();
+  await fs.rm(base, { recursive: true, force: true });
+  await fs.rm(workDir, { recursive: true, force: true });
+});
+
+const podRunner = () =>
+  new PodPipelineRunner({ kubeConfig: cluster.kubeConfig, workDir });
+
+async function runIam(runner: PipelineRunner) {
+  const stateStore = memoryStateStore();
+  const recorder = recordingSave();
+  const result = await executeWorkflow({
+    object: structuredClone(resource),
+    promise: iam,
+    workflow: { type: 'resource', action: 'configure' },
+    runner,
+    stateStore,
+    destinations: [{ name: 'dev', labels: { env: 'dev' } }],
+    save: recorder.save,
+    now: () => new Date(T),
+  });
+  return { result, writes: stateStore.writes, saved: recorder.saved };
+}
+
+/** A request for one pipeline of image `image` (for runner.run directly). */
+function request(
+  image: string,
+  env: Record<string, string> = {},
+  extra: Partial<PipelineRunRequest> = {},
+): PipelineRunRequest {
+  const pipeline = {
+    name: image.split(':')[0],
+    containers: [
+      {
+        name: 'main',
+        image,
+        env: Object.entries(env).map(([name, value]) => ({ name, value })),
+      },
+    ],
+  };
+  return {
+    runId: `${image}-${Math.random()}`,
+    pipeline,
+    env: pipelineEnv(
+      resource,
+      iam,
+      { type: 'resource', action: 'configure' },
+      pipeline,
+    ),
+    objectYaml: stringify(resource),
+    statusMaxBytes: 4096,
+    outputMaxBytes: 64 * 1024,
+    collectOutputs: true,
+    signal: new AbortController().signal,
+    onLog: () => {},
+    ...extra,
+  };
+}
+
+describe('PodPipelineRunner', () => {
+  it("runs the iam example's configure workflow as Pods, with the embedded run's status", async () => {
+    const embedded = await runIam(new ProcessPipelineRunner(processOptions));
+    const logs: string[] = [];
+    const onPods = await runIam({
+      run: req =>
+        podRunner().run({
+          ...req,
+          onLog: (c, chunk) => {
+            logs.push(`${c}: ${chunk}`);
+            req.onLog(c, chunk);
+          },
+        }),
+    });
+
+    expect(embedded.result.outcome).toBe('succeeded');
+    expect(onPods.result.outcome).toBe('succeeded');
+    expect(onPods.result.object.status).toEqual(embedded.result.object.status);
+    expect(onPods.result.object.status).toMatchObject({
+      iam: { user: 'admin', password: '<vault-ref>' },
+      message: 'User created and vault secret created',
+    });
+    expect(onPods.saved.map(o => o.status)).toEqual(
+      embedded.saved.map(o => o.status),
+    );
+    expect(onPods.writes).toEqual(embedded.writes);
+    expect(onPods.writes[0].files).toEqual([
+      {
+        path: 'users/user.yaml',
+        content: Buffer.from('kind: User\nname: alice\n'),
+      },
+    ]);
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        'create-db: created user\n',
+        'populate: populated vault\n',
+      ]),
+    );
+
+    // Labelled as upstream labels its pipeline Jobs' Pods.
+    const pods = await core.listNamespacedPod({
+      namespace: 'default',
+      labelSelector:
+        'kratix.io/promise-name=iam,kratix.io/resource-name=alice,kratix.io/workflow-type=resource,kratix.io/workflow-action=configure',
+    });
+    expect(
+      pods.items
+        .map(p => p.metadata!.labels!['kratix.io/pipeline-name'])
+        .sort(),
+    ).toEqual(['create-user', 'populate-vault']);
+    expect(pods.items.every(p => p.status?.phase === 'Succeeded')).toBe(true);
+  });
+
+  it("refuses a pipeline's oversized output with a clear message, as the process runner", async () => {
+    const req = request('big:v1', { SIZE: String(100 * 1024) });
+    const embedded = await new ProcessPipelineRunner(processOptions).run(req);
+    const onPod = await podRunner().run({ ...req, runId: `${req.runId}-pod` });
+    expect(embedded).toMatchObject({ succeeded: false });
+    expect(onPod).toEqual(embedded);
+    expect(onPod).toMatchObject({
+      message:
+        "the outputs in /kratix/output are more than 65536 bytes in total (kratix.engine.outputMaxBytes); 'big' goes over",
+    });
+  });
+
+  it('never reads an archive larger than the limits allow', async () => {
+    const onPod = await podRunner().run(
+      request('big:v1', { SIZE: String(3 * 1024 * 1024) }),
+    );
+    expect(onPod).toMatchObject({
+      succeeded: false,
+      message: expect.stringMatching(
+        /^the pipeline's \/kratix\/metadata and \/kratix\/output files make a \d+-byte archive, more than the \d+ bytes the engine reads/,
+      ),
+    });
+  });
+
+  it('fails with the failing container and its exit code', async () => {
+    const req = request('create-db:v0.1.0', {}, { objectYaml: 'name: bob\n' });
+    const embedded = await new ProcessPipelineRunner(processOptions).run(req);
+    const onPod = await podRunner().run({ ...req, runId: `${req.runId}-pod` });
+    expect(onPod).toEqual(embedded);
+    expect(onPod).toMatchObject({
+      succeeded: false,
+      exitCode: 1,
+      failedContainer: 'main',
+      message: 'Container main exited with code 1',
+    });
+  });
+
+  it('deletes the Pod when cancelled', async () => {
+    const controller = new AbortController();
+    const req = request('sleep:v1', {}, { signal: controller.signal });
+    const running = podRunner().run(req);
+    let pod;
+    for (;;) {
+      const pods = await core.listNamespacedPod({
+        namespace: 'default',
+        labelSelector: 'kratix.io/pipeline-name=sleep',
+      });
+      pod = pods.items[0];
+      if (pod?.status?.phase === 'Running') break;
+      await new Promise(r => setTimeout(r, 100));
+    }
+    controller.abort();
+    expect(await running).toEqual({
+      succeeded: false,
+      exitCode: 1,
+      message: 'cancelled',
+    });
+    for (let i = 0; ; i++) {
+      const gone = await core
+        .readNamespacedPod({ name: pod.metadata!.name!, namespace: 'default' })
+        .then(
+          () => false,
+          e => e.code === 404,
+        );
+      if (gone) break;
+      if (i > 100) throw new Error('the Pod was not deleted');
+      await new Promise(r => setTimeout(r, 100));
+    }
+  });
+});
