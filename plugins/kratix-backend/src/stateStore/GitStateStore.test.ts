@@ -196,6 +196,20 @@ describe('GitStateStore', () => {
     );
   });
 
+  it('starts again on a clone a stopped backend left locked', async () => {
+    const workDir = path.join(dir, 'kept');
+    const write = (n: string) =>
+      store({}, { workDir }).writeWorkload({
+        destination: 'dev',
+        workloadPath,
+        files: [file(`${n}.yaml`, n)],
+      });
+    await write('a');
+    fs.writeFileSync(path.join(workDir, 'clone', '.git', 'index.lock'), '');
+    await write('b');
+    expect(repo.files()).toEqual([`dev/${workloadPath}/b.yaml`]);
+  });
+
   it('says which store failed, and works once the repository is there', async () => {
     const missing = path.join(dir, 'later.git');
     const s = store({ url: `file://${missing}` });
@@ -248,6 +262,30 @@ describe('GitStateStore', () => {
       }),
     ).rejects.toThrow(/could not write dev\//);
     expect(repo.subjects()).toEqual(['link']);
+  });
+
+  it('stops a git command that takes too long, with what it started', async () => {
+    // An ssh that never answers; the timeout kills it with git.
+    const hung = path.join(dir, 'hung-ssh');
+    fs.writeFileSync(hung, '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+    const started = Date.now();
+    await expect(
+      store(
+        {
+          url: `ssh://git@git.example.com${repo.dir}`,
+          authMethod: 'ssh',
+          credentials: { sshPrivateKey: 'k', knownHosts: 'h' },
+        },
+        { sshCommand: hung, timeoutMs: 500 },
+      ).writeWorkload({
+        destination: 'dev',
+        workloadPath,
+        files: [file('a.yaml', 'a')],
+      }),
+    ).rejects.toThrow(
+      /could not write .*: git fetch failed: timed out after 500 ms/,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   describe('over HTTP with basic auth', () => {

@@ -30,17 +30,18 @@ export interface GitStateStoreOptions {
   sshCommand?: string;
 }
 
-/** Config for every command: no hooks, signing or symlinks in the clone. */
+/**
+ * Config for every command: no hooks, signing or symlinks in the clone;
+ * housekeeping in the foreground, never holding a lock behind our back.
+ */
 const SAFE_CONFIG = [
-  '-c',
   'core.hooksPath=/dev/null',
-  '-c',
   'commit.gpgSign=false',
-  '-c',
   'core.symlinks=false',
-  '-c',
   'core.autocrlf=false',
-];
+  'gc.autoDetach=false',
+  'maintenance.autoDetach=false',
+].flatMap(setting => ['-c', setting]);
 
 /** The filesystem store's staging folder: never committed. */
 const EXCLUDE = '.kratix-tmp/\n';
@@ -183,6 +184,7 @@ export class GitStateStore implements StateStore {
       () => true,
     );
     if (fresh) await runGit(context, ['init', '-q']);
+    await this.removeStaleLocks();
     await runGit(context, ['config', 'remote.origin.url', git.url]);
     await runGit(context, ['symbolic-ref', 'HEAD', `refs/heads/${git.branch}`]);
     const info = path.join(this.clone, '.git', 'info');
@@ -190,6 +192,26 @@ export class GitStateStore implements StateStore {
     await fs.writeFile(path.join(info, 'exclude'), EXCLUDE);
     this.context = context;
     return context;
+  }
+
+  /**
+   * Lock files a backend stopped mid-command left: this instance is the
+   * clone's only user (one `stateStore.path` each), and has not begun.
+   */
+  private async removeStaleLocks(): Promise<void> {
+    const { branch } = this.options.git;
+    const dotGit = path.join(this.clone, '.git');
+    const locks = [
+      'index.lock',
+      'HEAD.lock',
+      'config.lock',
+      'packed-refs.lock',
+      `refs/heads/${branch}.lock`,
+      `refs/remotes/origin/${branch}.lock`,
+    ];
+    for (const lock of locks) {
+      await fs.rm(path.join(dotGit, lock), { force: true });
+    }
   }
 
   /** Makes the worktree the branch's tip, or empty when there is no branch. */

@@ -1,6 +1,6 @@
 // Runs the `git` CLI: no shell, bounded output and time, isolated from the
 // host's git configuration, with secrets kept out of argv and errors.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /** Largest stdout or stderr kept from one git command. */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -23,14 +23,14 @@ export interface GitContext {
 export class GitCommandError extends Error {
   constructor(
     readonly command: string,
-    readonly exitCode: number | string | undefined,
+    readonly exitCode: number,
     readonly output: string,
   ) {
     const tail = output.trim().slice(-MESSAGE_TAIL_CHARS);
     super(
-      `git ${command} failed${
-        typeof exitCode === 'number' ? ` (exit ${exitCode})` : ''
-      }${tail ? `: ${tail}` : ''}`,
+      `git ${command} failed${exitCode >= 0 ? ` (exit ${exitCode})` : ''}${
+        tail ? `: ${tail}` : ''
+      }`,
     );
     this.name = 'GitCommandError';
   }
@@ -70,50 +70,79 @@ export async function runGit(
   return result.stdout;
 }
 
-/** Like runGit, but a failing exit code resolves: for `diff --quiet`. */
+/**
+ * Like runGit, but a failing exit code resolves: for `diff --quiet`. Git
+ * runs in a process group of its own (no terminal, so ssh never prompts);
+ * a timeout or too much output kills the group, ssh and the remote
+ * helpers included, so that nothing holds the answer back.
+ */
 export function runGitStatus(
   context: GitContext,
   args: string[],
 ): Promise<{ exitCode: number; stdout: string; error?: GitCommandError }> {
   const command = args[0];
-  return new Promise(resolve => {
-    execFile(
-      'git',
-      [...context.configArgs, ...args],
-      {
-        cwd: context.cwd,
-        env: gitEnvironment(context.env),
-        timeout: context.timeoutMs,
-        killSignal: 'SIGKILL',
-        maxBuffer: MAX_OUTPUT_BYTES,
-        encoding: 'utf8',
-        windowsHide: true,
-      },
-      (error, stdout, stderr) => {
-        if (!error) {
-          resolve({ exitCode: 0, stdout });
-          return;
-        }
-        const e = error as NodeJS.ErrnoException & {
-          code?: number | string;
-          killed?: boolean;
-        };
-        let output = context.redact(`${stderr}\n${stdout}`);
-        if (e.killed) {
-          output = `timed out after ${context.timeoutMs} ms\n${output}`;
-        } else if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          output = `more than ${MAX_OUTPUT_BYTES} bytes of output\n${output}`;
-        } else if (e.code === 'ENOENT') {
-          output = `the git command was not found on PATH\n${output}`;
-        }
-        const exitCode = typeof e.code === 'number' ? e.code : -1;
-        resolve({
-          exitCode,
-          stdout,
-          error: new GitCommandError(command, e.code, output),
-        });
-      },
+  return new Promise(settle => {
+    let settled = false;
+    const resolve = (result: Awaited<ReturnType<typeof runGitStatus>>) => {
+      if (!settled) settle(result);
+      settled = true;
+    };
+    const child = spawn('git', [...context.configArgs, ...args], {
+      cwd: context.cwd,
+      env: gitEnvironment(context.env),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let why: string | undefined;
+    const kill = (reason: string) => {
+      why ??= reason;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(
+      () => kill(`timed out after ${context.timeoutMs} ms`),
+      context.timeoutMs,
     );
+    const collect = (stream: NodeJS.ReadableStream) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      stream.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > MAX_OUTPUT_BYTES) {
+          kill(`more than ${MAX_OUTPUT_BYTES} bytes of output`);
+        } else chunks.push(chunk);
+      });
+      return () => Buffer.concat(chunks).toString('utf8');
+    };
+    const stdout = collect(child.stdout);
+    const stderr = collect(child.stderr);
+    const fail = (exitCode: number, output: string) =>
+      resolve({
+        exitCode,
+        stdout: stdout(),
+        error: new GitCommandError(command, exitCode, output),
+      });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      fail(
+        -1,
+        e.code === 'ENOENT'
+          ? 'the git command was not found on PATH'
+          : e.message,
+      );
+    });
+    child.on('close', code => {
+      clearTimeout(timer);
+      if (code === 0 && !why) {
+        resolve({ exitCode: 0, stdout: stdout() });
+        return;
+      }
+      const output = context.redact(`${stderr()}\n${stdout()}`);
+      fail(code ?? -1, why ? `${why}\n${output}` : output);
+    });
   });
 }
 
