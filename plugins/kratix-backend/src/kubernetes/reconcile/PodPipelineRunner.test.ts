@@ -1,7 +1,7 @@
 // A real kube-apiserver; only the node is played (../__testUtils__/nodeAgent).
 // The same engine runs the seeds' iam example with the process runner and
 // with Pods, and gets the same status.
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,7 @@ import {
 } from '../__testUtils__/kubeTestCluster';
 import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
 import { PodPipelineRunner } from './PodPipelineRunner';
+import { pipelinePodName } from './podPipeline';
 
 jest.setTimeout(120_000);
 
@@ -187,6 +188,21 @@ function request(
   };
 }
 
+/** Waits (up to 10 s) for the Pod to be deleted. */
+async function expectGone(name: string) {
+  for (let i = 0; ; i++) {
+    const gone = await core
+      .readNamespacedPod({ name, namespace: 'default' })
+      .then(
+        () => false,
+        e => e.code === 404,
+      );
+    if (gone) return;
+    if (i > 100) throw new Error(`the Pod ${name} was not deleted`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
 describe('PodPipelineRunner', () => {
   it("runs the iam example's configure workflow as Pods, with the embedded run's status", async () => {
     const embedded = await runIam(new ProcessPipelineRunner(processOptions));
@@ -277,6 +293,78 @@ describe('PodPipelineRunner', () => {
     });
   });
 
+  it("applies the pipeline's upstream fields, accepted by the API server, with its ServiceAccount and RBAC", async () => {
+    const req = request('create-db:v0.1.0');
+    req.pipeline = {
+      name: 'fields',
+      containers: [
+        {
+          ...req.pipeline.containers[0],
+          env: [{ name: 'MODE', value: 'fast' }],
+          pod: {
+            envFrom: [{ configMapRef: { name: 'settings', optional: true } }],
+            volumeMounts: [{ name: 'cache', mountPath: '/cache' }],
+            resources: { limits: { memory: '128Mi' } },
+            securityContext: { runAsNonRoot: true },
+          },
+        },
+      ],
+      pod: {
+        imagePullSecrets: [{ name: 'registry' }],
+        volumes: [{ name: 'cache', emptyDir: {} }],
+        rbac: {
+          permissions: [
+            { apiGroups: [''], verbs: ['get'], resources: ['configmaps'] },
+          ],
+        },
+      },
+    };
+    req.env = { ...req.env, KRATIX_PIPELINE_NAME: 'fields' };
+    expect(await podRunner().run(req)).toMatchObject({ succeeded: true });
+
+    const pods = await core.listNamespacedPod({
+      namespace: 'default',
+      labelSelector: 'kratix.io/pipeline-name=fields',
+    });
+    const spec = pods.items[0].spec!;
+    expect(spec.imagePullSecrets).toEqual([{ name: 'registry' }]);
+    expect(spec.serviceAccountName).toBe('iam-resource-configure-fields');
+    expect(spec.initContainers![1]).toMatchObject({
+      envFrom: [{ configMapRef: { name: 'settings', optional: true } }],
+      resources: { limits: { memory: '128Mi' } },
+      securityContext: { runAsNonRoot: true },
+    });
+    const account = await core.readNamespacedServiceAccount({
+      name: 'iam-resource-configure-fields',
+      namespace: 'default',
+    });
+    expect(account.metadata!.labels).toEqual({
+      'kratix.io/promise-name': 'iam',
+    });
+    const rbac = cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    const role = await rbac.readNamespacedRole({
+      name: 'iam-resource-configure-fields',
+      namespace: 'default',
+    });
+    expect(role.rules).toEqual([
+      { apiGroups: [''], verbs: ['get'], resources: ['configmaps'] },
+    ]);
+  });
+
+  it('adopts the Pod of the same run instead of running it twice', async () => {
+    const req = request('create-db:v0.1.0');
+    const first = await podRunner().run(req);
+    const again = await podRunner().run(req);
+    expect(first).toMatchObject({ succeeded: true });
+    expect(again).toEqual(first);
+    const name = `default/${pipelinePodName(req)}`;
+    await core.readNamespacedPod({
+      name: pipelinePodName(req),
+      namespace: 'default',
+    });
+    expect(agent.started.filter(n => n === name)).toHaveLength(1);
+  });
+
   it('deletes the Pod when cancelled', async () => {
     const controller = new AbortController();
     const req = request('sleep:v1', {}, { signal: controller.signal });
@@ -297,16 +385,25 @@ describe('PodPipelineRunner', () => {
       exitCode: 1,
       message: 'cancelled',
     });
-    for (let i = 0; ; i++) {
-      const gone = await core
-        .readNamespacedPod({ name: pod.metadata!.name!, namespace: 'default' })
-        .then(
-          () => false,
-          e => e.code === 404,
-        );
-      if (gone) break;
-      if (i > 100) throw new Error('the Pod was not deleted');
-      await new Promise(r => setTimeout(r, 100));
-    }
+    await expectGone(pod.metadata!.name!);
+  });
+
+  it('deletes the Pod when it takes longer than the timeout', async () => {
+    const req = request('sleep:v1');
+    req.pipeline = { ...req.pipeline, name: 'slow' };
+    req.env = { ...req.env, KRATIX_PIPELINE_NAME: 'slow' };
+    const runner = new PodPipelineRunner({
+      kubeConfig: cluster.kubeConfig,
+      timeoutMs: 1500,
+    });
+    const result = await runner.run(req);
+    expect(result).toEqual({
+      succeeded: false,
+      exitCode: 1,
+      message: `the pipeline's Pod default/${pipelinePodName(
+        req,
+      )} did not finish within 1.5s; it was deleted`,
+    });
+    await expectGone(pipelinePodName(req));
   });
 });
