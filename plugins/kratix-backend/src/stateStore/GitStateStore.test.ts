@@ -241,6 +241,16 @@ describe('GitStateStore', () => {
       /^Git state store file:\/\/.* \(branch main\): State store: refusing destination "\.\.\/x"/,
     );
     expect(repo.files()).toEqual([]);
+    await expect(
+      store().writeWorkload({
+        destination: 'dev',
+        workloadPath,
+        files: [file('a.yaml', 'a'), file('x/.Git/config', '[core]')],
+      }),
+    ).rejects.toThrow(
+      /^Git state store .*: refusing file path "x\/\.Git\/config" \(workload dev\/resources\/.*\): git keeps no \.git folder$/,
+    );
+    expect(repo.files()).toEqual([]);
   });
 
   it('never follows a symlink of the repository', async () => {

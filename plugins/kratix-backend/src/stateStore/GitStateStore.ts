@@ -46,6 +46,10 @@ const SAFE_CONFIG = [
 /** The filesystem store's staging folder: never committed. */
 const EXCLUDE = '.kratix-tmp/\n';
 
+/** A path with a `.git` segment, which git would skip or refuse. */
+export const isGitPath = (p: string) =>
+  p.split('/').some(s => s.toLowerCase() === '.git');
+
 /** A push refused because the branch moved (another writer), to retry. */
 function isRaceLost(error: GitCommandError): boolean {
   return /\[rejected\]|fetch first|non-fast-forward|failed to (update|lock)|cannot lock ref/i.test(
@@ -78,6 +82,14 @@ export class GitStateStore implements StateStore {
     files: OutputFile[];
   }): Promise<void> {
     const where = `${options.destination}/${options.workloadPath}`;
+    const gitFile = options.files.find(f => isGitPath(f.path));
+    if (gitFile) {
+      return Promise.reject(
+        new Error(
+          `${this.name}: refusing file path "${gitFile.path}" (workload ${where}): git keeps no .git folder`,
+        ),
+      );
+    }
     return this.change(`write ${where}`, `Kratix: update ${where}`, files =>
       files.writeWorkload(options),
     );

@@ -81,6 +81,10 @@ describe('readStateStoreGit', () => {
       /git\.path: 'a\/\.\.\/\.\.\/b' must stay inside/,
     ],
     [
+      { type: 'git', git: { url: 'file:///x', path: 'a/.git' } },
+      /git\.path: 'a\/\.git' must stay inside/,
+    ],
+    [
       { type: 'git', git: { url: 'file:///x', authMethod: 'githubApp' } },
       /authMethod: 'githubApp': expected 'basicAuth' or 'ssh'/,
     ],

@@ -67,7 +67,10 @@ function readUrl(git: Config): string {
 function readRepoPath(git: Config): string {
   const raw = git.getOptionalString('path') ?? '';
   const segments = raw.split('/').filter(s => s !== '' && s !== '.');
-  if (segments.some(s => s === '..') || raw.includes('\\')) {
+  if (
+    segments.some(s => s === '..' || s.toLowerCase() === '.git') ||
+    raw.includes('\\')
+  ) {
     fail('path', `'${raw}' must stay inside the repository`);
   }
   return segments.join('/');
