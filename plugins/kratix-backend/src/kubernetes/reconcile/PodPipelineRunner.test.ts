@@ -365,6 +365,35 @@ describe('PodPipelineRunner', () => {
     expect(agent.started.filter(n => n === name)).toHaveLength(1);
   });
 
+  it('fails with the reason when the API server refuses the Pod, or the object is too large for it', async () => {
+    const req = request('create-db:v0.1.0');
+    req.pipeline = {
+      ...req.pipeline,
+      containers: [{ ...req.pipeline.containers[0], name: 'reader' }],
+    };
+    expect(await podRunner().run(req)).toEqual({
+      succeeded: false,
+      exitCode: 1,
+      message: expect.stringMatching(
+        /^the pipeline's Pod default\/kratix-iam-alice-create-db-\w+ could not be created: .*Duplicate value: "reader" \(HTTP 422\)$/,
+      ),
+    });
+    const huge = request(
+      'create-db:v0.1.0',
+      {},
+      {
+        objectYaml: 'x'.repeat(200 * 1024),
+      },
+    );
+    expect(await podRunner().run(huge)).toEqual({
+      succeeded: false,
+      exitCode: 1,
+      message: `the object's YAML is more than ${
+        120 * 1024
+      } bytes, the most a pipeline Pod's reader takes`,
+    });
+  });
+
   it('deletes the Pod when cancelled', async () => {
     const controller = new AbortController();
     const req = request('sleep:v1', {}, { signal: controller.signal });
