@@ -36,17 +36,20 @@ export class GitCommandError extends Error {
   }
 }
 
+/** GIT_* variables of the backend that git still gets: a private CA. */
+const KEPT = new Set(['GIT_SSL_CAINFO', 'GIT_SSL_CAPATH']);
+
 /**
  * The environment git runs with: the backend's, without GIT_* variables
- * (a hook's GIT_DIR, say) and without the user's or system's git config
- * (credential helpers, signing), never prompting.
+ * (a hook's GIT_DIR, say; but for KEPT) and without the user's or
+ * system's git config (credential helpers, signing), never prompting.
  */
 export function gitEnvironment(
   extra: Record<string, string>,
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('GIT_')) env[key] = value;
+    if (!key.startsWith('GIT_') || KEPT.has(key)) env[key] = value;
   }
   return {
     ...env,
