@@ -226,6 +226,29 @@ export interface Config {
       /** `observe` (default and only mode for now): upstream Kratix reconciles. */
       mode?: 'observe';
       /**
+       * Reconcile mode with several replicas: a `coordination.k8s.io` Lease
+       * elects the one that reconciles. Another replica takes over a leader
+       * that stops renewing within about `leaseDurationSeconds` plus
+       * `renewIntervalSeconds` (12 s by default), and at its next try when
+       * the leader stops gracefully (it releases the Lease).
+       */
+      leaderElection?: {
+        /** The Lease's name; default `kratix-backstage-reconciler`. */
+        leaseName?: string;
+        /** The Lease's namespace; default `kratix-platform-system`. */
+        leaseNamespace?: string;
+        /**
+         * How long a Lease not renewed holds, in whole seconds (at least 3);
+         * default 10.
+         */
+        leaseDurationSeconds?: number;
+        /**
+         * How often the leader renews and the others try to take over, in
+         * seconds; at most a third of `leaseDurationSeconds`; default 2.
+         */
+        renewIntervalSeconds?: number;
+      };
+      /**
        * The clusters. With one, the REST API and the annotation
        * `kratix.io/resource-ref` are as in embedded mode.
        */

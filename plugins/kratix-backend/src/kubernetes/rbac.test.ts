@@ -44,9 +44,11 @@ let kubelet: FakeKubelet;
 beforeAll(async () => {
   cluster = await startKubeTestCluster();
   admin = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-  await cluster.apply(
-    `{ apiVersion: v1, kind: Namespace, metadata: { name: ${NAMESPACE} } }`,
-  );
+  for (const namespace of [NAMESPACE, 'kratix-platform-system']) {
+    await cluster.apply(
+      `{ apiVersion: v1, kind: Namespace, metadata: { name: ${namespace} } }`,
+    );
+  }
   await cluster.apply(fs.readFileSync(RBAC, 'utf8'));
   await installPromise(cluster, postgres);
   kubelet = await startFakeKubelet(cluster);
