@@ -24,6 +24,8 @@ export const READER_CONTAINER = 'reader';
 export const COLLECTOR_CONTAINER = 'kratix-collector';
 /** The Pod's label naming the engine's run of the pipeline. */
 export const RUN_ID_LABEL = 'kratix.io/pipeline-run';
+/** The Pod's annotation holding the whole run id (for adoption). */
+export const RUN_ID_ANNOTATION = 'kratix.io/pipeline-run-id';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'Kratix' };
 /** The env var the reader writes to /kratix/input/object.yaml. */
 export const OBJECT_ENV = 'KRATIX_OBJECT_YAML';
@@ -234,6 +236,7 @@ export function buildPipelinePod(
       name: pipelinePodName(request),
       namespace: pipelineNamespace(request.env, options),
       labels,
+      annotations: { [RUN_ID_ANNOTATION]: request.runId },
     },
     spec: {
       restartPolicy: 'Never',
