@@ -44,3 +44,6 @@ done
 # The demo stops its API server when Playwright stops it; this covers a kill.
 trap 'bash scripts/kubernetes-demo.sh stop; bash scripts/postgres.sh stop' EXIT
 CI=true yarn test:e2e:kubernetes
+
+step "install into a new app, as the READMEs say (scripts/test-install.sh)"
+bash scripts/test-install.sh
