@@ -1,5 +1,9 @@
 import { Palette } from '@material-ui/core/styles/createPalette';
-import { getContrastRatio } from '@material-ui/core/styles/colorManipulator';
+import {
+  darken,
+  getContrastRatio,
+  lighten,
+} from '@material-ui/core/styles/colorManipulator';
 import { HealthState } from '@kratix-backstage/plugin-kratix-common';
 
 /** WCAG AA for normal text. */
@@ -29,4 +33,25 @@ export function healthChipColours(
     unknown: palette.grey[500],
   }[state];
   return { background, color: readableText(background) };
+}
+
+/** The first of `colours` that passes AA on `background`, else black or white. */
+export function readableColour(colours: string[], background: string): string {
+  return (
+    colours.find(c => getContrastRatio(c, background) >= AA_CONTRAST) ??
+    readableText(background)
+  );
+}
+
+/** The failure line's background and its red title, passing AA. */
+export function failureLineColours(palette: Palette): {
+  background: string;
+  color: string;
+} {
+  const dark = palette.type === 'dark';
+  const background = dark ? palette.background.default : palette.grey[100];
+  // The theme's red, else the same red lighter (dark) or darker (light).
+  const shift = dark ? lighten : darken;
+  const reds = [0, 0.2, 0.3, 0.4].map(k => shift(palette.error.main, k));
+  return { background, color: readableColour(reds, background) };
 }

@@ -162,6 +162,7 @@ describe('pipelineStatusKeys', () => {
           workflows: 1,
           workflowsSucceeded: 1,
           workflowsFailed: 0,
+          lastSuccessfulConfigureWorkflowTime: '2025-01-01T12:00:00Z',
           healthRecord: { state: 'ready' },
           healthStatus: { state: 'ready', healthRecords: [] },
           kratix: {},

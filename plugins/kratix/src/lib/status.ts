@@ -22,6 +22,7 @@ const ENGINE_OWNED_KEYS = new Set([
   'workflowsSucceeded',
   'workflowsFailed',
   'observedGeneration',
+  'lastSuccessfulConfigureWorkflowTime',
 ]);
 
 /** The status keys written by pipelines (`connectionDetails`, `iam`, ...). */

@@ -1,23 +1,27 @@
 import { CodeSnippet, CopyTextButton } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
+import {
+  inlineColourSelector,
+  readableCodeColours,
+} from '../../lib/codeColours';
 
 /**
- * The highlighter's dark style paints strings and keys in #d88, a red that
- * reads as an error. It sets colours inline, so the override matches them.
- * Commas are escaped (\2c): JSS would split the selector at them.
+ * The highlighter sets its colours inline, some below WCAG AA (and its dark
+ * style paints strings in #d88, a red that reads as an error): !important
+ * rules replace them with readable ones, strings in the theme's blue.
  */
-const HLJS_DARK_RED = 'color: rgb(221\\2c  136\\2c  136)';
-
 const useStyles = makeStyles(theme => ({
-  code:
-    theme.palette.type === 'dark'
-      ? {
-          [`& span[style*="${HLJS_DARK_RED}"]`]: {
-            color: `${theme.palette.info.light} !important`,
-          },
-        }
-      : {},
+  code: Object.fromEntries(
+    Object.entries(
+      readableCodeColours(theme.palette.type, {
+        '#dd8888': theme.palette.info.light,
+      }),
+    ).map(([from, to]) => [
+      inlineColourSelector(from),
+      { color: `${to} !important` },
+    ]),
+  ),
 }));
 
 /**

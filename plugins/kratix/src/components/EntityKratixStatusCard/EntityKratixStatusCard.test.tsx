@@ -637,6 +637,36 @@ describe('EntityKratixStatusCard', () => {
       ).toBeTruthy();
     });
 
+    it('keeps the red line on the card when the Resource is one summary line of several', async () => {
+      const OTHER_URL = RESOURCE_URL.replace('orders-db', 'cache');
+      server.use(
+        http.get(OTHER_URL, () =>
+          HttpResponse.json({
+            ...resource(readyStatus()),
+            metadata: { name: 'cache', namespace: 'team-a' },
+          }),
+        ),
+      );
+      renderCard(`${ANNOTATION},postgres/team-a/cache`);
+      const failed = await screen.findByRole('region', { name: ANNOTATION });
+      const alert = await within(failed).findByRole('alert', {
+        name: 'Workflow failure',
+      });
+      await waitFor(() =>
+        expect(alert).toHaveTextContent(
+          'Pipeline create-user failed with exit code 3',
+        ),
+      );
+      // still a summary: the details wait for the button
+      expect(
+        within(failed).queryByRole('table', { name: 'Conditions' }),
+      ).toBeNull();
+      const healthy = screen.getByRole('region', {
+        name: 'postgres/team-a/cache',
+      });
+      expect(within(healthy).queryByRole('alert')).toBeNull();
+    });
+
     it('shows no in-progress bar for a failed workflow', async () => {
       renderCard();
       expect(
@@ -778,6 +808,13 @@ describe('EntityKratixStatusCard', () => {
       expect(
         within(second).queryByRole('table', { name: 'Conditions' }),
       ).toBeNull();
+      // The button's visible text is part of its name (WCAG 2.5.3).
+      const hide = within(first).getByRole('button', {
+        name: 'Hide the details of postgres/team-a/orders-db',
+      });
+      expect(hide.getAttribute('aria-label')?.toLowerCase()).toContain(
+        hide.textContent?.toLowerCase(),
+      );
     });
   });
 

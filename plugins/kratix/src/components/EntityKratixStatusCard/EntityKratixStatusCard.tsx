@@ -49,24 +49,16 @@ const ResourceSection = (props: {
         onRetry={retry}
       />
     );
-  } else if (resource && summary && !expanded) {
-    body = (
-      <ResourceSummaryLine
-        resource={resource}
-        name={stringifyResourceRef(resourceRef)}
-        expanded={false}
-        onToggle={() => setExpanded(true)}
-      />
-    );
   } else if (resource) {
+    // A failure shows on the card, on a summary line too.
     body = (
       <>
         {summary && (
           <ResourceSummaryLine
             resource={resource}
             name={stringifyResourceRef(resourceRef)}
-            expanded
-            onToggle={() => setExpanded(false)}
+            expanded={expanded}
+            onToggle={() => setExpanded(e => !e)}
           />
         )}
         {workflowState(resource.status) === 'failed' && (
@@ -76,7 +68,7 @@ const ResourceSection = (props: {
             refreshKey={refreshKey}
           />
         )}
-        <ResourceStatusView resource={resource} />
+        {(!summary || expanded) && <ResourceStatusView resource={resource} />}
       </>
     );
   }

@@ -13,6 +13,7 @@ import {
   ResourceRef,
 } from '@kratix-backstage/plugin-kratix-common';
 import { useKratixRunLogs, useKratixRuns } from '../../hooks';
+import { failureLineColours } from '../../lib/healthColours';
 import { workflowPipelines } from '../../lib/status';
 import { useSecretMasker } from '../../lib/useSecretMasker';
 
@@ -24,12 +25,10 @@ const useStyles = makeStyles(theme => ({
     borderLeft: `4px solid ${theme.palette.error.main}`,
     padding: theme.spacing(1, 1.5),
     marginBottom: theme.spacing(1),
-    background:
-      theme.palette.type === 'dark'
-        ? theme.palette.background.default
-        : theme.palette.grey[100],
+    background: failureLineColours(theme.palette).background,
   },
-  title: { color: theme.palette.error.main, fontWeight: 600 },
+  // A red that passes WCAG AA on the line's background.
+  title: { color: failureLineColours(theme.palette).color, fontWeight: 600 },
   log: {
     margin: theme.spacing(0.5, 0),
     fontFamily: 'monospace',

@@ -57,7 +57,8 @@ export const ResourceSummaryLine = (props: {
         aria-label={`${expanded ? 'Hide' : 'Show'} the details of ${name}`}
         onClick={onToggle}
       >
-        {expanded ? 'Hide details' : 'Details'}
+        {/* The visible text is part of the name (WCAG 2.5.3). */}
+        {expanded ? 'Hide the details' : 'Details'}
       </Button>
     </Box>
   );
