@@ -223,8 +223,14 @@ export interface Config {
      * of the embedded engine (database store, runner, state store) is used.
      */
     kubernetes?: {
-      /** `observe` (default and only mode for now): upstream Kratix reconciles. */
-      mode?: 'observe';
+      /**
+       * `observe` (default): upstream Kratix reconciles, this plugin watches.
+       * `reconcile`: this plugin is the Kratix controller of the cluster (one
+       * cluster only): it reconciles Promises and Resources there and runs
+       * their pipelines as Pods; the embedded engine's `runner.timeout`,
+       * `engine` and `stateStore` settings apply.
+       */
+      mode?: 'observe' | 'reconcile';
       /**
        * Reconcile mode with several replicas: a `coordination.k8s.io` Lease
        * elects the one that reconciles. Another replica takes over a leader

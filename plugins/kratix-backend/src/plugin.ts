@@ -10,7 +10,9 @@ import { readKratixConfig } from './config';
 import { StatusPublisher } from './reconciler/StatusPublisher';
 import { createEmbeddedEngine } from './service/embeddedEngine';
 import { createClusterEngine } from './kubernetes/clusterEngine';
+import { createReconcileEngine } from './kubernetes/reconcile/reconcileEngine';
 import { createRouter } from './service/router';
+import { KratixEngine } from './service/KratixEngine';
 import {
   createEngineParts,
   kratixEngineExtensionPoint,
@@ -50,18 +52,31 @@ export const kratixPlugin = createBackendPlugin({
           includeStatus: config.signalsIncludeStatus,
           logger: deps.logger,
         });
-        const engine = config.kubernetes
-          ? createClusterEngine({
-              kubernetes: config.kubernetes,
-              logger: deps.logger,
-              publisher,
-            })
-          : await createEmbeddedEngine({
-              ...deps,
-              ...parts,
-              config,
-              publisher,
-            });
+        const { kubernetes } = config;
+        let engine: KratixEngine;
+        if (kubernetes?.mode === 'reconcile') {
+          engine = await createReconcileEngine({
+            cluster: kubernetes.clusters[0],
+            config,
+            database: deps.database,
+            logger: deps.logger,
+            publisher,
+            stateStore: parts.stateStore,
+          });
+        } else if (kubernetes) {
+          engine = createClusterEngine({
+            kubernetes,
+            logger: deps.logger,
+            publisher,
+          });
+        } else {
+          engine = await createEmbeddedEngine({
+            ...deps,
+            ...parts,
+            config,
+            publisher,
+          });
+        }
         deps.permissionsRegistry.addPermissions(kratixPermissions);
         deps.httpRouter.use(
           await createRouter({

@@ -30,6 +30,8 @@ export interface ClusterCacheEvents {
     name: string,
     object?: KratixResource,
   ): void;
+  /** A Promise was added, changed or deleted (then `object` is undefined). */
+  onPromise?(name: string, object?: KratixPromise): void;
 }
 
 type Watched<T extends KubernetesObject> = Informer<T> & {
@@ -78,7 +80,10 @@ export class ClusterCache {
     });
     this.promiseWatch.on('add', p => this.onPromise(p));
     this.promiseWatch.on('update', p => this.onPromise(p));
-    this.promiseWatch.on('delete', p => this.dropResources(p.metadata!.name!));
+    this.promiseWatch.on('delete', p => {
+      this.dropResources(p.metadata!.name!);
+      this.events.onPromise?.(p.metadata!.name!);
+    });
     this.healthWatch = this.watch(
       '/apis/platform.kratix.io/v1alpha1/healthrecords',
       () =>
@@ -189,6 +194,7 @@ export class ClusterCache {
         `Kratix cluster ${this.cluster.name}: Promise ${name}: its API cannot be read, so its Resources are not shown: ${e}`,
       );
     }
+    this.events.onPromise?.(name, promise);
     const current = this.resourceWatches.get(name);
     if (current && api && current.api.path === api.path) return;
     this.dropResources(name);

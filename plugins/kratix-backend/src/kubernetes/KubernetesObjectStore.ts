@@ -32,7 +32,7 @@ import {
   StoredObject,
 } from '../database/ObjectStore';
 import { hashSpec } from '../database/stableJson';
-import { ClusterCache } from './ClusterCache';
+import { ClusterCache, ClusterCacheEvents } from './ClusterCache';
 import { KratixCluster } from './clusterConfig';
 import { clusterError, onCluster } from './clusterErrors';
 import { promiseApiOf } from './promiseApi';
@@ -44,10 +44,10 @@ const PROMISES = {
 };
 
 type Where = { group: string; version: string; plural: string };
-type Kube = KratixPromise | KratixResource;
+export type Kube = KratixPromise | KratixResource;
 
 /** Where an object is served, for CustomObjectsApi calls. */
-interface Target {
+export interface Target {
   where: Where;
   namespace?: string;
   name: string;
@@ -55,10 +55,15 @@ interface Target {
 
 export class KubernetesObjectStore implements ObjectStore {
   private readonly feed = new ChangeFeed<ObjectChange>();
-  private readonly custom: CustomObjectsApi;
+  protected readonly custom: CustomObjectsApi;
   readonly cache: ClusterCache;
 
-  constructor(private readonly cluster: KratixCluster, logger: LoggerService) {
+  /** `onPromise`: each Promise the watch sees change (reconcile mode). */
+  constructor(
+    protected readonly cluster: KratixCluster,
+    logger: LoggerService,
+    options: Pick<ClusterCacheEvents, 'onPromise'> = {},
+  ) {
     this.custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
     this.cache = new ClusterCache(
       cluster,
@@ -76,6 +81,7 @@ export class KubernetesObjectStore implements ObjectStore {
             stored: object && this.stored(key, object),
           });
         },
+        onPromise: options.onPromise,
       },
       logger,
     );
@@ -317,7 +323,16 @@ export class KubernetesObjectStore implements ObjectStore {
     const body = {
       ...current,
       metadata: { ...current.metadata, resourceVersion },
-      status,
+      // Upstream's Promise CRD requires its workflow counters.
+      status:
+        target.where === PROMISES
+          ? {
+              workflows: 0,
+              workflowsSucceeded: 0,
+              workflowsFailed: 0,
+              ...status,
+            }
+          : status,
     };
     return (await onCluster(this.cluster.name, () =>
       target.namespace
@@ -336,9 +351,12 @@ export class KubernetesObjectStore implements ObjectStore {
   }
 
   /** The object as the API server has it now (not the cache). */
-  private async read(target: Target): Promise<Kube>;
-  private async read(target: Target, gone: true): Promise<Kube | undefined>;
-  private async read(target: Target, gone = false): Promise<Kube | undefined> {
+  protected async read(target: Target): Promise<Kube>;
+  protected async read(target: Target, gone: true): Promise<Kube | undefined>;
+  protected async read(
+    target: Target,
+    gone = false,
+  ): Promise<Kube | undefined> {
     try {
       return (await (target.namespace
         ? this.custom.getNamespacedCustomObject({
@@ -358,7 +376,7 @@ export class KubernetesObjectStore implements ObjectStore {
   }
 
   /** Where a key is served: a Resource's Promise must be known. */
-  private target(key: ObjectKey): Target {
+  protected target(key: ObjectKey): Target {
     this.checkCluster(key);
     if (key.kind === 'Promise') return { where: PROMISES, name: key.name };
     if (!key.namespace) {
@@ -390,7 +408,7 @@ export class KubernetesObjectStore implements ObjectStore {
     return stored;
   }
 
-  private stored(key: ObjectKey, object: Kube): StoredObject {
+  protected stored(key: ObjectKey, object: Kube): StoredObject {
     return {
       key: { ...key, cluster: this.cluster.name },
       object,

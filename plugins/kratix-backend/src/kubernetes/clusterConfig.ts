@@ -58,15 +58,22 @@ export function readKubernetesConfig(
   const k = kratix?.getOptionalConfig('kubernetes');
   if (!k) return undefined;
   const mode = k.getOptionalString('mode') ?? 'observe';
-  if (mode !== 'observe') {
+  if (mode !== 'observe' && mode !== 'reconcile') {
     throw new Error(
-      `Invalid config kratix.kubernetes.mode '${mode}': only 'observe' is ` +
-        `available (upstream Kratix on the cluster reconciles)`,
+      `Invalid config kratix.kubernetes.mode '${mode}': use 'observe' ` +
+        `(upstream Kratix on the cluster reconciles) or 'reconcile' (this ` +
+        `plugin is the cluster's Kratix controller)`,
     );
   }
   const entries = k.getConfigArray('clusters');
   if (entries.length === 0) {
     throw new Error('Config kratix.kubernetes.clusters names no cluster');
+  }
+  if (mode === 'reconcile' && entries.length > 1) {
+    throw new Error(
+      `Config kratix.kubernetes.clusters names ${entries.length} clusters: ` +
+        `mode 'reconcile' controls exactly one`,
+    );
   }
   const seen = new Set<string>();
   const clusters = entries.map((c, i) => {

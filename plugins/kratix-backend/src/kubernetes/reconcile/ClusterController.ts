@@ -1,0 +1,220 @@
+// Reconcile mode's controller: turns the cluster's watch events into work
+// for the embedded engine's Reconciler, while this replica leads. It puts
+// the finalizers on, applies each Promise's API CRD, and queues objects
+// on the triggers of watchTriggers.ts; a sweep of the watch cache catches
+// what no event told (the first listing, a new leader).
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubernetesObjectApi } from '@kubernetes/client-node';
+import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
+import { ObjectKey } from '../../database/ObjectStore';
+import { WorkQueue } from '../../database/WorkQueue';
+import { KratixObject } from '../../engine/interfaces';
+import { parsePromise, reconciliationIntervalOf } from '../../engine';
+import { Reconciler } from '../../reconciler/Reconciler';
+import { promiseKey, resourceKey } from '../../reconciler/keys';
+import { ReconcileObjectStore } from './ReconcileObjectStore';
+import { Leadership } from './leadership';
+import { applyPromiseCrd } from './promiseCrd';
+import { Seen, decide } from './watchTriggers';
+
+export interface ClusterControllerOptions {
+  store: ReconcileObjectStore;
+  queue: WorkQueue;
+  reconciler: Reconciler;
+  leadership: Leadership;
+  logger: LoggerService;
+  /** The engine's reconcile interval, for Promises that give none. */
+  reconcileIntervalMs: number;
+  /** How often the watch cache is swept; default 5 s. */
+  sweepMs?: number;
+  /** How long a former leader's running workflows may take to stop. */
+  stopGraceMs?: number;
+}
+
+/** The longest wait for a new API's Resources to be listed. */
+const RESOURCES_LISTED_MS = 30_000;
+
+const idOf = (k: ObjectKey) =>
+  `${k.kind}/${k.promise}/${k.namespace}/${k.name}`;
+
+export class ClusterController {
+  private readonly seen = new Map<string, Seen>();
+  private readonly examining = new Map<string, Promise<void>>();
+  private readonly crds: KubernetesObjectApi;
+  private leading = false;
+  private sweepTimer?: NodeJS.Timeout;
+  private unsubscribe: Array<() => void> = [];
+  /** One leadership change at a time. */
+  private switching: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ClusterControllerOptions) {
+    this.crds = KubernetesObjectApi.makeApiClient(
+      options.store.cache.cluster.kubeConfig,
+    );
+  }
+
+  start(): void {
+    const { leadership, store } = this.options;
+    this.unsubscribe.push(
+      leadership.onLeadershipChange(leader => this.setLeading(leader)),
+      store.onChange(change => {
+        if (change.key.kind !== 'Resource') return;
+        if (change.stored) void this.examine(change.key, change.stored.object);
+        else this.seen.delete(idOf(change.key));
+      }),
+    );
+    this.setLeading(leadership.isLeader());
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.setLeading(false);
+    await this.switching;
+  }
+
+  /** A Promise the watch saw change (or go: then `object` is undefined). */
+  onPromise(name: string, object?: KratixPromise): void {
+    if (!object) this.seen.delete(idOf(promiseKey(name)));
+    else void this.examine(promiseKey(name), object);
+  }
+
+  private setLeading(leader: boolean): void {
+    const { reconciler, logger } = this.options;
+    this.switching = this.switching.then(async () => {
+      if (leader === this.leading) return;
+      this.leading = leader;
+      if (leader) {
+        logger.info('Kratix reconcile mode: leading, reconciling the cluster');
+        this.seen.clear();
+        reconciler.start();
+        this.sweep();
+      } else {
+        logger.info('Kratix reconcile mode: not leading, stopping');
+        clearTimeout(this.sweepTimer);
+        await reconciler.stop(this.options.stopGraceMs);
+      }
+    });
+  }
+
+  /** Every object in the watch cache, examined; again after sweepMs. */
+  private sweep(): void {
+    clearTimeout(this.sweepTimer);
+    if (!this.leading) return;
+    const { cache } = this.options.store;
+    const work: Array<Promise<void>> = [];
+    if (!cache.unavailable) {
+      for (const promise of cache.promises()) {
+        const name = promise.metadata.name;
+        work.push(this.examine(promiseKey(name), promise));
+        const resources = cache.resources(name);
+        if (typeof resources === 'string') continue;
+        for (const r of resources) {
+          const key = resourceKey(
+            name,
+            r.metadata.namespace ?? '',
+            r.metadata.name,
+          );
+          work.push(this.examine(key, r));
+        }
+      }
+    }
+    void Promise.all(work).finally(() => {
+      if (!this.leading) return;
+      this.sweepTimer = setTimeout(
+        () => this.sweep(),
+        this.options.sweepMs ?? 5000,
+      );
+    });
+  }
+
+  /** One examination per object at a time, in the order asked. */
+  private examine(key: ObjectKey, object: KratixObject): Promise<void> {
+    const id = idOf(key);
+    const next = (this.examining.get(id) ?? Promise.resolve()).then(() =>
+      this.examineNow(key, object),
+    );
+    this.examining.set(id, next);
+    return next.finally(() => {
+      if (this.examining.get(id) === next) this.examining.delete(id);
+    });
+  }
+
+  /** Acts on what `decide` asks for one object. */
+  private async examineNow(
+    key: ObjectKey,
+    object: KratixObject,
+  ): Promise<void> {
+    if (!this.leading) return;
+    const { store, queue, reconciler, logger } = this.options;
+    const id = idOf(key);
+    const last = this.seen.get(id);
+    const decision = decide(key.kind, object, last);
+    if (sameSeen(last, decision.seen) && !decision.addFinalizers) return;
+    try {
+      if (decision.addFinalizers) await store.addFinalizers(key);
+      if (
+        key.kind === 'Promise' &&
+        decision.enqueue &&
+        !object.metadata.deletionTimestamp
+      ) {
+        await applyPromiseCrd(this.crds, object as KratixPromise);
+        // Its reconcile lists its Resources: their watch first.
+        await this.resourcesListed(key.name);
+      }
+      const wanted = decision.enqueue;
+      if (wanted) {
+        const notBefore = wanted.afterInterval
+          ? new Date(Date.now() + this.intervalOf(key))
+          : undefined;
+        await queue.enqueue(key, { reason: wanted.reason, notBefore });
+      }
+      if (decision.resourcesToo) {
+        const resources = await store.listObjects({
+          kind: 'Resource',
+          promise: key.name,
+        });
+        for (const r of resources) {
+          await queue.enqueue(r.key, { reason: 'promise-changed' });
+        }
+      }
+      this.seen.set(id, decision.seen);
+      if (wanted) reconciler.wake();
+    } catch (e) {
+      // Not seen: the next event or sweep tries again.
+      logger.warn(`Kratix reconcile mode: ${id}: ${e}`);
+    }
+  }
+
+  /** Until the watch of the Promise's Resources has listed them. */
+  private async resourcesListed(promise: string): Promise<void> {
+    const { cache } = this.options.store;
+    const deadline = Date.now() + RESOURCES_LISTED_MS;
+    for (;;) {
+      const why = cache.api(promise) ? cache.resources(promise) : [];
+      if (typeof why !== 'string') return;
+      if (Date.now() > deadline) throw new Error(`Promise ${promise}: ${why}`);
+      await new Promise(r => setTimeout(r, 50));
+    }
+  }
+
+  private intervalOf(key: ObjectKey): number {
+    const fallback = this.options.reconcileIntervalMs;
+    const promise = this.options.store.cache.promise(key.promise);
+    try {
+      return promise
+        ? reconciliationIntervalOf(parsePromise(promise), fallback)
+        : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+}
+
+function sameSeen(a: Seen | undefined, b: Seen): boolean {
+  return (
+    a !== undefined &&
+    a.generation === b.generation &&
+    a.deleting === b.deleting &&
+    a.manualAt === b.manualAt
+  );
+}

@@ -1,0 +1,94 @@
+// Kubernetes reconcile mode (`kratix.kubernetes.mode: reconcile`): this
+// plugin is the cluster's Kratix controller. The embedded engine's
+// Reconciler runs on the cluster's objects (ReconcileObjectStore), its
+// queue and run log in the database, its pipelines as Pods.
+import { DatabaseService, LoggerService } from '@backstage/backend-plugin-api';
+import { KratixConfig } from '../../config';
+import { DatabaseKratixStore } from '../../database/DatabaseKratixStore';
+import { Reconciler } from '../../reconciler/Reconciler';
+import { StatusPublisher } from '../../reconciler/StatusPublisher';
+import { claimRunDirectory } from '../../runner/runDirectory';
+import { KratixEngine } from '../../service/KratixEngine';
+import { KratixService } from '../../service/KratixService';
+import { StateStore } from '../../engine';
+import { stateStoreFromConfig } from '../../stateStore/stateStoreFromConfig';
+import { KratixCluster } from '../clusterConfig';
+import { ClusterController } from './ClusterController';
+import { Leadership, alwaysLeader } from './leadership';
+import { PodPipelineRunner } from './PodPipelineRunner';
+import { ReconcileObjectStore } from './ReconcileObjectStore';
+import { reconcileStore } from './reconcileStore';
+import { NotFoundError } from '@backstage/errors';
+import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
+import { ChangeFeed } from '../../database/changeFeed';
+
+export async function createReconcileEngine(options: {
+  cluster: KratixCluster;
+  config: KratixConfig;
+  database: DatabaseService | { store: DatabaseKratixStore };
+  logger: LoggerService;
+  publisher?: StatusPublisher;
+  /** Several replicas: only the Lease's holder reconciles. */
+  leadership?: Leadership;
+  stateStore?: StateStore;
+  /** How often the watch cache is swept for missed triggers; default 5 s. */
+  sweepMs?: number;
+}): Promise<KratixEngine & { controller: ClusterController }> {
+  const { cluster, config, publisher } = options;
+  const logger = options.logger.child({ cluster: cluster.name });
+  config.workDir = await claimRunDirectory(config.workDir);
+  const database =
+    'store' in options.database
+      ? options.database.store
+      : await DatabaseKratixStore.create(options.database, {
+          maxLogBytes: config.logMaxBytes,
+        });
+  // The watch's Promise changes, for the controller made below.
+  const promises = new ChangeFeed<{ name: string; object?: KratixPromise }>();
+  const objects = new ReconcileObjectStore(cluster, logger, {
+    onPromise: (name, object) => void promises.emit({ name, object }),
+  });
+  const store = reconcileStore(objects, database);
+  if (publisher) store.onChange(c => publisher.publish(c.key, c.stored));
+  const reconciler = new Reconciler({
+    store,
+    runner: new PodPipelineRunner({
+      kubeConfig: cluster.kubeConfig,
+      timeoutMs: config.runner.timeoutMs,
+      logMaxBytes: config.logMaxBytes,
+      workDir: config.workDir,
+    }),
+    stateStore: options.stateStore ?? stateStoreFromConfig(config, logger),
+    logger,
+    config,
+  });
+  const controller = new ClusterController({
+    store: objects,
+    queue: store,
+    reconciler,
+    leadership: options.leadership ?? alwaysLeader,
+    logger,
+    reconcileIntervalMs: config.reconcileIntervalMs,
+    sweepMs: options.sweepMs,
+    stopGraceMs: config.runner.shutdownGraceMs,
+  });
+  promises.subscribe(p => controller.onPromise(p.name, p.object));
+  const api = new KratixService({ store, wake: () => reconciler.wake() });
+  return {
+    controller,
+    api: name => {
+      if (name === undefined || name === cluster.name) return api;
+      throw new NotFoundError(
+        `No cluster '${name}'; the cluster is ${cluster.name}`,
+      );
+    },
+    start: async () => {
+      await objects.start();
+      controller.start();
+    },
+    stop: async () => {
+      await controller.stop();
+      await objects.stop();
+    },
+  };
+}

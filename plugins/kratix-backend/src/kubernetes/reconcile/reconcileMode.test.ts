@@ -1,0 +1,217 @@
+// Reconcile mode end to end on a real kube-apiserver (only the node is
+// played): the seeds' iam example, applied to the cluster, runs as Pods and
+// ends with the status the embedded engine gives it; a delete waits for
+// its delete pipeline through the finalizers.
+import { ConfigReader } from '@backstage/config';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { readKratixConfig } from '../../config';
+import {
+  createStore,
+  createTestDatabases,
+} from '../../database/__testUtils__/databases';
+import {
+  eventually,
+  sandboxWritableDir,
+  startKratix,
+} from '../../__testUtils__/startKratix';
+import { iamPromiseYaml } from '../../__testUtils__/iamPromise';
+import {
+  KubeTestCluster,
+  startKubeTestCluster,
+} from '../__testUtils__/kubeTestCluster';
+import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
+import { createReconcileEngine } from './reconcileEngine';
+import { FINALIZERS } from './finalizers';
+
+jest.setTimeout(180_000);
+
+const databases = createTestDatabases();
+
+const IAM = {
+  group: 'example.promise.syntasso.io',
+  version: 'v1',
+  plural: 'iams',
+};
+const ALICE = `apiVersion: example.promise.syntasso.io/v1
+kind: IAM
+metadata:
+  name: alice
+  namespace: default
+spec:
+  user: ada
+`;
+
+let cluster: KubeTestCluster;
+let agent: NodeAgent;
+let custom: CustomObjectsApi;
+let dir: string;
+let markers: string;
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-reconcile-'));
+  markers = sandboxWritableDir(dir, 'markers');
+  cluster = await startKubeTestCluster();
+  custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  const agentDir = fs.mkdtempSync(path.join(dir, 'agent-'));
+  fs.chmodSync(agentDir, 0o711);
+  agent = await startNodeAgent(cluster, {
+    images: {},
+    workDir: agentDir,
+    sandbox: { writablePaths: [markers] },
+  });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  cluster?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Times and uids differ between two runs; the rest must not. */
+function normalized(status: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(status).replace(/"\d{4}-\d\d-\d\dT[^"]*"/g, '"<time>"'),
+  );
+}
+
+/** Warnings and errors shown: they say why a step did not happen. */
+const logger: any = {
+  debug: () => {},
+  info: () => {},
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+  child: () => logger,
+};
+
+async function startEngine() {
+  const { store } = await createStore(databases, 'SQLITE_3');
+  const config = readKratixConfig(
+    new ConfigReader({
+      kratix: {
+        stateStore: { path: path.join(dir, 'state') },
+        engine: { pollInterval: '50ms', leaseDuration: '2s' },
+      },
+    }),
+  );
+  const engine = await createReconcileEngine({
+    cluster: { name: 'test', kubeConfig: cluster.kubeConfig },
+    config,
+    database: { store },
+    logger,
+    sweepMs: 200,
+  });
+  await engine.start();
+  return engine;
+}
+
+const readAlice = () =>
+  custom
+    .getNamespacedCustomObject({ ...IAM, namespace: 'default', name: 'alice' })
+    .then(
+      o => o as any,
+      e => {
+        if (e.code === 404) return null;
+        throw e;
+      },
+    );
+
+async function embeddedIamStatus(marker: string) {
+  const { server, stop } = await startKratix(databases, 'SQLITE_3');
+  try {
+    await request(server)
+      .put('/api/kratix/promises/iam')
+      .set('Content-Type', 'application/yaml')
+      .send(iamPromiseYaml({ deleteMarker: marker }))
+      .expect(201);
+    await request(server)
+      .put('/api/kratix/promises/iam/resources/default/alice')
+      .send({ spec: { user: 'ada' } })
+      .expect(201);
+    const done = await eventually(async () => {
+      const res = await request(server).get(
+        '/api/kratix/promises/iam/resources/default/alice',
+      );
+      const reconciled = res.body.status?.conditions?.find(
+        (c: any) => c.type === 'Reconciled',
+      );
+      return reconciled?.status === 'True' ? res.body : undefined;
+    });
+    return done.status;
+  } finally {
+    await stop();
+  }
+}
+
+it('runs the iam example on the cluster, as the embedded engine does, and deletes through the delete pipeline', async () => {
+  const marker = path.join(markers, 'deleted');
+  const engine = await startEngine();
+  try {
+    await cluster.apply(iamPromiseYaml({ deleteMarker: marker }));
+    // The Promise's API CRD, made from spec.api, with a status subresource.
+    const crd = await eventually(() =>
+      cluster.objects
+        .read({
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: 'iams.example.promise.syntasso.io' },
+        })
+        .catch(() => undefined),
+    );
+    expect((crd as any).spec.versions[0].subresources).toEqual({ status: {} });
+    const promise = await eventually(async () => {
+      const p = (await custom.getClusterCustomObject({
+        group: 'platform.kratix.io',
+        version: 'v1alpha1',
+        plural: 'promises',
+        name: 'iam',
+      })) as any;
+      return p.status?.status === 'Available' ? p : undefined;
+    });
+    expect(promise.metadata.finalizers).toEqual(
+      expect.arrayContaining([FINALIZERS.apiCrdCleanup]),
+    );
+
+    await eventually(() =>
+      cluster.apply(ALICE).then(
+        () => true,
+        () => undefined,
+      ),
+    );
+    const alice = await eventually(async () => {
+      const a = await readAlice();
+      const reconciled = a?.status?.conditions?.find(
+        (c: any) => c.type === 'Reconciled',
+      );
+      return reconciled?.status === 'True' ? a : undefined;
+    });
+    expect(alice.metadata.finalizers).toEqual(
+      expect.arrayContaining([FINALIZERS.deleteWorkflows]),
+    );
+    expect(alice.status.message).toBe('User created and vault secret created');
+    expect(agent.started.filter(p => p.startsWith('default/'))).toHaveLength(2);
+
+    const embedded = await embeddedIamStatus(path.join(markers, 'embedded'));
+    expect(normalized(alice.status)).toEqual(normalized(embedded));
+
+    // The delete waits for its delete pipeline.
+    await custom.deleteNamespacedCustomObject({
+      ...IAM,
+      namespace: 'default',
+      name: 'alice',
+    });
+    const deleting = await readAlice();
+    expect(deleting?.metadata.deletionTimestamp).toBeDefined();
+    expect(fs.existsSync(marker)).toBe(false);
+    await eventually(async () =>
+      (await readAlice()) === null ? true : undefined,
+    );
+    expect(fs.readFileSync(marker, 'utf8').trim()).toBe('deleted');
+    expect(agent.started.filter(p => p.startsWith('default/'))).toHaveLength(3);
+  } finally {
+    await engine.stop();
+  }
+});
