@@ -94,6 +94,14 @@ spec:
                 command: [sh, -c, 'echo deleted > "$MARKERS/$KRATIX_OBJECT_NAME.deleted"']
 `;
 
+const quietLogger: any = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  child: () => quietLogger,
+};
+
 let cluster: KubeTestCluster;
 let agent: NodeAgent;
 let custom: CustomObjectsApi;
@@ -154,14 +162,6 @@ afterAll(async () => {
   cluster?.stop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-const quietLogger: any = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => quietLogger,
-};
 
 const runs = (name: string) => {
   const file = path.join(markers, `${name}.runs`);
