@@ -82,6 +82,7 @@ spec:
                     if [ -n "$wait" ]; then sleep "$wait"; fi
                     size=$(sed -n 's/^  size: //p' /kratix/input/object.yaml)
                     echo "message: size $size $VERSION" > /kratix/metadata/status.yaml
+                    echo "size: $size" > "/kratix/output/$KRATIX_OBJECT_NAME.yaml"
       delete:
         - apiVersion: platform.kratix.io/v1alpha1
           kind: Pipeline
@@ -281,10 +282,16 @@ it('fails a pipeline that outlives its timeout, deleting its Pod', async () => {
       : undefined;
   }, 30_000);
   expect(JSON.stringify(failed.status)).toContain('did not finish within 4s');
-  const pods = await core.listNamespacedPod({ namespace: 'default' });
-  expect(
-    pods.items.filter(p => p.metadata?.name?.includes('-slow-count-')),
-  ).toEqual([]);
+  // That Pod is deleted (a later run of the workflow has its own Pod).
+  const pod = /Pod default\/(\S+) did not finish/.exec(
+    JSON.stringify(failed.status),
+  )![1];
+  await eventually(() =>
+    core.readNamespacedPod({ namespace: 'default', name: pod }).then(
+      () => undefined,
+      e => (e.code === 404 ? true : undefined),
+    ),
+  );
 });
 
 it('cancels the running pipeline on delete, then runs the delete pipeline', async () => {
@@ -307,4 +314,47 @@ it('cancels the running pipeline on delete, then runs the delete pipeline', asyn
   // The configure Pod was deleted, not waited for (its sleep is 3 s).
   expect(Date.now() - started).toBeLessThan(3000);
   expect(agent.started.filter(p => p.includes('-doomed-'))).toHaveLength(2);
+});
+
+/** Paths (relative) of the state store's files named `file`. */
+function stateFiles(file: string): string[] {
+  const root = path.join(dir, 'state');
+  if (!fs.existsSync(root)) return [];
+  return (fs.readdirSync(root, { recursive: true }) as string[]).filter(
+    f => path.basename(f) === file,
+  );
+}
+
+it('writes outputs to the state store; a deleted Promise deletes its Resources through their delete pipeline, their outputs, then its CRD', async () => {
+  await create('kept', { size: 7 });
+  await statusMessage('kept', 'size 7 v2');
+  const [output] = stateFiles('kept.yaml');
+  expect(output).toContain(
+    path.join('resources', 'default', 'counter', 'kept'),
+  );
+  expect(fs.readFileSync(path.join(dir, 'state', output), 'utf8')).toBe(
+    'size: 7\n',
+  );
+
+  await custom.deleteClusterCustomObject({ ...PROMISES, name: 'counter' });
+  await eventually(async () =>
+    custom.getClusterCustomObject({ ...PROMISES, name: 'counter' }).then(
+      () => undefined,
+      e => (e.code === 404 ? true : undefined),
+    ),
+  );
+  expect(fs.existsSync(path.join(markers, 'kept.deleted'))).toBe(true);
+  expect(stateFiles('kept.yaml')).toEqual([]);
+  const crd = await cluster.objects
+    .read({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'counters.test.kratix.io' },
+    })
+    .then(
+      c => c as any,
+      e => (e.code === 404 ? null : Promise.reject(e)),
+    );
+  // Gone, or going (the API server removes its objects first).
+  expect(crd === null || crd.metadata.deletionTimestamp).toBeTruthy();
 });
