@@ -17,7 +17,8 @@ async function openAs(page: Page, path: string, theme: 'light' | 'dark') {
     theme,
   );
   await signIn(page);
-  await page.goto(path);
+  // signIn ends on the catalog, at /.
+  if (path !== '/') await page.goto(path);
 }
 
 /**
@@ -61,11 +62,10 @@ test.describe('desktop', () => {
       .filter({ has: page.getByText(/^Promises \(/) })
       .last();
     const iam = promises.getByRole('row').filter({ hasText: /^iam/ });
+    await expect(iam).toContainText('IAMexample.promise.syntasso.io/v1', SLOW);
     await expect(iam).toContainText(
-      'IAM (example.promise.syntasso.io/v1)',
-      SLOW,
+      /\d+ \(\d+ (Ready|In progress|Failed|Pending)/,
     );
-    await expect(iam).toContainText(/1: /);
     await expect(
       promises.getByRole('row').filter({ hasText: /^elastic-cloud/ }),
     ).toContainText('Healthy');

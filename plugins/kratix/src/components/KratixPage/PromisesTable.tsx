@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
@@ -22,6 +23,7 @@ interface PromiseRow {
   id: string;
   name: string;
   api: string;
+  apiVersions: string;
   availability: ReturnType<typeof promiseAvailability>;
   status: string;
   health: Partial<Record<HealthState | 'none', number>>;
@@ -41,11 +43,10 @@ function toRows(
     return {
       id: name,
       name,
-      api: api
-        ? `${api.kind} (${[api.group, api.versions.join(', ')]
-            .filter(Boolean)
-            .join('/')})`
-        : '—',
+      api: api?.kind ?? '—',
+      apiVersions: api
+        ? [api.group, api.versions.join(', ')].filter(Boolean).join('/')
+        : '',
       availability,
       status:
         promise.status?.message ??
@@ -58,6 +59,10 @@ function toRows(
     };
   });
 }
+
+/** "3 (1 Failed, 2 Ready)", or "0". */
+const resourcesText = (row: PromiseRow) =>
+  row.total ? `${row.total} (${row.resources})` : '0';
 
 /** "2 × Healthy, 1 × Degraded" as chips, worst first. */
 const HealthCounts = (props: { counts: PromiseRow['health'] }) => {
@@ -83,6 +88,25 @@ const HealthCounts = (props: { counts: PromiseRow['health'] }) => {
   );
 };
 
+/** The kind, and under it the group and versions (breaking at dots). */
+const Api = (props: { row: PromiseRow }) => (
+  <>
+    <Typography variant="body2" component="div">
+      {props.row.api}
+    </Typography>
+    {props.row.apiVersions && (
+      <Typography variant="body2" color="textSecondary" component="div">
+        {props.row.apiVersions.split(/(?<=[./])/).map((part, i) => (
+          <Fragment key={i}>
+            {part}
+            <wbr />
+          </Fragment>
+        ))}
+      </Typography>
+    )}
+  </>
+);
+
 const Status = (props: { row: PromiseRow }) => (
   <Typography variant="body2" component="span">
     <StateIcon state={props.row.availability}>{props.row.status}</StateIcon>
@@ -96,7 +120,7 @@ const columns: TableColumn<PromiseRow>[] = [
     highlight: true,
     defaultSort: 'asc',
   },
-  { title: 'API', field: 'api' },
+  { title: 'API', field: 'api', render: row => <Api row={row} /> },
   {
     title: 'Status',
     field: 'status',
@@ -111,7 +135,7 @@ const columns: TableColumn<PromiseRow>[] = [
   {
     title: 'Resources',
     field: 'total',
-    render: row => `${row.total}: ${row.resources}`,
+    render: row => resourcesText(row),
   },
 ];
 
@@ -135,10 +159,10 @@ export const PromisesTable = (props: {
             key: row.id,
             cells: [
               row.name,
-              row.api,
+              <Api row={row} />,
               <Status row={row} />,
               <HealthCounts counts={row.health} />,
-              `${row.total}: ${row.resources}`,
+              resourcesText(row),
             ],
           }))}
         />

@@ -98,6 +98,25 @@ const Health = (props: { row: ResourceRow }) =>
     <HealthChip state={props.row.health} />
   );
 
+/** One condition a line; a condition's name never breaks. */
+const Unmet = (props: { row: ResourceRow }) => (
+  <>
+    {props.row.unmet
+      .split(', ')
+      .filter(Boolean)
+      .map(condition => (
+        <Typography
+          key={condition}
+          variant="body2"
+          component="div"
+          style={{ whiteSpace: 'nowrap' }}
+        >
+          {condition}
+        </Typography>
+      ))}
+  </>
+);
+
 const stateRank = (row: ResourceRow) => RESOURCE_STATES.indexOf(row.state);
 
 const columns: TableColumn<ResourceRow>[] = [
@@ -124,7 +143,7 @@ const columns: TableColumn<ResourceRow>[] = [
   {
     title: 'Conditions not True',
     field: 'unmet',
-    cellStyle: { overflowWrap: 'anywhere' },
+    render: row => <Unmet row={row} />,
   },
 ];
 
@@ -157,7 +176,7 @@ export const ResourcesTable = (props: {
               <State row={row} />,
               row.message,
               row.health === 'none' ? undefined : <Health row={row} />,
-              row.unmet,
+              row.unmet && <Unmet row={row} />,
             ],
           }))}
         />
