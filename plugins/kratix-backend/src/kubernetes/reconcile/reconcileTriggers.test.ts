@@ -358,3 +358,43 @@ it('writes outputs to the state store; a deleted Promise deletes its Resources t
   // Gone, or going (the API server removes its objects first).
   expect(crd === null || crd.metadata.deletionTimestamp).toBeTruthy();
 });
+
+it("runs a Promise's own configure workflow as a Pod in kratix-platform-system", async () => {
+  await core.createNamespace({
+    body: { metadata: { name: 'kratix-platform-system' } },
+  });
+  await cluster.apply(`apiVersion: platform.kratix.io/v1alpha1
+kind: Promise
+metadata:
+  name: platform
+spec:
+  workflows:
+    promise:
+      configure:
+        - apiVersion: platform.kratix.io/v1alpha1
+          kind: Pipeline
+          metadata: { name: install }
+          spec:
+            containers:
+              - name: install
+                image: install:v1
+                command: [sh, -c]
+                args:
+                  - |
+                    echo "message: installed $KRATIX_PROMISE_NAME" > /kratix/metadata/status.yaml
+                    echo "kind: Namespace" > /kratix/output/platform.yaml
+`);
+  const promise = await eventually(async () => {
+    const p = (await custom.getClusterCustomObject({
+      ...PROMISES,
+      name: 'platform',
+    })) as any;
+    return p.status?.status === 'Available' ? p : undefined;
+  });
+  expect(promise.status.message).toBe('installed platform');
+  expect(
+    agent.started.filter(p => p.startsWith('kratix-platform-system/')),
+  ).toHaveLength(1);
+  const [output] = stateFiles('platform.yaml');
+  expect(output).toContain(path.join('dependencies', 'platform', 'install'));
+});
