@@ -11,6 +11,7 @@ import { StatusPublisher } from './reconciler/StatusPublisher';
 import { createEmbeddedEngine } from './service/embeddedEngine';
 import { createClusterEngine } from './kubernetes/clusterEngine';
 import { createReconcileEngine } from './kubernetes/reconcile/reconcileEngine';
+import { readLeaderElectionConfig } from './kubernetes/reconcile/leaderElection';
 import { createRouter } from './service/router';
 import { KratixEngine } from './service/KratixEngine';
 import {
@@ -62,6 +63,7 @@ export const kratixPlugin = createBackendPlugin({
             logger: deps.logger,
             publisher,
             stateStore: parts.stateStore,
+            leaderElection: readLeaderElectionConfig(deps.config),
           });
         } else if (kubernetes) {
           engine = createClusterEngine({

@@ -29,6 +29,8 @@ export interface ClusterControllerOptions {
   sweepMs?: number;
   /** How long a former leader's running workflows may take to stop. */
   stopGraceMs?: number;
+  /** Runs on becoming the leader, before reconciling (Pod adoption). */
+  onLeading?: () => Promise<void>;
 }
 
 /** The longest wait for a new API's Resources to be listed. */
@@ -86,6 +88,10 @@ export class ClusterController {
       if (leader) {
         logger.info('Kratix reconcile mode: leading, reconciling the cluster');
         this.seen.clear();
+        await this.options
+          .onLeading?.()
+          .catch(e => logger.error(`Kratix reconcile mode: on leading: ${e}`));
+        if (!this.leading) return;
         reconciler.start();
         this.sweep();
       } else {

@@ -15,6 +15,8 @@ import { stateStoreFromConfig } from '../../stateStore/stateStoreFromConfig';
 import { KratixCluster } from '../clusterConfig';
 import { ClusterController } from './ClusterController';
 import { Leadership, alwaysLeader } from './leadership';
+import { LeaderElectionSettings, LeaderElector } from './leaderElection';
+import { AdoptedRuns, adoptPipelinePods } from './podAdoption';
 import { PodPipelineRunner } from './PodPipelineRunner';
 import { ReconcileObjectStore } from './ReconcileObjectStore';
 import { reconcileStore } from './reconcileStore';
@@ -28,8 +30,12 @@ export async function createReconcileEngine(options: {
   database: DatabaseService | { store: DatabaseKratixStore };
   logger: LoggerService;
   publisher?: StatusPublisher;
-  /** Several replicas: only the Lease's holder reconciles. */
+  /**
+   * Several replicas: only the leader reconciles. Given `leaderElection`
+   * (and no `leadership`), a Lease elects it; else this one always leads.
+   */
   leadership?: Leadership;
+  leaderElection?: LeaderElectionSettings;
   stateStore?: StateStore;
   /** How often the watch cache is swept for missed triggers; default 5 s. */
   sweepMs?: number;
@@ -50,14 +56,26 @@ export async function createReconcileEngine(options: {
   });
   const store = reconcileStore(objects, database);
   if (publisher) store.onChange(c => publisher.publish(c.key, c.stored));
+  // A former leader's Pods still wanted: watched, not run again.
+  const adopted = new AdoptedRuns();
+  const elector =
+    !options.leadership && options.leaderElection
+      ? new LeaderElector({
+          kubeConfig: cluster.kubeConfig,
+          logger,
+          ...options.leaderElection,
+        })
+      : undefined;
   const reconciler = new Reconciler({
     store,
-    runner: new PodPipelineRunner({
-      kubeConfig: cluster.kubeConfig,
-      timeoutMs: config.runner.timeoutMs,
-      logMaxBytes: config.logMaxBytes,
-      workDir: config.workDir,
-    }),
+    runner: adopted.wrap(
+      new PodPipelineRunner({
+        kubeConfig: cluster.kubeConfig,
+        timeoutMs: config.runner.timeoutMs,
+        logMaxBytes: config.logMaxBytes,
+        workDir: config.workDir,
+      }),
+    ),
     stateStore: options.stateStore ?? stateStoreFromConfig(config, logger),
     logger,
     config,
@@ -66,7 +84,17 @@ export async function createReconcileEngine(options: {
     store: objects,
     queue: store,
     reconciler,
-    leadership: options.leadership ?? alwaysLeader,
+    leadership: options.leadership ?? elector ?? alwaysLeader,
+    onLeading: async () => {
+      const report = await adoptPipelinePods({
+        kubeConfig: cluster.kubeConfig,
+        adopted,
+        logger,
+      });
+      logger.info(
+        `Kratix reconcile mode: Pods of a former leader: ${report.adopted.length} adopted, ${report.deleted.length} deleted`,
+      );
+    },
     logger,
     reconcileIntervalMs: config.reconcileIntervalMs,
     sweepMs: options.sweepMs,
@@ -85,8 +113,10 @@ export async function createReconcileEngine(options: {
     start: async () => {
       await objects.start();
       controller.start();
+      await elector?.start();
     },
     stop: async () => {
+      await elector?.stop();
       await controller.stop();
       await objects.stop();
     },

@@ -3,7 +3,7 @@
 // ends with the status the embedded engine gives it; a delete waits for
 // its delete pipeline through the finalizers.
 import { ConfigReader } from '@backstage/config';
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import {
 import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
 import { createReconcileEngine } from './reconcileEngine';
 import { FINALIZERS } from './finalizers';
+import { LEADER_ELECTION_DEFAULTS } from './leaderElection';
 
 jest.setTimeout(180_000);
 
@@ -56,6 +57,9 @@ beforeAll(async () => {
   markers = sandboxWritableDir(dir, 'markers');
   cluster = await startKubeTestCluster();
   custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+  await cluster.kubeConfig.makeApiClient(CoreV1Api).createNamespace({
+    body: { metadata: { name: 'kratix-platform-system' } },
+  });
   const agentDir = fs.mkdtempSync(path.join(dir, 'agent-'));
   fs.chmodSync(agentDir, 0o711);
   agent = await startNodeAgent(cluster, {
@@ -103,6 +107,12 @@ async function startEngine() {
     database: { store },
     logger,
     sweepMs: 200,
+    // The plugin's default: a Lease elects the replica that reconciles.
+    leaderElection: {
+      ...LEADER_ELECTION_DEFAULTS,
+      leaseDurationSeconds: 3,
+      renewIntervalSeconds: 1,
+    },
   });
   await engine.start();
   return engine;
