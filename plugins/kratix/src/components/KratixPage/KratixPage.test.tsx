@@ -307,6 +307,9 @@ describe('KratixPage', () => {
     ).toBeGreaterThan(0);
     expect(await screen.findByText('Workflow runs')).toBeInTheDocument();
     expect(
+      screen.getByRole('heading', { level: 1, name: 'orders-db' }),
+    ).toBeInTheDocument();
+    expect(
       screen.getByRole('link', { name: 'All Promises and Resources' }),
     ).toHaveAttribute('href', '/kratix');
   });

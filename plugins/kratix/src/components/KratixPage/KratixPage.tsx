@@ -1,4 +1,5 @@
 import { Content, Header, Page } from '@backstage/core-components';
+import { ReactNode } from 'react';
 import { Route, Routes, useParams } from 'react-router-dom';
 import { KratixOverview } from './KratixOverview';
 import { KratixResourceView } from './KratixResourceView';
@@ -16,12 +17,34 @@ export interface KratixPageProps {
 
 const DEFAULT_PAGE_POLL_MS = 30_000;
 
+const onCluster = (cluster?: string) =>
+  cluster ? ` on cluster ${cluster}` : '';
+
+/** Backstage's page frame, with the page's own header. */
+const Frame = (props: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+}) => (
+  <Page themeId="tool">
+    <Header title={props.title} subtitle={props.subtitle} />
+    <Content>{props.children}</Content>
+  </Page>
+);
+
 const ResourceRoute = (props: KratixPageProps) => {
   const { promise = '', namespace = '', name = '' } = useParams();
   return (
-    <KratixResourceView
-      resourceRef={{ cluster: props.cluster, promise, namespace, name }}
-    />
+    <Frame
+      title={name}
+      subtitle={`Kratix Resource of Promise ${promise} in namespace ${namespace}${onCluster(
+        props.cluster,
+      )}`}
+    >
+      <KratixResourceView
+        resourceRef={{ cluster: props.cluster, promise, namespace, name }}
+      />
+    </Frame>
   );
 };
 
@@ -33,29 +56,26 @@ const ResourceRoute = (props: KratixPageProps) => {
  * @public
  */
 export const KratixPage = (props: KratixPageProps) => (
-  <Page themeId="tool">
-    <Header
-      title="Kratix"
-      subtitle={`Promises and the Resources requested from them${
-        props.cluster ? ` on cluster ${props.cluster}` : ''
-      }`}
+  <Routes>
+    <Route
+      path="/"
+      element={
+        <Frame
+          title="Kratix"
+          subtitle={`Promises and the Resources requested from them${onCluster(
+            props.cluster,
+          )}`}
+        >
+          <KratixOverview
+            cluster={props.cluster}
+            pollIntervalMs={props.pollIntervalMs ?? DEFAULT_PAGE_POLL_MS}
+          />
+        </Frame>
+      }
     />
-    <Content>
-      <Routes>
-        <Route
-          path="/"
-          element={
-            <KratixOverview
-              cluster={props.cluster}
-              pollIntervalMs={props.pollIntervalMs ?? DEFAULT_PAGE_POLL_MS}
-            />
-          }
-        />
-        <Route
-          path="/resources/:promise/:namespace/:name"
-          element={<ResourceRoute {...props} />}
-        />
-      </Routes>
-    </Content>
-  </Page>
+    <Route
+      path="/resources/:promise/:namespace/:name"
+      element={<ResourceRoute {...props} />}
+    />
+  </Routes>
 );
