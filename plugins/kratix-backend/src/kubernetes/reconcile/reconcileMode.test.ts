@@ -24,6 +24,7 @@ import {
   startKubeTestCluster,
 } from '../__testUtils__/kubeTestCluster';
 import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
+import { asServiceAccount } from '../__testUtils__/impersonation';
 import { createReconcileEngine } from './reconcileEngine';
 import { FINALIZERS } from './finalizers';
 import { LEADER_ELECTION_DEFAULTS } from './leaderElection';
@@ -32,6 +33,11 @@ jest.setTimeout(180_000);
 
 const databases = createTestDatabases();
 
+const PROMISES = {
+  group: 'platform.kratix.io',
+  version: 'v1alpha1',
+  plural: 'promises',
+};
 const IAM = {
   group: 'example.promise.syntasso.io',
   version: 'v1',
@@ -91,7 +97,7 @@ const logger: any = {
   child: () => logger,
 };
 
-async function startEngine() {
+async function startEngine(kubeConfig = cluster.kubeConfig) {
   const { store } = await createStore(databases, 'SQLITE_3');
   const config = readKratixConfig(
     new ConfigReader({
@@ -102,7 +108,7 @@ async function startEngine() {
     }),
   );
   const engine = await createReconcileEngine({
-    cluster: { name: 'test', kubeConfig: cluster.kubeConfig },
+    cluster: { name: 'test', kubeConfig },
     config,
     database: { store },
     logger,
@@ -118,16 +124,14 @@ async function startEngine() {
   return engine;
 }
 
-const readAlice = () =>
-  custom
-    .getNamespacedCustomObject({ ...IAM, namespace: 'default', name: 'alice' })
-    .then(
-      o => o as any,
-      e => {
-        if (e.code === 404) return null;
-        throw e;
-      },
-    );
+const readAlice = (name = 'alice') =>
+  custom.getNamespacedCustomObject({ ...IAM, namespace: 'default', name }).then(
+    o => o as any,
+    e => {
+      if (e.code === 404) return null;
+      throw e;
+    },
+  );
 
 async function embeddedIamStatus(marker: string) {
   const { server, stop } = await startKratix(databases, 'SQLITE_3');
@@ -221,6 +225,79 @@ it('runs the iam example on the cluster, as the embedded engine does, and delete
     );
     expect(fs.readFileSync(marker, 'utf8').trim()).toBe('deleted');
     expect(agent.started.filter(p => p.startsWith('default/'))).toHaveLength(3);
+
+    // The Promise goes once its CRD is deleted.
+    await custom.deleteClusterCustomObject({ ...PROMISES, name: 'iam' });
+    await eventually(async () =>
+      custom.getClusterCustomObject({ ...PROMISES, name: 'iam' }).then(
+        () => undefined,
+        e => (e.code === 404 ? true : undefined),
+      ),
+    );
+  } finally {
+    await engine.stop();
+  }
+});
+
+it('runs as the ServiceAccount of kubernetes/rbac.yaml with its reconcile role', async () => {
+  await cluster.apply(
+    '{ apiVersion: v1, kind: Namespace, metadata: { name: backstage } }',
+  );
+  const rbac = fs
+    .readFileSync(
+      path.resolve(__dirname, '../../../kubernetes/rbac.yaml'),
+      'utf8',
+    )
+    // The iam Promise's API group, added as the file says to.
+    .replace(
+      /- marketplace\.kratix\.io$/gm,
+      '$&\n      - example.promise.syntasso.io',
+    );
+  await cluster.apply(rbac);
+  await cluster.apply(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: kratix-backstage-reconcile
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: kratix-backstage-reconcile
+subjects:
+  - kind: ServiceAccount
+    name: kratix-backstage
+    namespace: backstage
+`);
+  const identity = asServiceAccount(cluster, 'backstage', 'kratix-backstage');
+  const marker = path.join(markers, 'deleted-bob');
+  const engine = await startEngine(identity.kubeConfig);
+  try {
+    // The CRD the last test's Promise left may still be going.
+    await eventually(() =>
+      cluster.apply(iamPromiseYaml({ deleteMarker: marker })).then(
+        () => true,
+        () => undefined,
+      ),
+    );
+    await eventually(() =>
+      cluster.apply(ALICE.replace('name: alice', 'name: bob')).then(
+        () => true,
+        () => undefined,
+      ),
+    );
+    const bob = await eventually(async () => {
+      const b = await readAlice('bob');
+      return b?.status?.observedGeneration === 1 ? b : undefined;
+    });
+    expect(bob.status.message).toBe('User created and vault secret created');
+    await custom.deleteNamespacedCustomObject({
+      ...IAM,
+      namespace: 'default',
+      name: 'bob',
+    });
+    await eventually(async () =>
+      (await readAlice('bob')) === null ? true : undefined,
+    );
+    expect(fs.existsSync(marker)).toBe(true);
   } finally {
     await engine.stop();
   }
