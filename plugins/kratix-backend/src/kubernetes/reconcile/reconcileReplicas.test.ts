@@ -25,7 +25,7 @@ jest.setTimeout(300_000);
 
 const databases = createTestDatabases();
 // Two processes share the database: Postgres (SQLite is one process's).
-const maybe = process.env[POSTGRES_ENV] ? it : it.skip;
+const onPostgres = process.env[POSTGRES_ENV] ? describe : describe.skip;
 
 const promiseYaml = (
   markers: string,
@@ -117,9 +117,8 @@ const lines = (file: string) =>
     ? fs.readFileSync(path.join(markers, file), 'utf8').trim().split('\n')
     : [];
 
-maybe(
-  'a replica takes over from a killed leader; nothing runs twice',
-  async () => {
+onPostgres('two replicas on Postgres', () => {
+  it('a replica takes over from a killed leader; nothing runs twice', async () => {
     const knex = await databases.init('POSTGRES_15');
     const url = new URL(process.env[POSTGRES_ENV]!);
     url.pathname = `/${knex.client.config.connection.database}`;
@@ -205,5 +204,5 @@ maybe(
     expect(lines('first.log')).toEqual(['run']);
     expect(lines('second.log')).toEqual(['run']);
     expect(agent.started.filter(p => p.includes('-baton-'))).toHaveLength(2);
-  },
-);
+  });
+});
