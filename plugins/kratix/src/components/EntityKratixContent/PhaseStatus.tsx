@@ -3,7 +3,7 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
-} from '@backstage/core-components';
+} from '../ResourceStatus/StatusText';
 import { PipelinePhase } from '@kratix-backstage/plugin-kratix-common';
 
 /** A phase with its status icon. */

@@ -3,7 +3,7 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
-} from '@backstage/core-components';
+} from './StatusText';
 import {
   ConditionReasons,
   KratixCondition,

@@ -5,7 +5,7 @@ import Chip from '@material-ui/core/Chip';
 import Collapse from '@material-ui/core/Collapse';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, useTheme } from '@material-ui/core/styles';
-import { StatusWarning } from '@backstage/core-components';
+import { StatusWarning } from './StatusText';
 import {
   HealthState,
   KratixStatus,

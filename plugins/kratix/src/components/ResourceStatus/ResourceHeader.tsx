@@ -8,7 +8,7 @@ import {
   stringifyResourceRef,
 } from '@kratix-backstage/plugin-kratix-common';
 import { ReactNode } from 'react';
-import { StatusPending, StatusWarning } from '@backstage/core-components';
+import { StatusPending, StatusWarning } from './StatusText';
 import { KratixLiveState } from '../../hooks';
 import { LiveBadge } from './LiveBadge';
 import { RelativeTime } from './RelativeTime';

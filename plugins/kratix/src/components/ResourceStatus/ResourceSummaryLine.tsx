@@ -3,7 +3,7 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
-} from '@backstage/core-components';
+} from './StatusText';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';

@@ -3,7 +3,7 @@ import {
   StatusOK,
   StatusPending,
   StatusRunning,
-} from '@backstage/core-components';
+} from './StatusText';
 import Box from '@material-ui/core/Box';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import LinearProgress from '@material-ui/core/LinearProgress';
