@@ -111,6 +111,15 @@ test.describe('desktop, light', () => {
       .click();
     await expect(page).toHaveURL(/\/orders-service\/kratix$/);
 
+    // A condition's status is read out, not hidden with its icon.
+    await expect(
+      page
+        .getByRole('table', { name: 'Conditions' })
+        .first()
+        .getByRole('cell', { name: 'False', exact: true })
+        .first(),
+    ).toBeVisible();
+
     // 11: the runs table: an exit code is just the code, every column has a
     // header, the shown run says so in full contrast text.
     const runs = page.getByRole('table', { name: 'Workflow runs' }).first();
