@@ -17,6 +17,8 @@ export function kratixStatusColumn<T extends { entity: Entity }>(
   return {
     title: options.title ?? 'Kratix',
     sorting: false,
+    // Room for "1 Failed, 1 Ready" without breaking inside a word.
+    cellStyle: { minWidth: 160 },
     render: row =>
       isKratixAvailable(row.entity) ? (
         <KratixStatusCell entity={row.entity} />
