@@ -733,7 +733,11 @@ describe('EntityKratixStatusCard', () => {
         { type: 'ConfigureWorkflowCompleted', status: 'True', reason: 'Ok' },
         { type: 'Reconciled', status: 'True', reason: 'Reconciled' },
         { type: 'BackupsConfigured', status: 'True', reason: 'Ok' },
-        { type: 'DatabaseReachable', status: 'False', reason: 'Timeout' },
+        {
+          type: 'DatabaseReachable',
+          status: 'False',
+          reason: 'ConnectionTimeout',
+        },
         { type: 'ReplicaInSync', status: 'Unknown', reason: 'Checking' },
       ],
     });
@@ -763,6 +767,13 @@ describe('EntityKratixStatusCard', () => {
       expect((rows[2] as HTMLTableRowElement).cells[0].innerHTML).toContain(
         'Configure<wbr>Workflow<wbr>Completed',
       );
+      // reasons too, and a never-wrapping column's header
+      expect((rows[0] as HTMLTableRowElement).cells[2].innerHTML).toContain(
+        'Connection<wbr>Timeout',
+      );
+      expect(
+        within(table).getByRole('columnheader', { name: 'Changed' }),
+      ).toHaveStyle('white-space: nowrap');
       fireEvent.click(screen.getByRole('button', { name: 'Show fewer' }));
       expect(within(table).getAllByRole('row')).toHaveLength(3);
     });

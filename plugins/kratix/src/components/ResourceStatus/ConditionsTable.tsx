@@ -84,7 +84,7 @@ export const ConditionsTable = (props: {
               )}
             </>,
             <ConditionStatusIcon condition={condition} />,
-            condition.reason,
+            condition.reason && <ConditionName type={condition.reason} />,
             condition.message,
             condition.lastTransitionTime && (
               <RelativeTime value={condition.lastTransitionTime} />

@@ -130,8 +130,10 @@ export const ResponsiveTable = (props: {
     <Table size="small" aria-label={ariaLabel}>
       <TableHead>
         <TableRow>
-          {headers.map(header => (
-            <TableCell key={header}>{header}</TableCell>
+          {headers.map((header, i) => (
+            <TableCell key={header} className={nowrap(i)}>
+              {header}
+            </TableCell>
           ))}
         </TableRow>
       </TableHead>
