@@ -20,9 +20,15 @@ test('the card and the tab of orders-service', async ({ page }) => {
     })
     .click();
   await expect(card.getByText('1 of 2 pipelines done')).toBeVisible();
+  // No hover or focus ripple on the button in the picture.
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
+  await page.waitForTimeout(500);
   await card.screenshot({ path: `${DOCS}/card.png` });
 
   await kratixTabLink(page).click();
-  await expect(page.getByRole('log').first()).toContainText('not reachable');
+  await expect(
+    page.getByRole('log', { name: 'Logs of configure-backups / backups' }),
+  ).toContainText('not reachable');
   await page.screenshot({ path: `${DOCS}/tab.png`, fullPage: false });
 });
