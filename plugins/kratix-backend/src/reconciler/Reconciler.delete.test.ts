@@ -10,6 +10,7 @@ import {
 } from '../__testUtils__/scriptPromise';
 import { WorkflowRun } from '@kratix-backstage/plugin-kratix-common';
 import { settle, withKratix } from '../__testUtils__/kratixApi';
+import { eventually } from '../__testUtils__/startKratix';
 
 jest.setTimeout(60_000);
 
@@ -148,10 +149,14 @@ echo "$KRATIX_OBJECT_NAME" >> "$MARKERS/deleted"`,
             message: 'The Delete Pipeline has failed',
           });
           expect(failed.metadata.deletionTimestamp).toBeDefined();
-          // The first attempt (a retry may be running already: 300 ms).
-          const run = (await r.runs())
-            .filter(x => x.action === 'delete')
-            .at(-1);
+          // The first attempt (a retry may be running already: 300 ms);
+          // its run is recorded as ended just after the condition is saved.
+          const run = await eventually(async () => {
+            const first = (await r.runs())
+              .filter(x => x.action === 'delete')
+              .at(-1);
+            return first?.finishedAt ? first : undefined;
+          });
           expect(run).toMatchObject({
             action: 'delete',
             phase: 'Failed',

@@ -305,8 +305,13 @@ printf -- '- matchLabels: {env: prod, zone: eu}\\n' > /kratix/metadata/destinati
         .put(`${API}/pg`)
         .send({ ...promise, spec: { ...promise.spec, dependencies: [] } })
         .expect(200);
+      // Each Destination is written in turn: wait for the last one.
       await eventually(async () =>
-        filesUnder(path.join(state, 'nested')).length === 1 ? true : undefined,
+        filesUnder(path.join(state, 'nested')).length === 1 &&
+        fs.readFileSync(path.join(state, 'one/platform.yaml'), 'utf8') ===
+          'crd: 1\n'
+          ? true
+          : undefined,
       );
       expect(filesUnder(path.join(state, 'flat'))).toEqual([
         `.kratix/dependencies/pg/setup/${ROOT_ID}.yaml`,
