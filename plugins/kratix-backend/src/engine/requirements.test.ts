@@ -65,6 +65,14 @@ describe('requiredPromises', () => {
           'Requirements not fulfilled: missing (Requirement not installed), pending (Requirement not available), changed (Requirement not available), versioned@v2 (Requirement not installed at the specified version)',
         lastTransitionTime: '1970-01-01T00:00:00Z',
       },
+      {
+        type: 'PromiseAvailable',
+        status: 'False',
+        reason: 'RequirementsNotInstalled',
+        message:
+          'Requirements not fulfilled: missing (Requirement not installed), pending (Requirement not available), changed (Requirement not available), versioned@v2 (Requirement not installed at the specified version)',
+        lastTransitionTime: '1970-01-01T00:00:00Z',
+      },
     ]);
   });
 

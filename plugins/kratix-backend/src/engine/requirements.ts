@@ -137,12 +137,28 @@ export function markRequirements(
             : 'RequirementsNotInstalled',
         message: `Requirements not fulfilled: ${describeUnmet(requirements)}`,
       };
+  // The Promise also says it in `PromiseAvailable` (this engine's spec).
+  const available: KratixCondition = {
+    ...condition,
+    type: PROMISE_AVAILABLE_CONDITION,
+    ...(requirements.fulfilled && { reason: 'PromiseAvailable' }),
+  };
   return {
     ...status,
     requiredPromises: requirements.requiredPromises,
-    conditions: setCondition(status.conditions, condition, now),
+    conditions: setCondition(
+      setCondition(status.conditions, condition, now),
+      available,
+      now,
+    ),
   };
 }
+
+/** The conditions a Promise has only while it requires other Promises. */
+export const PROMISE_REQUIREMENT_CONDITIONS: readonly string[] = [
+  REQUIREMENTS_CONDITION,
+  PROMISE_AVAILABLE_CONDITION,
+];
 
 /**
  * A Resource's status while its Promise cannot take it (`why`), as

@@ -7,8 +7,8 @@ import {
   KratixStatus,
 } from '@kratix-backstage/plugin-kratix-common';
 import {
+  PROMISE_REQUIREMENT_CONDITIONS,
   ParsedPromise,
-  REQUIREMENTS_CONDITION,
   describeUnmet,
   evaluateRequirements,
   isConfiguredAtGeneration,
@@ -21,6 +21,7 @@ import {
   promiseWarnings,
   requirementsFulfilled,
 } from '../engine';
+import { withPromiseAvailability } from '../engine/promiseAvailability';
 import { ConflictError } from '@backstage/errors';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { WorkQueue } from '../database/WorkQueue';
@@ -69,14 +70,16 @@ export async function preparePromise(
       ...(warnings.length > 0 && { warnings }),
     };
     if (parsed.requiredPromises.length) {
-      return markRequirements(next, requirements, now);
+      // Available and status.status follow the requirements at once.
+      return withPromiseAvailability(
+        markRequirements(next, requirements, now),
+        now,
+      );
     }
-    if (!rest.conditions?.some(c => c.type === REQUIREMENTS_CONDITION)) {
-      return next;
-    }
-    const conditions = rest.conditions.filter(
-      c => c.type !== REQUIREMENTS_CONDITION,
-    );
+    const isRequirement = (type: string) =>
+      PROMISE_REQUIREMENT_CONDITIONS.includes(type);
+    if (!rest.conditions?.some(c => isRequirement(c.type))) return next;
+    const conditions = rest.conditions.filter(c => !isRequirement(c.type));
     return { ...next, conditions };
   };
   const current = stored.object.status ?? {};

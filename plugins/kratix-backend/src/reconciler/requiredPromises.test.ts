@@ -45,6 +45,13 @@ describe.each(databases.eachSupportedId())('requiredPromises on %p', id => {
         reason: 'RequirementsNotInstalled',
         message: 'Requirements not fulfilled: db (Requirement not installed)',
       });
+      // As the spec says, the Promise also has PromiseAvailable False.
+      expect(condition(waiting, 'PromiseAvailable')).toMatchObject({
+        status: 'False',
+        reason: 'RequirementsNotInstalled',
+        message: 'Requirements not fulfilled: db (Requirement not installed)',
+      });
+      expect(waiting.status.status).toBe('Unavailable');
       expect(waiting.status.requiredPromises).toEqual([
         { name: 'db', state: 'Requirement not installed' },
       ]);
@@ -82,6 +89,10 @@ describe.each(databases.eachSupportedId())('requiredPromises on %p', id => {
       expect(condition(promise, 'RequirementsFulfilled')).toMatchObject({
         status: 'True',
         reason: 'RequirementsInstalled',
+      });
+      expect(condition(promise, 'PromiseAvailable')).toMatchObject({
+        status: 'True',
+        reason: 'PromiseAvailable',
       });
       expect(promise.status.requiredPromises).toEqual([
         { name: 'db', state: 'Requirement installed' },
