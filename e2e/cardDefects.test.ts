@@ -135,8 +135,22 @@ test.describe('desktop, light', () => {
     await expect(
       runs.getByLabel(/^Logs of run .+ are shown below$/),
     ).toHaveText('Logs shown');
-    // 8: a run says what it ran for and its generation, not only a UUID.
-    await expect(runs).toContainText(/configure · generation \d+/);
+    // 8: a run says what it ran for, what triggered it and its
+    // generation, not only a UUID.
+    await expect(runs).toContainText('resource configure');
+    await expect(
+      runs.getByRole('columnheader', { name: 'Trigger' }),
+    ).toBeVisible();
+    await expect(
+      runs.getByRole('columnheader', { name: 'Generation' }),
+    ).toBeVisible();
+    await expect(
+      runs
+        .getByRole('cell', {
+          name: /^(Create|Spec change|Manual|Interval|Retry|Promise change)$/,
+        })
+        .first(),
+    ).toBeVisible();
 
     // 8: core-components' LogViewer: search, download, line numbers.
     const log = page.getByRole('log', {

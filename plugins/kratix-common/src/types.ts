@@ -127,6 +127,16 @@ export interface PipelineRun {
   message?: string;
 }
 
+/** Why a workflow run started. @public */
+export type WorkflowRunTrigger =
+  | 'create'
+  | 'spec-change'
+  | 'manual'
+  | 'interval'
+  | 'retry'
+  | 'promise-change'
+  | 'delete';
+
 /** A workflow run, as the REST API reports it. @public */
 export interface WorkflowRun {
   id: string;
@@ -134,6 +144,8 @@ export interface WorkflowRun {
   action: WorkflowAction;
   /** The object's generation the run was started for. */
   generation: number;
+  /** Why the run started; unknown for older runs and in observe mode. */
+  trigger?: WorkflowRunTrigger;
   phase: PipelinePhase;
   startedAt?: string;
   finishedAt?: string;

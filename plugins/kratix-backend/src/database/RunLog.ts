@@ -4,6 +4,7 @@ import {
   PipelinePhase,
   WorkflowAction,
   WorkflowRun,
+  WorkflowRunTrigger,
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
 import { ObjectKey } from './ObjectStore';
@@ -13,6 +14,8 @@ export interface NewWorkflowRun {
   type: WorkflowType;
   action: WorkflowAction;
   generation: number;
+  /** Why it started, when known. */
+  trigger?: WorkflowRunTrigger;
   /** Pipeline names, in the order they run. */
   pipelines: string[];
 }

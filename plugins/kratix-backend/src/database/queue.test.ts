@@ -76,13 +76,24 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
     const item = await store.claimNext({ owner: 'a', leaseMs: LEASE });
     expect(item).toEqual({
       key: resourceKey('db1'),
-      reason: 'later',
+      reason: 'spec changed',
       seq: 3,
       failures: 0,
     });
     expect(
       await store.claimNext({ owner: 'b', leaseMs: LEASE }),
     ).toBeUndefined();
+  });
+
+  it('takes the reason of a request due now, keeping the earlier time', async () => {
+    const { clock, store } = await setup();
+    const t0 = clock.ms;
+    await store.enqueue(resourceKey('db1'), { reason: 'interval' });
+    clock.advance(1000);
+    await store.enqueue(resourceKey('db1'), { reason: 'manual' });
+    expect(await store.nextDueAt()).toEqual(new Date(t0));
+    const item = await store.claimNext({ owner: 'a', leaseMs: LEASE });
+    expect(item?.reason).toBe('manual');
   });
 
   it('claims due entries in order and honours exclude', async () => {
@@ -148,11 +159,16 @@ describe.each(databases.eachSupportedId())('work queue on %p', databaseId => {
     ).toBeUndefined();
 
     expect(await store.complete(key, 'a', item.seq)).toBe('requeued');
+    // The run's next interval does not hide why it runs again.
+    await store.enqueue(key, {
+      reason: 'interval',
+      notBefore: new Date(clock.ms + 5000),
+    });
     const again = await store.claimNext({ owner: 'b', leaseMs: LEASE });
     expect(again).toEqual({
       key,
       reason: 'spec changed',
-      seq: item.seq + 1,
+      seq: item.seq + 2,
       failures: 0,
     });
     expect(await store.isSuperseded(key, again!.seq)).toBe(false);

@@ -31,7 +31,11 @@ interface QueueRow {
   failures: number | string;
 }
 
-/** Upsert. A new request keeps the earliest notBefore and bumps seq. */
+/**
+ * Upsert. A new request keeps the earliest notBefore and bumps seq; the
+ * reason is the one of the request that decides when it runs, or of one
+ * due now.
+ */
 export async function enqueue(
   ctx: StoreContext,
   key: ObjectKey,
@@ -40,6 +44,17 @@ export async function enqueue(
   const now = ctx.now();
   const notBefore = options.notBefore?.getTime() ?? now;
   const { db } = ctx;
+  // While a run holds a live lease, not_before is that run's: the first
+  // request during the run replaces it, later ones keep the earliest.
+  const earlier = db.raw('(?? IS NOT NULL AND ?? > ? AND ?? = ??) OR ? < ??', [
+    `${TABLE}.owner`,
+    `${TABLE}.lease_until`,
+    now,
+    `${TABLE}.seq`,
+    `${TABLE}.claimed_seq`,
+    notBefore,
+    `${TABLE}.not_before`,
+  ]);
   await db(TABLE)
     .insert({
       ...keyColumns(key),
@@ -49,28 +64,20 @@ export async function enqueue(
     })
     .onConflict(KEY)
     .merge({
-      reason: options.reason,
+      reason:
+        notBefore <= now
+          ? options.reason
+          : db.raw('CASE WHEN ? THEN ? ELSE ?? END', [
+              earlier,
+              options.reason,
+              `${TABLE}.reason`,
+            ]),
       seq: db.raw('?? + 1', [`${TABLE}.seq`]),
-      // While a run holds a live lease, not_before is that run's: the first
-      // request during the run replaces it, later ones keep the earliest.
-      not_before: db.raw(
-        `CASE
-          WHEN ?? IS NOT NULL AND ?? > ? AND ?? = ?? THEN ?
-          WHEN ? < ?? THEN ?
-          ELSE ?? END`,
-        [
-          `${TABLE}.owner`,
-          `${TABLE}.lease_until`,
-          now,
-          `${TABLE}.seq`,
-          `${TABLE}.claimed_seq`,
-          notBefore,
-          notBefore,
-          `${TABLE}.not_before`,
-          notBefore,
-          `${TABLE}.not_before`,
-        ],
-      ),
+      not_before: db.raw('CASE WHEN ? THEN ? ELSE ?? END', [
+        earlier,
+        notBefore,
+        `${TABLE}.not_before`,
+      ]),
     });
 }
 

@@ -87,6 +87,17 @@ describe.each(databases.eachSupportedId())(
       expect(await store.listWorkflowRuns(resourceKey('none'))).toEqual([]);
     });
 
+    it('keeps what triggered a run; runs without one read as unknown', async () => {
+      const { store } = await createStore(databases, databaseId);
+      const known = await store.createWorkflowRun({
+        ...configure('db1', 3),
+        trigger: 'spec-change',
+      });
+      const unknown = await store.createWorkflowRun(configure('db1'));
+      expect((await store.getWorkflowRun(known))?.trigger).toBe('spec-change');
+      expect(await store.getWorkflowRun(unknown)).not.toHaveProperty('trigger');
+    });
+
     it('finds the run a crash interrupted', async () => {
       const { store } = await createStore(databases, databaseId);
       const key = resourceKey('db1');

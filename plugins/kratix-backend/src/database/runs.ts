@@ -27,6 +27,7 @@ interface RunRow {
   type: StoredWorkflowRun['type'];
   action: StoredWorkflowRun['action'];
   generation: number | string;
+  trigger: StoredWorkflowRun['trigger'] | null;
   phase: PipelinePhase;
   message: string | null;
   started_at: number | string;
@@ -82,6 +83,7 @@ async function withPipelines(
       startedAt: toIso(row.started_at),
       pipelines: pipelines.filter(p => p.run_id === row.id).map(toPipelineRun),
     };
+    if (row.trigger) run.trigger = row.trigger;
     if (row.finished_at !== null) run.finishedAt = toIso(row.finished_at);
     if (row.message !== null) run.message = row.message;
     return run;
@@ -100,6 +102,7 @@ export async function createWorkflowRun(
       type: run.type,
       action: run.action,
       generation: run.generation,
+      trigger: run.trigger ?? null,
       phase: 'Running',
       started_at: ctx.now(),
     });

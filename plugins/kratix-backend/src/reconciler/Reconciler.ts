@@ -11,7 +11,10 @@ import {
   reconciliationIntervalOf,
 } from '../engine';
 import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
-import { WorkflowAction } from '@kratix-backstage/plugin-kratix-common';
+import {
+  WorkflowAction,
+  WorkflowRunTrigger,
+} from '@kratix-backstage/plugin-kratix-common';
 import { ObjectKey, ObjectStore, StoredObject } from '../database/ObjectStore';
 import { RunLog } from '../database/RunLog';
 import { WorkItem, WorkQueue } from '../database/WorkQueue';
@@ -38,6 +41,7 @@ import {
   resourceConfigureRunning,
 } from './promiseDelete';
 import { findSuspension } from '../engine/workflowControl';
+import { runTrigger } from '../engine/runTrigger';
 import {
   MANUAL_RECONCILIATION_LABEL,
   hasTrigger,
@@ -268,6 +272,7 @@ export class Reconciler {
       action,
       current,
       item.key.kind === 'Promise' ? current : promiseStored,
+      runTrigger({ ...item, action, labelled }),
       // A retry resumes at the suspended pipeline.
       retryDue && !manual ? suspension?.pipeline : undefined,
     );
@@ -399,6 +404,7 @@ export class Reconciler {
     action: WorkflowAction,
     stored: StoredObject,
     promiseStored: StoredObject | undefined,
+    trigger: WorkflowRunTrigger | undefined,
     resumeAt?: string,
   ): Promise<{
     outcome: WorkflowResult['outcome'] | 'interrupted';
@@ -419,6 +425,7 @@ export class Reconciler {
       key: item.key,
       workflow,
       generation: stored.object.metadata.generation ?? 1,
+      trigger,
       pipelines: pipelines.map(p => p.name),
     });
     const observed = this.options.metrics?.start({

@@ -1,3 +1,4 @@
+import { WorkflowRunTrigger } from '@kratix-backstage/plugin-kratix-common';
 import { WorkflowEvent, WorkflowRef } from '../engine';
 import { ObjectKey } from '../database/ObjectStore';
 import {
@@ -53,9 +54,10 @@ export class WorkflowRunRecorder {
     key: ObjectKey;
     workflow: WorkflowRef;
     generation: number;
+    trigger?: WorkflowRunTrigger;
     pipelines: string[];
   }): Promise<WorkflowRunRecorder> {
-    const { store, key, workflow, generation, pipelines } = options;
+    const { store, key, workflow, generation, trigger, pipelines } = options;
     const interrupted = await store.findInterruptedRun(key);
     if (interrupted) {
       const same =
@@ -86,6 +88,7 @@ export class WorkflowRunRecorder {
       type: workflow.type,
       action: workflow.action,
       generation,
+      trigger,
       pipelines,
     });
     return new WorkflowRunRecorder(store, runId, 0, pipelines);

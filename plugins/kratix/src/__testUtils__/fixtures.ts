@@ -128,6 +128,7 @@ export function runs(): WorkflowRun[] {
       type: 'resource',
       action: 'configure',
       generation: 2,
+      trigger: 'spec-change',
       phase: 'Failed',
       startedAt: '2025-01-01T10:00:00Z',
       finishedAt: '2025-01-01T10:01:05Z',

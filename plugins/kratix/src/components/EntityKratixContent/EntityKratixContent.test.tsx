@@ -248,14 +248,16 @@ describe('EntityKratixContent', () => {
       expect(screen.queryByRole('table', { name: 'Conditions' })).toBeNull();
       const blocks = within(runList).getAllByRole('listitem');
       expect(blocks).toHaveLength(2);
-      expect(blocks[0]).toHaveTextContent('resource configure · generation 2');
+      expect(blocks[0]).toHaveTextContent('resource configure');
+      expect(blocks[0]).toHaveTextContent('TriggerSpec changeGeneration2');
       // the pipelines sit inside their run's block, labelled
       expect(blocks[0]).toHaveTextContent('create-user');
       expect(blocks[0]).toHaveTextContent('Exit code');
       expect(
         within(blocks[0]).getByText('container main exited with 3'),
       ).toBeInTheDocument();
-      expect(blocks[1]).toHaveTextContent('generation 1');
+      // an older run: its trigger is not known
+      expect(blocks[1]).toHaveTextContent('Trigger—Generation1');
       expect(blocks[1]).not.toHaveTextContent('create-user');
 
       const conditions = screen.getByRole('list', { name: 'Conditions' });
@@ -270,19 +272,22 @@ describe('EntityKratixContent', () => {
 
     const table = await screen.findByRole('table', { name: 'Workflow runs' });
     const rows = within(table).getAllByRole('row').slice(1);
-    expect(rows[0]).toHaveTextContent('resource configure · generation 2');
+    const cell = (row: number, column: number) =>
+      (rows[row] as HTMLTableRowElement).cells[column].textContent;
+    expect(rows[0]).toHaveTextContent('resource configure');
     expect(rows[0]).toHaveTextContent('run-2');
+    expect([cell(0, 1), cell(0, 2)]).toEqual(['Spec change', '2']);
     expect(rows[0]).toHaveTextContent('Failed');
     expect(rows[0]).toHaveTextContent('1m 05s');
     expect(rows[1]).toHaveTextContent('create-db');
     expect(rows[1]).toHaveTextContent('Succeeded');
     expect(rows[1]).toHaveTextContent('42s');
     // the exit code column says just the code
-    expect((rows[1] as HTMLTableRowElement).cells[4].textContent).toBe('0');
+    expect(cell(1, 6)).toBe('0');
     expect(rows[1]).not.toHaveTextContent('exit');
     expect(rows[2]).toHaveTextContent('create-user');
     expect(rows[2]).toHaveTextContent('23s');
-    expect((rows[2] as HTMLTableRowElement).cells[4].textContent).toBe('3');
+    expect(cell(2, 6)).toBe('3');
     // every column has a header
     const headers = within(table).getAllByRole('columnheader');
     expect(headers.every(h => h.textContent!.trim() !== '')).toBe(true);
@@ -296,7 +301,7 @@ describe('EntityKratixContent', () => {
         .filter(b => (b as HTMLButtonElement).disabled),
     ).toHaveLength(0);
     expect(rows[2]).toHaveTextContent('container main exited with 3');
-    expect(rows[3]).toHaveTextContent('generation 1');
+    expect([cell(3, 1), cell(3, 2)]).toEqual(['—', '1']);
   });
 
   it('shows the logs of the newest run, and of the run the user picks', async () => {

@@ -14,9 +14,12 @@ import {
   ResponsiveTable,
 } from '../ResourceStatus';
 import { PhaseStatus } from './PhaseStatus';
+import { generationWords, triggerWords } from './runWords';
 
 const HEADERS = [
   'Run / pipeline',
+  'Trigger',
+  'Generation',
   'Phase',
   'Started',
   'Duration',
@@ -26,8 +29,8 @@ const HEADERS = [
 ];
 
 /**
- * The Resource's workflow runs, newest first, each with its pipelines'
- * phase, duration and exit code. Selecting a run shows its logs.
+ * The Resource's workflow runs, newest first, each with what triggered it,
+ * its generation and its pipelines' phase, duration and exit code. Selecting a run shows its logs.
  */
 export const RunHistory = (props: {
   resourceRef: ResourceRef;
@@ -64,11 +67,13 @@ export const RunHistory = (props: {
       selected,
       cells: [
         <>
-          {run.type} {run.action} · generation {run.generation}
+          {run.type} {run.action}
           <Typography variant="caption" color="textSecondary" component="div">
             {run.id}
           </Typography>
         </>,
+        triggerWords(run.trigger),
+        generationWords(run.generation),
         <PhaseStatus phase={run.phase} />,
         run.startedAt && <RelativeTime value={run.startedAt} />,
         formatDuration(run.startedAt, run.finishedAt),
@@ -100,6 +105,8 @@ export const RunHistory = (props: {
       sub: true,
       cells: [
         pipeline.name,
+        undefined,
+        undefined,
         <PhaseStatus phase={pipeline.phase} />,
         pipeline.startedAt && <RelativeTime value={pipeline.startedAt} />,
         formatDuration(pipeline.startedAt, pipeline.finishedAt),
@@ -116,7 +123,7 @@ export const RunHistory = (props: {
     <ResponsiveTable
       ariaLabel="Workflow runs"
       headers={HEADERS}
-      nowrap={[1, 2, 3, 4]}
+      nowrap={[1, 2, 3, 4, 5, 6]}
       rows={rows}
     />
   );
