@@ -49,6 +49,17 @@ describe('runTrigger', () => {
     );
   });
 
+  it('says create for a new object that waited for its Promise', () => {
+    expect(
+      runTrigger(cause({ reason: 'promise-available', neverConfigured: true })),
+    ).toBe('create');
+    expect(
+      runTrigger(
+        cause({ reason: 'promise-available', neverConfigured: false }),
+      ),
+    ).toBe('promise-change');
+  });
+
   it('leaves a reason it does not know unknown', () => {
     expect(runTrigger(cause({ reason: 'something-new' }))).toBeUndefined();
   });

@@ -30,6 +30,8 @@ export interface RunCause {
   action: WorkflowAction;
   /** The object carries the manual-reconciliation label. */
   labelled: boolean;
+  /** No configure workflow of the object has succeeded yet. */
+  neverConfigured?: boolean;
 }
 
 /** The trigger of a run; undefined for a reason it does not know. */
@@ -37,5 +39,8 @@ export function runTrigger(cause: RunCause): WorkflowRunTrigger | undefined {
   const trigger = TRIGGERS[cause.reason];
   if (cause.labelled || trigger === 'manual') return 'manual';
   if (cause.failures > 0 || trigger === 'retry') return 'retry';
-  return cause.action === 'delete' ? 'delete' : trigger;
+  if (cause.action === 'delete') return 'delete';
+  // A new object that waited for its Promise: its first run is its creation.
+  if (cause.neverConfigured && trigger === 'promise-change') return 'create';
+  return trigger;
 }

@@ -272,7 +272,13 @@ export class Reconciler {
       action,
       current,
       item.key.kind === 'Promise' ? current : promiseStored,
-      runTrigger({ ...item, action, labelled }),
+      runTrigger({
+        ...item,
+        action,
+        labelled,
+        neverConfigured:
+          current.object.status?.observedGeneration === undefined,
+      }),
       // A retry resumes at the suspended pipeline.
       retryDue && !manual ? suspension?.pipeline : undefined,
     );
