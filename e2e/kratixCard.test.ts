@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { BACKEND, guestToken, signIn } from './helpers';
+import { kratixTabLink } from './kratixViews';
 
 test('the card shows the message, the workflow condition and the health', async ({
   page,
@@ -54,7 +55,7 @@ test('a spec change shows on the card without a reload, and the tab shows its lo
     true,
   );
 
-  await page.getByRole('link', { name: 'Kratix', exact: true }).click();
+  await kratixTabLink(page).click();
   await expect(page.getByText('Workflow runs').first()).toBeVisible();
   await expect(page.getByText(`Creating user ${user}`)).toBeVisible({
     timeout: 30_000,
