@@ -83,6 +83,7 @@ export const kratixPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             apiFor: cluster => engine.api(cluster),
+            clusters: kubernetes?.clusters.map(c => c.name) ?? [],
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,

@@ -3,6 +3,7 @@
 import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   CustomObjectsApi,
   PatchStrategy,
@@ -105,6 +106,18 @@ describe('several clusters', () => {
     const unnamed = await api().get('/api/kratix/promises');
     expect(unnamed.status).toBe(400);
     expect(unnamed.body.error.message).toMatch(/name one, as \/clusters\//);
+  });
+
+  it('lists the configured clusters, in order, to a signed-in caller', async () => {
+    const res = await api().get('/api/kratix/clusters');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [{ name: 'prod' }, { name: 'staging' }],
+    });
+    const anonymous = await api()
+      .get('/api/kratix/clusters')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
   });
 
   it("signals a change on the cluster's own channel", async () => {

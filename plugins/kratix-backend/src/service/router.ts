@@ -33,6 +33,8 @@ export interface RouterOptions {
    * the default one; throws for an unknown cluster.
    */
   apiFor(cluster?: string): KratixApi;
+  /** The configured clusters' names (`GET /clusters`); none when embedded. */
+  clusters?: string[];
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -138,6 +140,11 @@ export async function createRouter(
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  // Which clusters there are, to any signed-in caller.
+  router.get('/clusters', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({ items: (options.clusters ?? []).map(n => ({ name: n })) });
   });
   router.use('/clusters/:cluster', routes);
   router.use(routes);
