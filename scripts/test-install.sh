@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The install test: what a platform team does with these plugins. Packs the
-# four packages, creates a new app with `npx @backstage/create-app`, installs
+# five packages, creates a new app with `npx @backstage/create-app`, installs
 # the plugins exactly as the READMEs' marked steps say (scripts/test-install/
 # readme-steps.mjs runs them), type-checks the app with `tsc:full`, starts its
 # backend, applies a first Promise and requests a Resource through the REST
@@ -38,7 +38,8 @@ done
 
 step "pack the packages"
 yarn tsc # the declarations that the builds bundle
-for pkg in kratix-common kratix kratix-backend scaffolder-backend-module-kratix; do
+for pkg in kratix-common kratix kratix-backend scaffolder-backend-module-kratix \
+  catalog-backend-module-kratix; do
   (cd "plugins/$pkg" && yarn backstage-cli package build &&
     yarn pack --out "$work/registry/$pkg.tgz" >/dev/null)
 done
@@ -92,6 +93,7 @@ readme_step() { node scripts/test-install/readme-steps.mjs "$1" "$2" "$app" "$po
 readme_step plugins/kratix-backend/README.md backend
 readme_step plugins/kratix/README.md frontend
 readme_step plugins/scaffolder-backend-module-kratix/README.md scaffolder
+readme_step plugins/catalog-backend-module-kratix/README.md catalog
 readme_step plugins/kratix-backend/README.md entity
 (cd "$app" && git status --short) || true
 
@@ -130,6 +132,22 @@ for _ in $(seq 60); do
 done
 [ "$message" = 'Hello from Kratix' ] || { echo "status.message: '$message'" >&2; tail -50 "$work/backend.log"; exit 1; }
 echo "status.message: $message"
+
+step "the catalog module's entities for the Promise and the Resource"
+entity() {
+  curl -sf -H "Authorization: Bearer $token" "localhost:$port/api/catalog/entities/by-name/$1"
+}
+ref=
+for _ in $(seq 120); do
+  ref=$(entity resource/default/hello-default-world 2>/dev/null |
+    jq -r '.metadata.annotations["kratix.io/resource-ref"] // empty')
+  [ -n "$ref" ] && entity api/default/hello >/dev/null 2>&1 && break
+  sleep 1
+done
+[ "$ref" = hello/default/world ] || { echo "Resource entity's ref: '$ref'" >&2; exit 1; }
+entity api/default/hello | jq -e '.spec.type == "openapi"' >/dev/null ||
+  { echo "no API entity for the Promise hello" >&2; exit 1; }
+echo "catalog: api:default/hello, resource:default/hello-default-world ($ref)"
 
 step "the entity page shows the card, in Chromium"
 for _ in $(seq 120); do
