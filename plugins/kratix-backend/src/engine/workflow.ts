@@ -32,6 +32,7 @@ import {
 } from './lifecycle';
 import { withPromiseAvailability } from './promiseAvailability';
 import { parseWorkflowControl, WorkflowControl } from './workflowControl';
+import { floorRetryAfter } from './retryAfterFloor';
 import { DEFAULT_OUTPUT_LIMITS, parseDestinationSelectors } from './outputs';
 import { workloadGroups } from './workPlacement';
 import { dependencyGroups } from './dependencies';
@@ -71,6 +72,8 @@ export interface ExecuteWorkflowOptions {
   statusMaxBytes?: number;
   /** All outputs of one pipeline together, in bytes. */
   outputMaxBytes?: number;
+  /** The least `retryAfter` (retryAfterFloor.ts); none by default. */
+  retryAfterMinMs?: number;
   now?: () => Date;
   /** Cancellation, e.g. superseded by a newer spec. */
   signal?: AbortSignal;
@@ -435,6 +438,12 @@ async function readControl(
   if (!file) return undefined;
   const control = await refuse(() => parseWorkflowControl(file));
   control?.warnings.forEach(w => warn(run, pipeline, w));
+  const floor = run.options.retryAfterMinMs;
+  if (control?.retryAfterMs !== undefined && floor !== undefined) {
+    const floored = floorRetryAfter(control.retryAfterMs, floor);
+    if (floored.warning) warn(run, pipeline, floored.warning);
+    return { ...control, retryAfterMs: floored.retryAfterMs };
+  }
   return control;
 }
 

@@ -77,6 +77,7 @@ export async function runObjectWorkflow(options: {
     strategy: config.strategy,
     statusMaxBytes: config.statusMaxBytes,
     outputMaxBytes: config.outputMaxBytes,
+    retryAfterMinMs: config.errorRetryMs,
     signal: options.signal,
     superseded: options.superseded,
     onEvent: options.onEvent,
