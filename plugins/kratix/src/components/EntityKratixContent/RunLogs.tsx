@@ -1,4 +1,4 @@
-import { LogViewer, Progress } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import {
@@ -7,24 +7,15 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import { RefreshingAsyncState } from '../../hooks';
 import { ResourceErrorPanel } from '../ResourceStatus';
+import { LogView } from '../LogView';
 
 /** Height of one container's log viewer. */
 const LOG_HEIGHT = 360;
 
-/** Saves a log as a file, named after the run, pipeline and container. */
-function download(name: string, text: string) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  URL.revokeObjectURL(url);
-}
-
 /**
- * The container logs of the selected run, one LogViewer per container (ANSI
- * colours, search, line numbers, download). It shows the newest line as
- * the log grows.
+ * The container logs of the selected run, one accessible LogView per
+ * container (ANSI colours, search, line numbers, download), following the
+ * newest line as the log grows.
  */
 export const RunLogs = (props: {
   resourceRef: ResourceRef;
@@ -73,22 +64,12 @@ export const RunLogs = (props: {
             <Typography variant="subtitle2" component="h5">
               {item.pipeline} / {item.container}
             </Typography>
-            <Box
+            <LogView
+              text={text}
+              label={`Logs of ${item.pipeline} / ${item.container}`}
+              fileName={`${runId}-${item.pipeline}-${item.container}.log`}
               height={LOG_HEIGHT}
-              role="log"
-              aria-label={`Logs of ${item.pipeline} / ${item.container}`}
-            >
-              <LogViewer
-                text={text}
-                textWrap
-                onDownloadLog={() =>
-                  download(
-                    `${runId}-${item.pipeline}-${item.container}.log`,
-                    text,
-                  )
-                }
-              />
-            </Box>
+            />
             {item.truncated && (
               <Typography variant="caption" color="textSecondary">
                 The log was cut at the size limit.
