@@ -51,6 +51,11 @@ export interface DatabaseKratixStoreOptions {
   maxLogBytes?: number;
   /** The clock, for tests; default Date.now. */
   now?: () => number;
+  /**
+   * Reconcile mode: the cluster whose work queue, workflow runs and Work
+   * placements this store keeps (each cluster's apart); default ''.
+   */
+  cluster?: string;
 }
 
 const DEFAULT_MAX_LOG_BYTES = 1024 * 1024;
@@ -81,6 +86,7 @@ export class DatabaseKratixStore
       db,
       now: options?.now ?? Date.now,
       maxLogBytes: options?.maxLogBytes ?? DEFAULT_MAX_LOG_BYTES,
+      cluster: options?.cluster ?? '',
     };
   }
 

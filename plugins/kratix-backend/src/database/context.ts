@@ -8,6 +8,11 @@ export interface StoreContext {
   /** Milliseconds since the epoch. */
   now(): number;
   maxLogBytes: number;
+  /**
+   * The Kubernetes cluster whose work queue, runs and Work placements these
+   * are (reconcile mode); '' for the embedded engine.
+   */
+  cluster: string;
 }
 
 /** The key columns of a row that belongs to one object. */
@@ -18,6 +23,11 @@ export function keyColumns(key: ObjectKey) {
     namespace: key.namespace,
     name: key.name,
   };
+}
+
+/** The key columns of a queue, run or placement row: with the cluster. */
+export function scopedKeyColumns(ctx: StoreContext, key: ObjectKey) {
+  return { cluster: ctx.cluster, ...keyColumns(key) };
 }
 
 export function describeKey(key: ObjectKey): string {

@@ -41,7 +41,7 @@ describe.each(databases.eachSupportedId())('migrations on %p', databaseId => {
     await DatabaseKratixStore.create(database);
     expect(
       await knex.migrate.currentVersion({ directory: migrationsDir }),
-    ).toBe('20261130010000');
+    ).toBe('20261130030000');
     expect(await store.nextDueAt()).toBeDefined();
   });
 

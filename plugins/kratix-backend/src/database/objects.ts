@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import {
   describeKey,
   keyColumns,
+  scopedKeyColumns,
   StoreContext,
   toIso,
   toMs,
@@ -335,11 +336,12 @@ export async function deleteObject(
   key: ObjectKey,
 ): Promise<boolean> {
   return ctx.db.transaction(async trx => {
-    const runIds = trx('workflow_runs').where(keyColumns(key)).select('id');
+    const runs = scopedKeyColumns(ctx, key);
+    const runIds = trx('workflow_runs').where(runs).select('id');
     await trx('container_logs').whereIn('run_id', runIds).delete();
     await trx('pipeline_runs').whereIn('run_id', runIds).delete();
-    await trx('workflow_runs').where(keyColumns(key)).delete();
-    await deleteWorkPlacements(trx, key);
+    await trx('workflow_runs').where(runs).delete();
+    await deleteWorkPlacements(ctx, trx, key);
     return (await trx(TABLE).where(keyColumns(key)).delete()) > 0;
   });
 }

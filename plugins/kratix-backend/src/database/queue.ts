@@ -4,7 +4,12 @@
 // database never both win (Postgres re-checks the WHERE of a blocked UPDATE;
 // SQLite runs one statement at a time).
 import { Knex } from 'knex';
-import { keyColumns, StoreContext, toNumber } from './context';
+import {
+  keyColumns,
+  scopedKeyColumns,
+  StoreContext,
+  toNumber,
+} from './context';
 import {
   ClaimOptions,
   CompleteResult,
@@ -14,7 +19,7 @@ import {
 import { ObjectKey } from './ObjectStore';
 
 const TABLE = 'work_queue';
-const KEY = ['kind', 'promise', 'namespace', 'name'];
+const KEY = ['cluster', 'kind', 'promise', 'namespace', 'name'];
 
 interface QueueRow {
   id: number | string;
@@ -57,7 +62,7 @@ export async function enqueue(
   ]);
   await db(TABLE)
     .insert({
-      ...keyColumns(key),
+      ...scopedKeyColumns(ctx, key),
       reason: options.reason,
       seq: 1,
       not_before: notBefore,
@@ -81,10 +86,15 @@ export async function enqueue(
     });
 }
 
-/** Due (not_before passed) and free (no lease, or one run out). */
-function whereClaimable(query: Knex.QueryBuilder, now: number) {
+/** This cluster's, due (not_before passed) and free (no lease, or one run out). */
+function whereClaimable(
+  ctx: StoreContext,
+  query: Knex.QueryBuilder,
+  now: number,
+) {
   return query
-    .where('not_before', '<=', now)
+    .where('cluster', ctx.cluster)
+    .andWhere('not_before', '<=', now)
     .andWhere(free =>
       free.whereNull('lease_until').orWhere('lease_until', '<=', now),
     );
@@ -102,7 +112,7 @@ export async function claimNext(
 ): Promise<WorkItem | undefined> {
   const { db } = ctx;
   const now = ctx.now();
-  const candidate = whereClaimable(db(TABLE), now)
+  const candidate = whereClaimable(ctx, db(TABLE), now)
     .orderBy(['not_before', 'id'])
     .limit(1)
     .select('id');
@@ -112,7 +122,11 @@ export async function claimNext(
   if (db.client.dialect === 'postgresql') {
     candidate.forUpdate().skipLocked();
   }
-  const [claimed] = (await whereClaimable(db(TABLE).where('id', candidate), now)
+  const [claimed] = (await whereClaimable(
+    ctx,
+    db(TABLE).where('id', candidate),
+    now,
+  )
     .update({
       owner: options.owner,
       lease_until: now + options.leaseMs,
@@ -141,7 +155,7 @@ export async function renewLease(
 ): Promise<boolean> {
   const updated = await ctx
     .db(TABLE)
-    .where({ ...keyColumns(key), owner })
+    .where({ ...scopedKeyColumns(ctx, key), owner })
     .update({ lease_until: ctx.now() + leaseMs });
   return updated === 1;
 }
@@ -152,7 +166,7 @@ export async function complete(
   owner: string,
   seq: number,
 ): Promise<CompleteResult> {
-  const where = { ...keyColumns(key), owner };
+  const where = { ...scopedKeyColumns(ctx, key), owner };
   if (
     (await ctx
       .db(TABLE)
@@ -178,7 +192,7 @@ export async function release(
   const notBefore = options?.notBefore?.getTime() ?? ctx.now();
   const updated = await ctx
     .db(TABLE)
-    .where({ ...keyColumns(key), owner })
+    .where({ ...scopedKeyColumns(ctx, key), owner })
     .update({
       owner: null,
       lease_until: null,
@@ -206,19 +220,22 @@ export async function isSuperseded(
 ): Promise<boolean> {
   const row = (await ctx
     .db<QueueRow>(TABLE)
-    .where(keyColumns(key))
+    .where(scopedKeyColumns(ctx, key))
     .first('seq')) as Pick<QueueRow, 'seq'> | undefined;
   return !row || toNumber(row.seq) !== seq;
 }
 
 /** The earliest time an entry becomes claimable: due, and its lease run out. */
 export async function nextDueAt(ctx: StoreContext): Promise<Date | undefined> {
-  const [row] = await ctx.db(TABLE).select(
-    ctx.db.raw(
-      `MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > not_before
+  const [row] = await ctx
+    .db(TABLE)
+    .where('cluster', ctx.cluster)
+    .select(
+      ctx.db.raw(
+        `MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > not_before
         THEN lease_until ELSE not_before END) AS due`,
-    ),
-  );
+      ),
+    );
   return row?.due === null || row?.due === undefined
     ? undefined
     : new Date(toNumber(row.due));
@@ -226,7 +243,7 @@ export async function nextDueAt(ctx: StoreContext): Promise<Date | undefined> {
 
 /** How many entries a worker could claim now. */
 export async function countClaimable(ctx: StoreContext): Promise<number> {
-  const [row] = await whereClaimable(ctx.db(TABLE), ctx.now()).count({
+  const [row] = await whereClaimable(ctx, ctx.db(TABLE), ctx.now()).count({
     n: '*',
   });
   return toNumber((row as { n: number | string }).n);

@@ -7,7 +7,13 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { keyColumns, StoreContext, toIso, toMs, toNumber } from './context';
+import {
+  scopedKeyColumns,
+  StoreContext,
+  toIso,
+  toMs,
+  toNumber,
+} from './context';
 import {
   NewWorkflowRun,
   PipelineRunUpdate,
@@ -98,7 +104,7 @@ export async function createWorkflowRun(
   await ctx.db.transaction(async trx => {
     await trx('workflow_runs').insert({
       id,
-      ...keyColumns(run.key),
+      ...scopedKeyColumns(ctx, run.key),
       type: run.type,
       action: run.action,
       generation: run.generation,
@@ -234,7 +240,8 @@ export async function finishWorkflowRun(
 export async function getWorkflowRun(ctx: StoreContext, runId: string) {
   const rows = (await ctx
     .db<RunRow>('workflow_runs')
-    .where({ id: runId })) as RunRow[];
+    .where('id', runId)
+    .andWhere('cluster', ctx.cluster)) as RunRow[];
   return (await withPipelines(ctx, rows))[0];
 }
 
@@ -245,7 +252,7 @@ export async function listWorkflowRuns(
 ) {
   const query = ctx
     .db<RunRow>('workflow_runs')
-    .where(keyColumns(key))
+    .where(scopedKeyColumns(ctx, key))
     .orderBy('seq', 'desc');
   if (options?.phase) query.andWhere({ phase: options.phase });
   if (options?.limit !== undefined) query.limit(options.limit);

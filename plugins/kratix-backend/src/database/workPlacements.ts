@@ -1,7 +1,7 @@
 // The work_placements table: one row per workload group and Destination.
 // Rows go with their object (see objects.deleteObject).
 import { WorkPlacement } from '../engine';
-import { keyColumns, StoreContext } from './context';
+import { scopedKeyColumns, StoreContext } from './context';
 import { ObjectKey } from './ObjectStore';
 
 const TABLE = 'work_placements';
@@ -18,7 +18,7 @@ export async function listWorkPlacements(
 ): Promise<WorkPlacement[]> {
   const rows: PlacementRow[] = await ctx
     .db(TABLE)
-    .where(keyColumns(key))
+    .where(scopedKeyColumns(ctx, key))
     .select('pipeline', 'group_id', 'destination')
     .orderBy(['pipeline', 'group_id', 'destination']);
   return rows.map(r => ({
@@ -36,12 +36,12 @@ export async function replaceWorkPlacements(
 ): Promise<void> {
   await ctx.db.transaction(async trx => {
     await trx(TABLE)
-      .where({ ...keyColumns(key), pipeline })
+      .where({ ...scopedKeyColumns(ctx, key), pipeline })
       .delete();
     if (placements.length === 0) return;
     await trx(TABLE).insert(
       placements.map(p => ({
-        ...keyColumns(key),
+        ...scopedKeyColumns(ctx, key),
         pipeline,
         group_id: p.groupId,
         destination: p.destination,
@@ -51,6 +51,10 @@ export async function replaceWorkPlacements(
 }
 
 /** Within a transaction that deletes the object. */
-export function deleteWorkPlacements(trx: StoreContext['db'], key: ObjectKey) {
-  return trx(TABLE).where(keyColumns(key)).delete();
+export function deleteWorkPlacements(
+  ctx: StoreContext,
+  trx: StoreContext['db'],
+  key: ObjectKey,
+) {
+  return trx(TABLE).where(scopedKeyColumns(ctx, key)).delete();
 }
