@@ -1,31 +1,23 @@
 // A real kube-apiserver; only the node is played (../__testUtils__/nodeAgent).
 // The same engine runs the seeds' iam example with the process runner and
 // with Pods, and gets the same status.
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import {
   KratixObject,
   PipelineRunRequest,
   PipelineRunner,
 } from '../../engine/interfaces';
-import { parsePromise } from '../../engine/promise';
 import { executeWorkflow, pipelineEnv } from '../../engine/workflow';
 import {
   memoryStateStore,
   recordingSave,
 } from '../../engine/__testUtils__/fakes';
+import { ProcessPipelineRunner } from '../../runner/ProcessPipelineRunner';
 import {
-  ProcessPipelineRunner,
-  ProcessPipelineRunnerOptions,
-} from '../../runner/ProcessPipelineRunner';
-import {
-  KubeTestCluster,
-  startKubeTestCluster,
-} from '../__testUtils__/kubeTestCluster';
-import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
+  iamPromise,
+  reconcileFixture,
+} from '../__testUtils__/reconcileFixture';
 import { PodPipelineRunner } from './PodPipelineRunner';
 import { pipelinePodName } from './podPipeline';
 
@@ -34,46 +26,27 @@ jest.setTimeout(120_000);
 const T = '2024-08-21T10:27:45Z';
 
 /** The seeds' iam Promise: two configure pipelines that merge status. */
-const iam = parsePromise({
-  apiVersion: 'platform.kratix.io/v1alpha1',
-  kind: 'Promise',
-  metadata: { name: 'iam' },
-  spec: {
-    api: {
+const iam = iamPromise(
+  [
+    {
+      apiVersion: 'platform.kratix.io/v1alpha1',
+      kind: 'Pipeline',
+      metadata: { name: 'create-user', namespace: 'default' },
       spec: {
-        group: 'example.kratix.io',
-        names: { kind: 'IAM', plural: 'iams' },
-        scope: 'Namespaced',
-        versions: [{ name: 'v1', served: true, storage: true }],
+        containers: [{ name: 'create-db', image: 'create-db:v0.1.0' }],
       },
     },
-    destinationSelectors: [{ matchLabels: { env: 'dev' } }],
-    workflows: {
-      resource: {
-        configure: [
-          {
-            apiVersion: 'platform.kratix.io/v1alpha1',
-            kind: 'Pipeline',
-            metadata: { name: 'create-user', namespace: 'default' },
-            spec: {
-              containers: [{ name: 'create-db', image: 'create-db:v0.1.0' }],
-            },
-          },
-          {
-            apiVersion: 'platform.kratix.io/v1alpha1',
-            kind: 'Pipeline',
-            metadata: { name: 'populate-vault', namespace: 'default' },
-            spec: {
-              containers: [
-                { name: 'populate', image: 'populate-vault:v0.1.0' },
-              ],
-            },
-          },
-        ],
+    {
+      apiVersion: 'platform.kratix.io/v1alpha1',
+      kind: 'Pipeline',
+      metadata: { name: 'populate-vault', namespace: 'default' },
+      spec: {
+        containers: [{ name: 'populate', image: 'populate-vault:v0.1.0' }],
       },
     },
-  },
-});
+  ],
+  { destinationSelectors: [{ matchLabels: { env: 'dev' } }] },
+);
 
 const resource: KratixObject = {
   apiVersion: 'example.kratix.io/v1',
@@ -82,60 +55,25 @@ const resource: KratixObject = {
   spec: { team: 'platform' },
 };
 
-const SCRIPTS: Record<string, string> = {
-  // The first pipeline writes the user and its status.
-  'create-db': `set -eu
+const f = reconcileFixture({
+  name: 'pod',
+  scripts: {
+    // The first pipeline writes the user and its status.
+    'create-db:v0.1.0': `set -eu
 grep -q 'name: alice' /kratix/input/object.yaml
 mkdir -p /kratix/output/users
 printf 'kind: User\\nname: %s\\n' "$KRATIX_OBJECT_NAME" > /kratix/output/users/user.yaml
 printf 'iam:\\n  user: admin\\nmessage: User created, next step is to create vault secret for user\\n' > /kratix/metadata/status.yaml
 echo created user`,
-  // The second sees the first's status in object.yaml.
-  'populate-vault': `set -eu
+    // The second sees the first's status in object.yaml.
+    'populate-vault:v0.1.0': `set -eu
 grep -q 'user: admin' /kratix/input/object.yaml
 printf 'message: User created and vault secret created\\niam:\\n  password: <vault-ref>\\n' > /kratix/metadata/status.yaml
 echo populated vault`,
-  big: `head -c "$SIZE" /dev/zero > /kratix/output/big`,
-  sleep: 'echo sleeping; sleep 60',
-};
-
-let cluster: KubeTestCluster;
-let agent: NodeAgent;
-let core: CoreV1Api;
-let base: string;
-let workDir: string;
-let processOptions: ProcessPipelineRunnerOptions;
-
-beforeAll(async () => {
-  base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-pod-test-'));
-  await fs.chmod(base, 0o755);
-  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-pod-work-'));
-  await fs.chmod(workDir, 0o711);
-  const images: Record<string, string[]> = {};
-  for (const [name, body] of Object.entries(SCRIPTS)) {
-    const file = path.join(base, `${name}.sh`);
-    await fs.writeFile(file, `${body}\n`);
-    images[
-      name === 'create-db' || name === 'populate-vault'
-        ? `${name}:v0.1.0`
-        : `${name}:v1`
-    ] = ['sh', file];
-  }
-  processOptions = { images, workDir, sandbox: { readOnlyPaths: [base] } };
-  cluster = await startKubeTestCluster();
-  core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-  agent = await startNodeAgent(cluster, processOptions);
+    'big:v1': `head -c "$SIZE" /dev/zero > /kratix/output/big`,
+    'sleep:v1': 'echo sleeping; sleep 60',
+  },
 });
-
-afterAll(async () => {
-  await agent?.stop();
-  cluster?.stop();
-  await fs.rm(base, { recursive: true, force: true });
-  await fs.rm(workDir, { recursive: true, force: true });
-});
-
-const podRunner = () =>
-  new PodPipelineRunner({ kubeConfig: cluster.kubeConfig, workDir });
 
 async function runIam(runner: PipelineRunner) {
   const stateStore = memoryStateStore();
@@ -189,27 +127,19 @@ function request(
 }
 
 /** Waits (up to 10 s) for the Pod to be deleted. */
-async function expectGone(name: string) {
-  for (let i = 0; ; i++) {
-    const gone = await core
-      .readNamespacedPod({ name, namespace: 'default' })
-      .then(
-        () => false,
-        e => e.code === 404,
-      );
-    if (gone) return;
-    if (i > 100) throw new Error(`the Pod ${name} was not deleted`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+const expectGone = (name: string) =>
+  f.untilGone(
+    () => f.core.readNamespacedPod({ name, namespace: 'default' }),
+    10_000,
+  );
 
 describe('PodPipelineRunner', () => {
   it("runs the iam example's configure workflow as Pods, with the embedded run's status", async () => {
-    const embedded = await runIam(new ProcessPipelineRunner(processOptions));
+    const embedded = await runIam(new ProcessPipelineRunner(f.processOptions));
     const logs: string[] = [];
     const onPods = await runIam({
       run: req =>
-        podRunner().run({
+        f.podRunner().run({
           ...req,
           onLog: (c, chunk) => {
             logs.push(`${c}: ${chunk}`);
@@ -243,7 +173,7 @@ describe('PodPipelineRunner', () => {
     );
 
     // Labelled as upstream labels its pipeline Jobs' Pods.
-    const pods = await core.listNamespacedPod({
+    const pods = await f.core.listNamespacedPod({
       namespace: 'default',
       labelSelector:
         'kratix.io/promise-name=iam,kratix.io/resource-name=alice,kratix.io/workflow-type=resource,kratix.io/workflow-action=configure',
@@ -258,8 +188,10 @@ describe('PodPipelineRunner', () => {
 
   it("refuses a pipeline's oversized output with a clear message, as the process runner", async () => {
     const req = request('big:v1', { SIZE: String(100 * 1024) });
-    const embedded = await new ProcessPipelineRunner(processOptions).run(req);
-    const onPod = await podRunner().run({ ...req, runId: `${req.runId}-pod` });
+    const embedded = await new ProcessPipelineRunner(f.processOptions).run(req);
+    const onPod = await f
+      .podRunner()
+      .run({ ...req, runId: `${req.runId}-pod` });
     expect(embedded).toMatchObject({ succeeded: false });
     expect(onPod).toEqual(embedded);
     expect(onPod).toMatchObject({
@@ -269,9 +201,9 @@ describe('PodPipelineRunner', () => {
   });
 
   it('never reads an archive larger than the limits allow', async () => {
-    const onPod = await podRunner().run(
-      request('big:v1', { SIZE: String(3 * 1024 * 1024) }),
-    );
+    const onPod = await f
+      .podRunner()
+      .run(request('big:v1', { SIZE: String(3 * 1024 * 1024) }));
     expect(onPod).toMatchObject({
       succeeded: false,
       message: expect.stringMatching(
@@ -282,8 +214,10 @@ describe('PodPipelineRunner', () => {
 
   it('fails with the failing container and its exit code', async () => {
     const req = request('create-db:v0.1.0', {}, { objectYaml: 'name: bob\n' });
-    const embedded = await new ProcessPipelineRunner(processOptions).run(req);
-    const onPod = await podRunner().run({ ...req, runId: `${req.runId}-pod` });
+    const embedded = await new ProcessPipelineRunner(f.processOptions).run(req);
+    const onPod = await f
+      .podRunner()
+      .run({ ...req, runId: `${req.runId}-pod` });
     expect(onPod).toEqual(embedded);
     expect(onPod).toMatchObject({
       succeeded: false,
@@ -320,9 +254,9 @@ describe('PodPipelineRunner', () => {
       },
     };
     req.env = { ...req.env, KRATIX_PIPELINE_NAME: 'fields' };
-    expect(await podRunner().run(req)).toMatchObject({ succeeded: true });
+    expect(await f.podRunner().run(req)).toMatchObject({ succeeded: true });
 
-    const pods = await core.listNamespacedPod({
+    const pods = await f.core.listNamespacedPod({
       namespace: 'default',
       labelSelector: 'kratix.io/pipeline-name=fields',
     });
@@ -334,14 +268,14 @@ describe('PodPipelineRunner', () => {
       resources: { limits: { memory: '128Mi' } },
       securityContext: { runAsNonRoot: true },
     });
-    const account = await core.readNamespacedServiceAccount({
+    const account = await f.core.readNamespacedServiceAccount({
       name: 'iam-resource-configure-fields',
       namespace: 'default',
     });
     expect(account.metadata!.labels).toEqual({
       'kratix.io/promise-name': 'iam',
     });
-    const rbac = cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+    const rbac = f.cluster.kubeConfig.makeApiClient(RbacAuthorizationV1Api);
     const role = await rbac.readNamespacedRole({
       name: 'iam-resource-configure-fields',
       namespace: 'default',
@@ -353,16 +287,16 @@ describe('PodPipelineRunner', () => {
 
   it('adopts the Pod of the same run instead of running it twice', async () => {
     const req = request('create-db:v0.1.0');
-    const first = await podRunner().run(req);
-    const again = await podRunner().run(req);
+    const first = await f.podRunner().run(req);
+    const again = await f.podRunner().run(req);
     expect(first).toMatchObject({ succeeded: true });
     expect(again).toEqual(first);
     const name = `default/${pipelinePodName(req)}`;
-    await core.readNamespacedPod({
+    await f.core.readNamespacedPod({
       name: pipelinePodName(req),
       namespace: 'default',
     });
-    expect(agent.started.filter(n => n === name)).toHaveLength(1);
+    expect(f.agent.started.filter(n => n === name)).toHaveLength(1);
   });
 
   it('fails with the reason when the API server refuses the Pod, or the object is too large for it', async () => {
@@ -371,7 +305,7 @@ describe('PodPipelineRunner', () => {
       ...req.pipeline,
       containers: [{ ...req.pipeline.containers[0], name: 'reader' }],
     };
-    expect(await podRunner().run(req)).toEqual({
+    expect(await f.podRunner().run(req)).toEqual({
       succeeded: false,
       exitCode: 1,
       message: expect.stringMatching(
@@ -385,7 +319,7 @@ describe('PodPipelineRunner', () => {
         objectYaml: 'x'.repeat(200 * 1024),
       },
     );
-    expect(await podRunner().run(huge)).toEqual({
+    expect(await f.podRunner().run(huge)).toEqual({
       succeeded: false,
       exitCode: 1,
       message: `the object's YAML is more than ${
@@ -397,10 +331,10 @@ describe('PodPipelineRunner', () => {
   it('deletes the Pod when cancelled', async () => {
     const controller = new AbortController();
     const req = request('sleep:v1', {}, { signal: controller.signal });
-    const running = podRunner().run(req);
+    const running = f.podRunner().run(req);
     let pod;
     for (;;) {
-      const pods = await core.listNamespacedPod({
+      const pods = await f.core.listNamespacedPod({
         namespace: 'default',
         labelSelector: 'kratix.io/pipeline-name=sleep',
       });
@@ -422,7 +356,7 @@ describe('PodPipelineRunner', () => {
     req.pipeline = { ...req.pipeline, name: 'slow' };
     req.env = { ...req.env, KRATIX_PIPELINE_NAME: 'slow' };
     const runner = new PodPipelineRunner({
-      kubeConfig: cluster.kubeConfig,
+      kubeConfig: f.cluster.kubeConfig,
       timeoutMs: 1500,
     });
     const result = await runner.run(req);

@@ -1,30 +1,19 @@
 // A former leader's Pods, on a real kube-apiserver with the node agent:
 // the one whose run is still wanted is adopted and runs once; those of a
 // newer generation or of a deleted object are deleted; finished ones stay.
-import {
-  CoreV1Api,
-  CustomObjectsApi,
-  PatchStrategy,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { KratixObject, PipelineRunner } from '../../engine/interfaces';
-import { parsePromise } from '../../engine/promise';
 import { executeWorkflow } from '../../engine/workflow';
 import { memoryStateStore } from '../../engine/__testUtils__/fakes';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
-  KubeTestCluster,
-  startKubeTestCluster,
-} from '../__testUtils__/kubeTestCluster';
-import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
-import {
   installPromise,
   promiseFixture,
 } from '../__testUtils__/promiseFixture';
-import { PodPipelineRunner } from './PodPipelineRunner';
+import {
+  iamPromise,
+  reconcileFixture,
+} from '../__testUtils__/reconcileFixture';
 import { AdoptedRuns, adoptPipelinePods, decidePod } from './podAdoption';
 
 jest.setTimeout(120_000);
@@ -43,78 +32,28 @@ const pipeline = (name: string, image: string) => ({
   spec: { containers: [{ name, image }] },
 });
 
-const iam = parsePromise({
-  apiVersion: 'platform.kratix.io/v1alpha1',
-  kind: 'Promise',
-  metadata: { name: 'iam' },
-  spec: {
-    api: {
-      spec: {
-        group: 'example.kratix.io',
-        names: { kind: 'IAM', plural: 'iams' },
-        scope: 'Namespaced',
-        versions: [{ name: 'v1', served: true, storage: true }],
-      },
-    },
-    workflows: {
-      resource: {
-        configure: [
-          pipeline('create-user', 'create-user:v1'),
-          pipeline('populate-vault', 'populate-vault:v1'),
-        ],
-      },
-    },
-  },
-});
+const iam = iamPromise([
+  pipeline('create-user', 'create-user:v1'),
+  pipeline('populate-vault', 'populate-vault:v1'),
+]);
 
-const SCRIPTS: Record<string, string> = {
-  // Long enough for a leader to die meanwhile; a `slow` label waits on.
-  'create-user': `set -eu
+const f = reconcileFixture({
+  name: 'adopt',
+  scripts: {
+    // Long enough for a leader to die meanwhile; a `slow` label waits on.
+    'create-user:v1': `set -eu
 if grep -q 'slow:' /kratix/input/object.yaml; then sleep 60; fi
 sleep 2
 printf 'message: user created\\n' > /kratix/metadata/status.yaml
 echo created`,
-  'populate-vault': `set -eu
+    'populate-vault:v1': `set -eu
 grep -q 'message: user created' /kratix/input/object.yaml
 printf 'message: vault populated\\n' > /kratix/metadata/status.yaml
 echo populated`,
-};
-
-let cluster: KubeTestCluster;
-let agent: NodeAgent;
-let core: CoreV1Api;
-let custom: CustomObjectsApi;
-let base: string;
-let workDir: string;
-
-beforeAll(async () => {
-  base = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-adopt-test-'));
-  await fs.chmod(base, 0o755);
-  workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-adopt-work-'));
-  await fs.chmod(workDir, 0o711);
-  const images: Record<string, string[]> = {};
-  for (const [name, body] of Object.entries(SCRIPTS)) {
-    const file = path.join(base, `${name}.sh`);
-    await fs.writeFile(file, `${body}\n`);
-    images[`${name}:v1`] = ['sh', file];
-  }
-  cluster = await startKubeTestCluster();
-  await installPromise(cluster, fixture);
-  core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-  custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-  agent = await startNodeAgent(cluster, {
-    images,
-    workDir,
-    sandbox: { readOnlyPaths: [base] },
-  });
+  },
 });
 
-afterAll(async () => {
-  await agent?.stop();
-  cluster?.stop();
-  await fs.rm(base, { recursive: true, force: true });
-  await fs.rm(workDir, { recursive: true, force: true });
-});
+beforeAll(() => installPromise(f.cluster, fixture));
 
 const where = (name: string) => ({
   ...fixture.where,
@@ -123,19 +62,16 @@ const where = (name: string) => ({
 });
 
 const readResource = async (name: string) =>
-  (await custom.getNamespacedCustomObject(where(name))) as KratixObject;
+  (await f.custom.getNamespacedCustomObject(where(name))) as KratixObject;
 
 /** Saves the status as a reconciler does: the status subresource. */
 async function save(object: KratixObject): Promise<KratixObject> {
   const current = await readResource(object.metadata.name);
-  return (await custom.replaceNamespacedCustomObjectStatus({
+  return (await f.custom.replaceNamespacedCustomObjectStatus({
     ...where(object.metadata.name),
     body: { ...current, status: object.status },
   })) as KratixObject;
 }
-
-const podRunner = () =>
-  new PodPipelineRunner({ kubeConfig: cluster.kubeConfig, workDir });
 
 /** A workflow run with `runner` on the Resource as it is on the cluster. */
 async function runWorkflow(name: string, runner: PipelineRunner) {
@@ -156,7 +92,7 @@ async function runWorkflow(name: string, runner: PipelineRunner) {
  */
 async function dyingLeader(name: string): Promise<string> {
   const pods: string[] = [];
-  const runner = podRunner();
+  const runner = f.podRunner();
   void runWorkflow(name, {
     run: request => {
       // Its watch of the Pod goes nowhere: the process is gone.
@@ -165,7 +101,7 @@ async function dyingLeader(name: string): Promise<string> {
     },
   });
   return eventually(async () => {
-    const list = await core.listNamespacedPod({
+    const list = await f.core.listNamespacedPod({
       namespace: 'default',
       labelSelector: `kratix.io/resource-name=${name}`,
     });
@@ -175,7 +111,7 @@ async function dyingLeader(name: string): Promise<string> {
 }
 
 async function createResource(name: string, labels?: object) {
-  await custom.createNamespacedCustomObject({
+  await f.custom.createNamespacedCustomObject({
     ...where(name),
     body: {
       apiVersion: 'example.kratix.io/v1',
@@ -186,16 +122,11 @@ async function createResource(name: string, labels?: object) {
   });
 }
 
-async function expectGone(name: string) {
-  await eventually(
-    () =>
-      core.readNamespacedPod({ name, namespace: 'default' }).then(
-        () => undefined,
-        e => (e.code === 404 ? true : undefined),
-      ),
+const expectGone = (name: string) =>
+  f.untilGone(
+    () => f.core.readNamespacedPod({ name, namespace: 'default' }),
     10_000,
   );
-}
 
 describe('adoptPipelinePods', () => {
   it("adopts a former leader's running Pod (run once), deletes superseded and orphaned ones", async () => {
@@ -206,15 +137,15 @@ describe('adoptPipelinePods', () => {
     const bobPod = await dyingLeader('bob');
     const carolPod = await dyingLeader('carol');
     // Since the leader died: bob's spec changed, carol was deleted.
-    await custom.patchNamespacedCustomObject(
+    await f.custom.patchNamespacedCustomObject(
       { ...where('bob'), body: { spec: { size: 2 } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    await custom.deleteNamespacedCustomObject(where('carol'));
+    await f.custom.deleteNamespacedCustomObject(where('carol'));
 
     const adopted = new AdoptedRuns();
     const report = await adoptPipelinePods({
-      kubeConfig: cluster.kubeConfig,
+      kubeConfig: f.cluster.kubeConfig,
       adopted,
     });
     expect(report).toEqual({
@@ -233,19 +164,19 @@ describe('adoptPipelinePods', () => {
     await expectGone(carolPod);
 
     // The new leader runs alice's workflow: create-user is the adopted Pod.
-    const result = await runWorkflow('alice', adopted.wrap(podRunner()));
+    const result = await runWorkflow('alice', adopted.wrap(f.podRunner()));
     expect(result.outcome).toBe('succeeded');
     expect(result.object.status).toMatchObject({
       message: 'vault populated',
     });
     expect(adopted.size).toBe(0);
-    const alicePods = agent.started.filter(p => p.includes('-alice-'));
+    const alicePods = f.agent.started.filter(p => p.includes('-alice-'));
     expect(alicePods).toHaveLength(2);
     expect(alicePods.filter(p => p === `default/${alicePod}`)).toHaveLength(1);
 
     // Once done, its Pods are history: neither adopted nor deleted.
     const again = await adoptPipelinePods({
-      kubeConfig: cluster.kubeConfig,
+      kubeConfig: f.cluster.kubeConfig,
       adopted,
     });
     expect(again.adopted).toEqual([]);

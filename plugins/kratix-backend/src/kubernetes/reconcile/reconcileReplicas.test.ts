@@ -3,56 +3,25 @@
 // takes over through the Lease, adopts the running Pod and finishes the
 // workflow, and no pipeline runs twice.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { CustomObjectsApi } from '@kubernetes/client-node';
-import {
-  POSTGRES_ENV,
-  createTestDatabases,
-} from '../../database/__testUtils__/databases';
-import {
-  eventually,
-  sandboxWritableDir,
-} from '../../__testUtils__/startKratix';
+import { POSTGRES_ENV } from '../../database/__testUtils__/databases';
+import { eventually } from '../../__testUtils__/startKratix';
 import { EngineProcess, spawnEngine } from '../../__testUtils__/spawnEngine';
 import {
-  KubeTestCluster,
-  startKubeTestCluster,
-} from '../__testUtils__/kubeTestCluster';
-import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
+  apiPromiseYaml,
+  reconcileFixture,
+} from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(300_000);
 
-const databases = createTestDatabases();
+const f = reconcileFixture({ name: 'replicas', platformNamespace: true });
 // Two processes share the database: Postgres (SQLite is one process's).
 const onPostgres = process.env[POSTGRES_ENV] ? describe : describe.skip;
 
-const promiseYaml = (
-  markers: string,
-) => `apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: relay
-spec:
-  api:
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata: { name: relays.test.kratix.io }
-    spec:
-      group: test.kratix.io
-      names: { kind: Relay, plural: relays, singular: relay }
-      scope: Namespaced
-      versions:
-        - name: v1
-          served: true
-          storage: true
-          schema:
-            openAPIV3Schema:
-              type: object
-              properties:
-                spec: { type: object, x-kubernetes-preserve-unknown-fields: true }
-  workflows:
-    resource:
+const promiseYaml = (markers: string) =>
+  apiPromiseYaml(
+    { name: 'relay', kind: 'Relay', plural: 'relays' },
+    `    resource:
       configure:
         - apiVersion: platform.kratix.io/v1alpha1
           kind: Pipeline
@@ -81,45 +50,20 @@ spec:
                     echo run >> "$MARKERS/second.log"
                     while [ ! -f "$MARKERS/release" ]; do sleep 0.05; done
                     echo "message: second done" > /kratix/metadata/status.yaml
-`;
-
-let cluster: KubeTestCluster;
-let agent: NodeAgent;
-let dir: string;
-let markers: string;
-const engines: EngineProcess[] = [];
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-replicas-'));
-  markers = sandboxWritableDir(dir, 'markers');
-  const agentDir = fs.mkdtempSync(path.join(dir, 'agent-'));
-  fs.chmodSync(agentDir, 0o711);
-  cluster = await startKubeTestCluster();
-  await cluster.apply(
-    '{ apiVersion: v1, kind: Namespace, metadata: { name: kratix-platform-system } }',
+`,
   );
-  agent = await startNodeAgent(cluster, {
-    images: {},
-    workDir: agentDir,
-    sandbox: { writablePaths: [markers] },
-  });
-});
 
-afterAll(async () => {
-  for (const e of engines) await e.crash().catch(() => {});
-  await agent?.stop();
-  cluster?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const engines: EngineProcess[] = [];
+f.onTeardown(() => Promise.all(engines.map(e => e.crash())));
 
 const lines = (file: string) =>
-  fs.existsSync(path.join(markers, file))
-    ? fs.readFileSync(path.join(markers, file), 'utf8').trim().split('\n')
+  fs.existsSync(path.join(f.markers, file))
+    ? fs.readFileSync(path.join(f.markers, file), 'utf8').trim().split('\n')
     : [];
 
 onPostgres('two replicas on Postgres', () => {
   it('a replica takes over from a killed leader; nothing runs twice', async () => {
-    const knex = await databases.init('POSTGRES_15');
+    const knex = await f.databases.init('POSTGRES_15');
     const url = new URL(process.env[POSTGRES_ENV]!);
     url.pathname = `/${knex.client.config.connection.database}`;
     const options = (name: string) => ({
@@ -130,10 +74,10 @@ onPostgres('two replicas on Postgres', () => {
       },
       kratix: {
         engine: { pollInterval: '100ms', leaseDuration: '2s' },
-        stateStore: { path: path.join(dir, `state-${name}`) },
+        stateStore: { path: path.join(f.dir, `state-${name}`) },
         kubernetes: {
           mode: 'reconcile',
-          clusters: [{ name: 'test', kubeconfig: cluster.kubeconfig }],
+          clusters: [{ name: 'test', kubeconfig: f.cluster.kubeconfig }],
           leaderElection: { leaseDurationSeconds: 3, renewIntervalSeconds: 1 },
         },
       },
@@ -142,7 +86,7 @@ onPostgres('two replicas on Postgres', () => {
     engines.push(first);
     // The first to start leads: the second starts once the Lease is taken.
     await eventually(() =>
-      cluster.objects
+      f.cluster.objects
         .read({
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
@@ -159,11 +103,10 @@ onPostgres('two replicas on Postgres', () => {
     const second = await spawnEngine(options('b'));
     engines.push(second);
 
-    await cluster.apply(promiseYaml(markers));
-    const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+    await f.cluster.apply(promiseYaml(f.markers));
     await eventually(
       () =>
-        custom
+        f.custom
           .createNamespacedCustomObject({
             group: 'test.kratix.io',
             version: 'v1',
@@ -188,10 +131,10 @@ onPostgres('two replicas on Postgres', () => {
       60_000,
     );
     await first.crash();
-    fs.writeFileSync(path.join(markers, 'release'), '');
+    fs.writeFileSync(path.join(f.markers, 'release'), '');
 
     const done = await eventually(async () => {
-      const r = (await custom.getNamespacedCustomObject({
+      const r = (await f.custom.getNamespacedCustomObject({
         group: 'test.kratix.io',
         version: 'v1',
         plural: 'relays',
@@ -203,6 +146,6 @@ onPostgres('two replicas on Postgres', () => {
     expect(done.status.message).toBe('second done');
     expect(lines('first.log')).toEqual(['run']);
     expect(lines('second.log')).toEqual(['run']);
-    expect(agent.started.filter(p => p.includes('-baton-'))).toHaveLength(2);
+    expect(f.agent.started.filter(p => p.includes('-baton-'))).toHaveLength(2);
   });
 });

@@ -2,67 +2,25 @@
 // node is played): a new spec, a Promise change, the manual-reconciliation
 // label, the reconcile interval; a pipeline's timeout; a delete cancelling
 // the running pipeline's Pod.
-import { ConfigReader } from '@backstage/config';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { readKratixConfig } from '../../config';
+import { eventually } from '../../__testUtils__/startKratix';
 import {
-  createStore,
-  createTestDatabases,
-} from '../../database/__testUtils__/databases';
-import {
-  eventually,
-  sandboxWritableDir,
-} from '../../__testUtils__/startKratix';
-import {
-  KubeTestCluster,
-  startKubeTestCluster,
-} from '../__testUtils__/kubeTestCluster';
-import { NodeAgent, startNodeAgent } from '../__testUtils__/nodeAgent';
-import { createReconcileEngine } from './reconcileEngine';
+  PROMISES,
+  apiPromiseYaml,
+  reconcileFixture,
+} from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(180_000);
 
-const databases = createTestDatabases();
+const f = reconcileFixture({ name: 'triggers' });
 const COUNTERS = { group: 'test.kratix.io', version: 'v1', plural: 'counters' };
-const PROMISES = {
-  group: 'platform.kratix.io',
-  version: 'v1alpha1',
-  plural: 'promises',
-};
 
 /** Each configure run appends a line to <markers>/<name>.runs. */
-const counterPromise = (
-  markers: string,
-) => `apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: counter
-spec:
-  api:
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata:
-      name: counters.test.kratix.io
-    spec:
-      group: test.kratix.io
-      names: { kind: Counter, plural: counters, singular: counter }
-      scope: Namespaced
-      versions:
-        - name: v1
-          served: true
-          storage: true
-          schema:
-            openAPIV3Schema:
-              type: object
-              properties:
-                spec:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-  workflows:
-    resource:
+const counterPromise = (markers: string) =>
+  apiPromiseYaml(
+    { name: 'counter', kind: 'Counter', plural: 'counters' },
+    `    resource:
       configure:
         - apiVersion: platform.kratix.io/v1alpha1
           kind: Pipeline
@@ -93,114 +51,38 @@ spec:
                 image: forget:v1
                 env: [{ name: MARKERS, value: ${markers} }]
                 command: [sh, -c, 'echo deleted > "$MARKERS/$KRATIX_OBJECT_NAME.deleted"']
-`;
-
-const quietLogger: any = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  child: () => quietLogger,
-};
-
-let cluster: KubeTestCluster;
-let agent: NodeAgent;
-let custom: CustomObjectsApi;
-let core: CoreV1Api;
-let dir: string;
-let markers: string;
-let engine: Awaited<ReturnType<typeof createReconcileEngine>>;
+`,
+  );
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-triggers-'));
-  markers = sandboxWritableDir(dir, 'markers');
-  const agentDir = fs.mkdtempSync(path.join(dir, 'agent-'));
-  fs.chmodSync(agentDir, 0o711);
-  cluster = await startKubeTestCluster();
-  custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-  core = cluster.kubeConfig.makeApiClient(CoreV1Api);
-  agent = await startNodeAgent(cluster, {
-    images: {},
-    workDir: agentDir,
-    sandbox: { writablePaths: [markers] },
+  await f.startEngine({
+    kratix: {
+      runner: { timeout: '4s' },
+      engine: { cancelOnSupersede: true, reconcileInterval: '5s' },
+    },
   });
-  const { store } = await createStore(databases, 'SQLITE_3');
-  const config = readKratixConfig(
-    new ConfigReader({
-      kratix: {
-        stateStore: { path: path.join(dir, 'state') },
-        runner: { timeout: '4s' },
-        engine: {
-          pollInterval: '50ms',
-          leaseDuration: '2s',
-          cancelOnSupersede: true,
-          reconcileInterval: '5s',
-        },
-      },
-    }),
-  );
-  engine = await createReconcileEngine({
-    cluster: { name: 'test', kubeConfig: cluster.kubeConfig },
-    config,
-    database: { store },
-    logger: quietLogger,
-    sweepMs: 200,
-  });
-  await engine.start();
-  await cluster.apply(counterPromise(markers));
-  await eventually(async () => {
-    const p = (await custom.getClusterCustomObject({
-      ...PROMISES,
-      name: 'counter',
-    })) as any;
-    return p.status?.status === 'Available' ? true : undefined;
-  });
-});
-
-afterAll(async () => {
-  await engine?.stop();
-  await agent?.stop();
-  cluster?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await f.cluster.apply(counterPromise(f.markers));
+  await f.promiseAvailable('counter');
 });
 
 const runs = (name: string) => {
-  const file = path.join(markers, `${name}.runs`);
+  const file = path.join(f.markers, `${name}.runs`);
   return fs.existsSync(file)
     ? fs.readFileSync(file, 'utf8').trim().split('\n')
     : [];
 };
 
-const read = (name: string) =>
-  custom
-    .getNamespacedCustomObject({ ...COUNTERS, namespace: 'default', name })
-    .then(
-      o => o as any,
-      e => {
-        if (e.code === 404) return null;
-        throw e;
-      },
-    );
+const read = (name: string) => f.read(COUNTERS, name, 'default');
 
-async function create(name: string, spec: object) {
-  await eventually(() =>
-    custom
-      .createNamespacedCustomObject({
-        ...COUNTERS,
-        namespace: 'default',
-        body: {
-          apiVersion: 'test.kratix.io/v1',
-          kind: 'Counter',
-          metadata: { name, namespace: 'default' },
-          spec,
-        },
-      })
-      .then(
-        () => true,
-        () => undefined,
-      ),
+const create = (name: string, spec: object) =>
+  f.applyWhenReady(
+    JSON.stringify({
+      apiVersion: 'test.kratix.io/v1',
+      kind: 'Counter',
+      metadata: { name, namespace: 'default' },
+      spec,
+    }),
   );
-}
 
 /** Until the object's workflow ended with `message`; returns the object. */
 const statusMessage = (name: string, message: string) =>
@@ -213,7 +95,7 @@ const statusMessage = (name: string, message: string) =>
 async function update(name: string, change: (o: any) => void) {
   const o = await read(name);
   change(o);
-  await custom.replaceNamespacedCustomObject({
+  await f.custom.replaceNamespacedCustomObject({
     ...COUNTERS,
     namespace: 'default',
     name,
@@ -255,7 +137,7 @@ it('runs again on a new spec, on the manual-reconciliation label (then removed),
 it("runs a Promise's Resources again when the Promise changes", async () => {
   await create('b', { size: 1 });
   await statusMessage('b', 'size 1 v1');
-  const promise = (await custom.getClusterCustomObject({
+  const promise = (await f.custom.getClusterCustomObject({
     ...PROMISES,
     name: 'counter',
   })) as any;
@@ -264,7 +146,7 @@ it("runs a Promise's Resources again when the Promise changes", async () => {
   container.env = container.env.map((e: any) =>
     e.name === 'VERSION' ? { ...e, value: 'v2' } : e,
   );
-  await custom.replaceClusterCustomObject({
+  await f.custom.replaceClusterCustomObject({
     ...PROMISES,
     name: 'counter',
     body: promise,
@@ -286,11 +168,8 @@ it('fails a pipeline that outlives its timeout, deleting its Pod', async () => {
   const pod = /Pod default\/(\S+) did not finish/.exec(
     JSON.stringify(failed.status),
   )![1];
-  await eventually(() =>
-    core.readNamespacedPod({ namespace: 'default', name: pod }).then(
-      () => undefined,
-      e => (e.code === 404 ? true : undefined),
-    ),
+  await f.untilGone(() =>
+    f.core.readNamespacedPod({ namespace: 'default', name: pod }),
   );
 });
 
@@ -300,28 +179,26 @@ it('cancels the running pipeline on delete, then runs the delete pipeline', asyn
     runs('doomed').length === 1 ? true : undefined,
   );
   const started = Date.now();
-  await custom.deleteNamespacedCustomObject({
+  await f.custom.deleteNamespacedCustomObject({
     ...COUNTERS,
     namespace: 'default',
     name: 'doomed',
   });
-  await eventually(async () =>
-    (await read('doomed')) === null ? true : undefined,
-  );
-  expect(fs.readFileSync(path.join(markers, 'doomed.deleted'), 'utf8')).toBe(
+  await f.untilGone(() => read('doomed'));
+  expect(fs.readFileSync(path.join(f.markers, 'doomed.deleted'), 'utf8')).toBe(
     'deleted\n',
   );
   // The configure Pod was deleted, not waited for (its sleep is 3 s).
   expect(Date.now() - started).toBeLessThan(3000);
-  expect(agent.started.filter(p => p.includes('-doomed-'))).toHaveLength(2);
+  expect(f.agent.started.filter(p => p.includes('-doomed-'))).toHaveLength(2);
 });
 
 /** Paths (relative) of the state store's files named `file`. */
 function stateFiles(file: string): string[] {
-  const root = path.join(dir, 'state');
+  const root = path.join(f.dir, 'state');
   if (!fs.existsSync(root)) return [];
   return (fs.readdirSync(root, { recursive: true }) as string[]).filter(
-    f => path.basename(f) === file,
+    p => path.basename(p) === file,
   );
 }
 
@@ -332,20 +209,15 @@ it('writes outputs to the state store; a deleted Promise deletes its Resources t
   expect(output).toContain(
     path.join('resources', 'default', 'counter', 'kept'),
   );
-  expect(fs.readFileSync(path.join(dir, 'state', output), 'utf8')).toBe(
+  expect(fs.readFileSync(path.join(f.dir, 'state', output), 'utf8')).toBe(
     'size: 7\n',
   );
 
-  await custom.deleteClusterCustomObject({ ...PROMISES, name: 'counter' });
-  await eventually(async () =>
-    custom.getClusterCustomObject({ ...PROMISES, name: 'counter' }).then(
-      () => undefined,
-      e => (e.code === 404 ? true : undefined),
-    ),
-  );
-  expect(fs.existsSync(path.join(markers, 'kept.deleted'))).toBe(true);
+  await f.custom.deleteClusterCustomObject({ ...PROMISES, name: 'counter' });
+  await f.untilGone(() => f.read(PROMISES, 'counter'));
+  expect(fs.existsSync(path.join(f.markers, 'kept.deleted'))).toBe(true);
   expect(stateFiles('kept.yaml')).toEqual([]);
-  const crd = await cluster.objects
+  const crd = await f.cluster.objects
     .read({
       apiVersion: 'apiextensions.k8s.io/v1',
       kind: 'CustomResourceDefinition',
@@ -360,10 +232,10 @@ it('writes outputs to the state store; a deleted Promise deletes its Resources t
 });
 
 it("runs a Promise's own configure workflow as a Pod in kratix-platform-system", async () => {
-  await core.createNamespace({
+  await f.core.createNamespace({
     body: { metadata: { name: 'kratix-platform-system' } },
   });
-  await cluster.apply(`apiVersion: platform.kratix.io/v1alpha1
+  await f.cluster.apply(`apiVersion: platform.kratix.io/v1alpha1
 kind: Promise
 metadata:
   name: platform
@@ -384,16 +256,10 @@ spec:
                     echo "message: installed $KRATIX_PROMISE_NAME" > /kratix/metadata/status.yaml
                     echo "kind: Namespace" > /kratix/output/platform.yaml
 `);
-  const promise = await eventually(async () => {
-    const p = (await custom.getClusterCustomObject({
-      ...PROMISES,
-      name: 'platform',
-    })) as any;
-    return p.status?.status === 'Available' ? p : undefined;
-  });
+  const promise = await f.promiseAvailable('platform');
   expect(promise.status.message).toBe('installed platform');
   expect(
-    agent.started.filter(p => p.startsWith('kratix-platform-system/')),
+    f.agent.started.filter(p => p.startsWith('kratix-platform-system/')),
   ).toHaveLength(1);
   const [output] = stateFiles('platform.yaml');
   expect(output).toContain(path.join('dependencies', 'platform', 'install'));
