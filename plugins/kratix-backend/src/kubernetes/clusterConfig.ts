@@ -2,6 +2,7 @@
 // how to reach each one.
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import { PooledKubeConfig } from './pooledKubeConfig';
 
 export type KubernetesMode = 'observe' | 'reconcile';
 
@@ -19,7 +20,7 @@ const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** One cluster's connection: a kubeconfig file, URL and token, or in-cluster. */
 function kubeConfigOf(cluster: Config, where: string): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new PooledKubeConfig();
   const file = cluster.getOptionalString('kubeconfig');
   const url = cluster.getOptionalString('url');
   if (file && url) {
