@@ -23,6 +23,9 @@ const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const started = Date.now();
 
 class FakeKratixApi implements KratixApi {
+  async listClusters(): Promise<string[]> {
+    return [];
+  }
   async listPromises(): Promise<KratixPromise[]> {
     return [
       {

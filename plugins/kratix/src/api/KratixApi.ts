@@ -39,6 +39,8 @@ export interface ResourcePage {
  * @public
  */
 export interface KratixApi {
+  /** The names of the configured clusters: none when embedded. */
+  listClusters(): Promise<string[]>;
   /** Every Promise, status included. */
   listPromises(options?: { cluster?: string }): Promise<KratixPromise[]>;
   /** One page of a Promise's Resources, by namespace and name. */

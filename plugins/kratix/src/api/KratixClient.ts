@@ -25,6 +25,13 @@ export class KratixClient implements KratixApi {
     this.#fetchApi = options.fetchApi;
   }
 
+  async listClusters(): Promise<string[]> {
+    const body = await this.#request<ListResponse<{ name: string }>>(
+      '/clusters',
+    );
+    return (body.items ?? []).map(c => c.name);
+  }
+
   async listPromises(options?: { cluster?: string }): Promise<KratixPromise[]> {
     const body = await this.#request<ListResponse<KratixPromise>>(
       `${this.#clusterPath(options?.cluster)}/promises`,

@@ -92,6 +92,7 @@ export const KratixOverview = (props: {
       <ResourcesTable
         resources={shown}
         entities={entities}
+        cluster={props.cluster}
         title={`Resources (${shown.length}${
           shown.length === resources?.length ? '' : ` of ${resources?.length}`
         })`}

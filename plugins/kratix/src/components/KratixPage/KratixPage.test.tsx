@@ -149,6 +149,8 @@ describe('KratixPage', () => {
   beforeEach(() => {
     pageRequests = [];
     server.use(
+      // Embedded: no cluster to choose.
+      http.get(`${API}/clusters`, () => HttpResponse.json({ items: [] })),
       http.get(`${API}/promises`, () =>
         HttpResponse.json({
           items: [
@@ -336,5 +338,100 @@ describe('KratixPage', () => {
     const list = await screen.findByRole('list', { name: 'Resources' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(4);
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+
+  describe('with several clusters', () => {
+    /** Each cluster has one Promise with one Resource named after it. */
+    let asked: string[];
+    beforeEach(() => {
+      asked = [];
+      server.use(
+        http.get(`${API}/clusters`, () =>
+          HttpResponse.json({ items: [{ name: 'prod' }, { name: 'staging' }] }),
+        ),
+        http.get(`${API}/clusters/:cluster/promises`, ({ params }) => {
+          asked.push(String(params.cluster));
+          return HttpResponse.json({
+            items: [promise('postgresql', 'postgresql')],
+          });
+        }),
+        http.get(
+          `${API}/clusters/:cluster/promises/postgresql/resources`,
+          ({ params }) =>
+            HttpResponse.json({
+              items: [named(`${params.cluster}-db`, 'default', readyStatus())],
+            }),
+        ),
+      );
+    });
+
+    it('reads the first cluster, and the one picked, which links keep', async () => {
+      await renderPage();
+      const picker = await screen.findByRole('button', { name: /Cluster/ });
+      expect(picker).toHaveTextContent('prod');
+      expect(
+        await screen.findByRole('link', { name: 'prod-db' }),
+      ).toHaveAttribute(
+        'href',
+        '/kratix/resources/postgresql/default/prod-db?cluster=prod',
+      );
+
+      fireEvent.mouseDown(picker);
+      fireEvent.click(await screen.findByRole('option', { name: 'staging' }));
+      expect(
+        await screen.findByRole('link', { name: 'staging-db' }),
+      ).toHaveAttribute(
+        'href',
+        '/kratix/resources/postgresql/default/staging-db?cluster=staging',
+      );
+      expect(screen.queryByRole('link', { name: 'prod-db' })).toBeNull();
+      expect(asked).toEqual(['prod', 'staging']);
+      expect(
+        screen.getByText(
+          'Promises and the Resources requested from them on cluster staging',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('takes the cluster from the URL, on the page and on a Resource view', async () => {
+      await renderPage('/kratix?cluster=staging');
+      expect(
+        await screen.findByRole('button', { name: /Cluster/ }),
+      ).toHaveTextContent('staging');
+      await screen.findByRole('link', { name: 'staging-db' });
+      expect(asked).toEqual(['staging']);
+
+      const url = `${API}/clusters/staging/promises/postgresql/resources/default/staging-db`;
+      server.use(
+        http.get(url, () =>
+          HttpResponse.json(named('staging-db', 'default', readyStatus())),
+        ),
+        http.get(`${url}/runs`, () => HttpResponse.json({ items: [] })),
+      );
+      fireEvent.click(screen.getByRole('link', { name: 'staging-db' }));
+      expect(
+        await screen.findByText(
+          'Kratix Resource of Promise postgresql in namespace default on cluster staging',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        await screen.findByRole('link', { name: 'All Promises and Resources' }),
+      ).toHaveAttribute('href', '/kratix?cluster=staging');
+    });
+  });
+
+  it('offers no cluster to pick when the backend has only one', async () => {
+    server.use(
+      http.get(`${API}/clusters`, () =>
+        HttpResponse.json({ items: [{ name: 'only' }] }),
+      ),
+    );
+    await renderPage();
+    await screen.findByText('Resources (4)');
+    expect(screen.queryByRole('button', { name: /Cluster/ })).toBeNull();
+    expect(screen.getByRole('link', { name: 'orders-db' })).toHaveAttribute(
+      'href',
+      '/kratix/resources/postgresql/default/orders-db',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { Link } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import { ResourceRef } from '@kratix-backstage/plugin-kratix-common';
 import { ResourceDetails } from '../EntityKratixContent/EntityKratixContent';
+import { clusterSearch } from '../../hooks/useClusterChoice';
 
 /**
  * One Resource on the Kratix page, for Resources no catalog entity names:
@@ -13,7 +14,9 @@ export const KratixResourceView = (props: {
 }) => (
   <>
     <Box mb={2}>
-      <Link to="..">All Promises and Resources</Link>
+      <Link to={`..${clusterSearch(props.resourceRef.cluster)}`}>
+        All Promises and Resources
+      </Link>
     </Box>
     <ResourceDetails
       resourceRef={props.resourceRef}

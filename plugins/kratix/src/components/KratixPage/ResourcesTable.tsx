@@ -18,9 +18,11 @@ import {
 } from '../../lib/overview';
 import { HealthChip, ResponsiveTable, useNarrow } from '../ResourceStatus';
 import { StateIcon } from './StateIcon';
+import { clusterSearch } from '../../hooks/useClusterChoice';
 
 interface ResourceRow {
   id: string;
+  cluster?: string;
   promise: string;
   namespace: string;
   name: string;
@@ -34,6 +36,7 @@ interface ResourceRow {
 
 /** Where a Resource's own view is, relative to the Kratix page. */
 export function resourceViewPath(row: {
+  cluster?: string;
   promise: string;
   namespace: string;
   name: string;
@@ -41,20 +44,23 @@ export function resourceViewPath(row: {
   const segment = encodeURIComponent;
   return `resources/${segment(row.promise)}/${segment(row.namespace)}/${segment(
     row.name,
-  )}`;
+  )}${clusterSearch(row.cluster)}`;
 }
 
 function toRows(
   resources: PromisedResource[],
   entities: Map<string, CompoundEntityRef>,
+  cluster?: string,
 ): ResourceRow[] {
   return resources.map(({ promise, resource }) => {
     const namespace = resource.metadata.namespace ?? DEFAULT_NAMESPACE;
     const name = resource.metadata.name;
-    const key = stringifyResourceRef({ promise, namespace, name });
+    // With a cluster named, only refs that name it too are this Resource.
+    const key = stringifyResourceRef({ cluster, promise, namespace, name });
     const state = resourceState(resource);
     return {
       id: key,
+      cluster,
       promise,
       namespace,
       name,
@@ -155,9 +161,11 @@ export const ResourcesTable = (props: {
   resources: PromisedResource[];
   entities: Map<string, CompoundEntityRef>;
   title: string;
+  /** The cluster they are on, when named: links keep it. */
+  cluster?: string;
 }) => {
   const narrow = useNarrow();
-  const rows = toRows(props.resources, props.entities);
+  const rows = toRows(props.resources, props.entities, props.cluster);
   if (narrow) {
     return (
       <>
