@@ -9,6 +9,7 @@ step "type check (libraries' declarations too), lint, prettier"
 yarn tsc:full
 yarn lint:all
 yarn lint:deps
+yarn openapi:check
 yarn prettier:check
 yarn backstage-cli repo fix --publish --check
 

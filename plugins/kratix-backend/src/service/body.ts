@@ -64,3 +64,23 @@ export async function parseBody(
     `Request body must be a ${kind} document, as JSON (Content-Type: application/json) or YAML (Content-Type: application/yaml)`,
   );
 }
+
+/** What a PUT to the path writes, to name it in errors. */
+function kindOf(path: string): string {
+  if (path.includes('/healthrecords/')) return 'HealthRecord';
+  return path.includes('/resources/') ? 'Resource' : 'Promise';
+}
+
+/**
+ * Replaces a PUT's body with its document (see `parseBody`), so that the
+ * OpenAPI validator checks YAML as it checks JSON.
+ */
+export function readBodies(): RequestHandler {
+  return (req, _res, next) => {
+    if (req.method !== 'PUT') return next();
+    return parseBody(req, kindOf(req.path)).then(document => {
+      req.body = document;
+      next();
+    }, next);
+  };
+}

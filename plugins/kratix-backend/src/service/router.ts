@@ -1,13 +1,12 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod/v3';
 import {
   AuditorService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -22,10 +21,21 @@ import {
   kratixResourceRequestPermission,
 } from '@kratix-backstage/plugin-kratix-common';
 import { JsonObject } from '@backstage/types';
+import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { KratixApi } from './KratixApi';
-import { bodyParsers, parseBody } from './body';
-import { DNS_LABEL, DNS_SUBDOMAIN, NameRule } from '../engine';
+import { bodyParsers, readBodies } from './body';
+import { explainValidationErrors } from './validationErrors';
 import { resourceKey } from '../reconciler/keys';
+
+/** Any request of the typed router (its query is typed, not `ParsedQs`). */
+type AnyRequest = express.Request<any, any, any, any>;
+
+/**
+ * An answer of the engine's types as the document's JSON, which the typed
+ * router asks for (openapi.test.ts checks real answers against the
+ * document).
+ */
+const documented = (value: unknown) => value as any;
 
 export interface RouterOptions {
   /**
@@ -40,64 +50,46 @@ export interface RouterOptions {
   auditor: AuditorService;
 }
 
-/** A name of Kubernetes' rules (DNS-1123). */
-const named = (rule: NameRule) =>
-  z
-    .string()
-    .max(rule.maxLength)
-    .regex(rule.pattern, `must be ${rule.description}`);
-const name = named(DNS_SUBDOMAIN);
-/** Namespaces written to; reads and deletes take any saved before. */
-const namespace = named(DNS_LABEL);
-
-const resourceParams = z.object({
-  promise: name,
-  namespace: name,
-  name,
-});
-
-const resourceInput = z.object({
-  apiVersion: z.string().optional(),
-  kind: z.string().optional(),
-  metadata: z
-    .object({
-      name: z.string().optional(),
-      namespace: z.string().optional(),
-      labels: z.record(z.string()).optional(),
-      annotations: z.record(z.string()).optional(),
-      resourceVersion: z.string().optional(),
-    })
-    .passthrough()
-    .optional(),
-  spec: z.record(z.unknown()).optional(),
-  status: z.unknown().optional(),
-});
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
-    throw new InputError(`Invalid ${path}: ${issue.message}`);
-  }
-  return result.data;
-}
-
-/** The HTTP layer of the Kratix backend plugin (`/api/kratix`). */
+/**
+ * The HTTP layer of the Kratix backend plugin (`/api/kratix`): the routes of
+ * `src/schema/openapi.yaml`, typed and validated from it (see
+ * `yarn openapi:generate`), also served under `/clusters/:cluster`.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { apiFor, httpAuth, permissions, auditor } = options;
   const router = Router();
-  router.use(...bodyParsers());
-  // Every route below, also under /clusters/:cluster (Kubernetes mode).
-  const routes = Router({ mergeParams: true });
+  // A body is read only for a signed-in caller.
+  router.use(async (req, _res, next) => {
+    if (req.method === 'PUT' || req.method === 'POST') {
+      await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    }
+    next();
+  });
+  router.use(...bodyParsers(), readBodies());
+  // Callers are authenticated by httpAuth (tokens, and cookies too), not by
+  // the validator.
+  const routes = await createOpenApiRouter({
+    validatorOptions: { validateSecurity: false },
+  });
+  router.use(
+    '/clusters/:cluster',
+    (req, res, next) => {
+      res.locals.cluster = req.params.cluster;
+      next();
+    },
+    routes,
+  );
+  router.use(routes);
+  router.use(explainValidationErrors());
+
   /** The API the request names: its cluster's, or the default one. */
-  const api = (req: express.Request) => apiFor(req.params.cluster);
+  const api = (res: express.Response) => apiFor(res.locals.cluster);
 
   /** Checks the caller's own credentials against a permission. */
   async function authorize(
-    req: express.Request,
+    req: AnyRequest,
     permission: BasicPermission,
   ): Promise<BackstageCredentials> {
     const credentials = await httpAuth.credentials(req, {
@@ -114,18 +106,20 @@ export async function createRouter(
     return credentials;
   }
 
-  /** A write: audited, authorized as the caller, then its body read and done. */
+  /** A write: audited, authorized as the caller, then done. */
   async function mutate<T>(
-    req: express.Request,
+    req: AnyRequest,
+    res: express.Response,
     eventId: string,
     permission: BasicPermission,
     work: () => Promise<T>,
   ): Promise<T> {
+    const { cluster } = res.locals;
     const event = await auditor.createEvent({
       eventId,
       request: req,
       severityLevel: 'medium',
-      meta: { ...req.params } as JsonObject,
+      meta: { ...req.params, ...(cluster && { cluster }) } as JsonObject,
     });
     try {
       await authorize(req, permission);
@@ -138,71 +132,62 @@ export async function createRouter(
     }
   }
 
-  router.get('/health', (_req, res) => {
+  routes.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+
   // Which clusters there are, to any signed-in caller.
-  router.get('/clusters', async (req, res) => {
+  routes.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: (options.clusters ?? []).map(n => ({ name: n })) });
+    res.json({ items: (options.clusters ?? []).map(name => ({ name })) });
   });
-  router.use('/clusters/:cluster', routes);
-  router.use(routes);
 
   routes.get('/promises', async (req, res) => {
     await authorize(req, kratixPromiseReadPermission);
-    res.json({ items: await api(req).listPromises() });
+    res.json({ items: documented(await api(res).listPromises()) });
   });
 
   routes.get('/promises/:promise', async (req, res) => {
-    const p = parse(z.object({ promise: name }), req.params, 'path');
     await authorize(req, kratixPromiseReadPermission);
-    sendObject(res, await api(req).getPromise(p.promise));
+    sendObject(res, await api(res).getPromise(req.params.promise));
   });
 
   routes.put('/promises/:promise', async (req, res) => {
-    const p = parse(z.object({ promise: name }), req.params, 'path');
     const applied = await mutate(
       req,
+      res,
       'promise-apply',
       kratixPromiseManagePermission,
-      async () =>
-        api(req).applyPromise(await parseBody(req, 'Promise'), p.promise),
+      () => api(res).applyPromise(req.body, req.params.promise),
     );
     sendWarnings(res, applied.warnings);
     res
       .status(applied.created ? 201 : 200)
       .json(
-        applied.warnings?.length
-          ? { ...applied.object, warnings: applied.warnings }
-          : applied.object,
+        documented(
+          applied.warnings?.length
+            ? { ...applied.object, warnings: applied.warnings }
+            : applied.object,
+        ),
       );
   });
 
   routes.delete('/promises/:promise', async (req, res) => {
-    const p = parse(z.object({ promise: name }), req.params, 'path');
-    await mutate(req, 'promise-delete', kratixPromiseManagePermission, () =>
-      api(req).deletePromise(p.promise),
+    await mutate(
+      req,
+      res,
+      'promise-delete',
+      kratixPromiseManagePermission,
+      () => api(res).deletePromise(req.params.promise),
     );
     res.status(202).json({ status: 'deleting' });
   });
 
   routes.get('/promises/:promise/resources', async (req, res) => {
-    const p = parse(z.object({ promise: name }), req.params, 'path');
-    const q = parse(
-      z.object({
-        namespace: name.optional(),
-        labelSelector: z.string().max(4096).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
-        continue: z.string().min(1).max(1024).optional(),
-      }),
-      req.query,
-      'query',
-    );
     await authorize(req, kratixResourceReadPermission);
-    const page = await api(req).listResources(p.promise, q);
+    const page = await api(res).listResources(req.params.promise, req.query);
     res.json({
-      items: page.items,
+      items: documented(page.items),
       ...(page.continue && { metadata: { continue: page.continue } }),
     });
   });
@@ -210,108 +195,101 @@ export async function createRouter(
   const resourcePath = '/promises/:promise/resources/:namespace/:name';
 
   routes.get(resourcePath, async (req, res) => {
-    const p = parse(resourceParams, req.params, 'path');
+    const { promise, namespace, name } = req.params;
     await authorize(req, kratixResourceReadPermission);
-    sendObject(res, await api(req).getResource(p.promise, p.namespace, p.name));
+    sendObject(res, await api(res).getResource(promise, namespace, name));
   });
 
   routes.put(resourcePath, async (req, res) => {
-    const p = parse(resourceParams.extend({ namespace }), req.params, 'path');
-    const q = parse(
-      z.object({ dryRun: z.enum(['true', 'false', 'All']).optional() }),
-      req.query,
-      'query',
-    );
-    const dryRun = q.dryRun === 'true' || q.dryRun === 'All';
+    const { promise, namespace, name } = req.params;
+    const { dryRun } = req.query;
     // `If-None-Match: *`: create it, never update one that exists.
     const createOnly = req.header('if-none-match') === '*';
     const applied = await mutate(
       req,
+      res,
       'resource-request',
       kratixResourceRequestPermission,
-      async () => {
-        const body = await parseBody(req, 'Resource');
-        const input = parse(resourceInput, body, 'body');
-        return api(req).applyResource(p.promise, p.namespace, p.name, input, {
-          dryRun,
+      () =>
+        api(res).applyResource(promise, namespace, name, req.body, {
+          dryRun: dryRun === 'true' || dryRun === 'All',
           createOnly,
-        });
-      },
+        }),
     );
-    res.status(applied.created ? 201 : 200).json(applied.object);
+    res.status(applied.created ? 201 : 200).json(documented(applied.object));
   });
 
   routes.delete(resourcePath, async (req, res) => {
-    const p = parse(resourceParams, req.params, 'path');
-    await mutate(req, 'resource-delete', kratixResourceDeletePermission, () =>
-      api(req).deleteResource(p.promise, p.namespace, p.name),
+    const { promise, namespace, name } = req.params;
+    await mutate(
+      req,
+      res,
+      'resource-delete',
+      kratixResourceDeletePermission,
+      () => api(res).deleteResource(promise, namespace, name),
     );
     res.status(202).json({ status: 'deleting' });
   });
 
   routes.post(`${resourcePath}/reconcile`, async (req, res) => {
-    const p = parse(resourceParams, req.params, 'path');
+    const { promise, namespace, name } = req.params;
     await mutate(
       req,
+      res,
       'resource-reconcile',
       kratixResourceReconcilePermission,
-      () => api(req).reconcile(resourceKey(p.promise, p.namespace, p.name)),
+      () => api(res).reconcile(resourceKey(promise, namespace, name)),
     );
     res.status(202).json({ status: 'queued' });
   });
 
   routes.get(`${resourcePath}/runs`, async (req, res) => {
-    const p = parse(resourceParams, req.params, 'path');
+    const { promise, namespace, name } = req.params;
     await authorize(req, kratixResourceReadPermission);
     res.json({
-      items: await api(req).listRuns(p.promise, p.namespace, p.name),
+      items: documented(await api(res).listRuns(promise, namespace, name)),
     });
   });
 
   routes.get(`${resourcePath}/runs/:run/logs`, async (req, res) => {
-    const p = parse(
-      resourceParams.extend({ run: z.string().min(1).max(64) }),
-      req.params,
-      'path',
-    );
+    const { promise, namespace, name, run } = req.params;
     await authorize(req, kratixResourceReadPermission);
     res.json({
-      items: await api(req).getLogs(p.promise, p.namespace, p.name, p.run),
+      items: documented(await api(res).getLogs(promise, namespace, name, run)),
     });
   });
 
   const healthPath = '/healthrecords/:namespace/:name';
-  const healthParams = z.object({ namespace: name, name });
 
   routes.get(healthPath, async (req, res) => {
-    const p = parse(healthParams, req.params, 'path');
     await authorize(req, kratixResourceReadPermission);
-    res.json(await api(req).getHealthRecord(p.namespace, p.name));
+    const { namespace, name } = req.params;
+    res.json(documented(await api(res).getHealthRecord(namespace, name)));
   });
 
   routes.put(healthPath, async (req, res) => {
-    const p = parse(healthParams.extend({ namespace }), req.params, 'path');
     const applied = await mutate(
       req,
+      res,
       'healthrecord-write',
       kratixHealthRecordWritePermission,
-      async () =>
-        api(req).putHealthRecord(
-          p.namespace,
-          p.name,
-          await parseBody(req, 'HealthRecord'),
+      () =>
+        api(res).putHealthRecord(
+          req.params.namespace,
+          req.params.name,
+          req.body,
         ),
     );
-    res.status(applied.created ? 201 : 200).json(applied.object);
+    res.status(applied.created ? 201 : 200).json(documented(applied.object));
   });
 
   routes.delete(healthPath, async (req, res) => {
-    const p = parse(healthParams, req.params, 'path');
     await mutate(
       req,
+      res,
       'healthrecord-delete',
       kratixHealthRecordWritePermission,
-      () => api(req).deleteHealthRecord(p.namespace, p.name),
+      () => api(res).deleteHealthRecord(req.params.namespace, req.params.name),
     );
     res.status(204).end();
   });
