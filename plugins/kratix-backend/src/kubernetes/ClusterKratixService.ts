@@ -36,13 +36,14 @@ import {
 import { pageOf } from '../service/resourcePages';
 import { ClusterCache } from './ClusterCache';
 import { clusterError, onCluster } from './clusterErrors';
+import { isJobOf, jobSelector, jobsOfRun, podsOf } from './pipelineJobs';
 import {
-  isJobOf,
-  jobSelector,
-  jobsOfRun,
-  podsOf,
-  workflowRunsOf,
-} from './pipelineJobs';
+  isBarePod,
+  loggedContainers,
+  pipelineOrderOf,
+  podRunsOf,
+  workflowRunsOnCluster,
+} from './pipelinePods';
 
 const KRATIX = { group: 'platform.kratix.io', version: 'v1alpha1' };
 const MANUAL_RECONCILIATION = 'kratix.io/manual-reconciliation';
@@ -305,7 +306,15 @@ export class ClusterKratixService implements KratixApi {
       ]),
     );
     const mine = jobs.items.filter(job => isJobOf(job, namespace));
-    return { jobs: mine, pods: pods.items };
+    const barePods = pods.items.filter(
+      pod => isBarePod(pod) && isJobOf(pod, namespace),
+    );
+    return { jobs: mine, pods: pods.items, barePods };
+  }
+
+  /** Reconcile mode's Pods (no Job) grouped into runs, as the Promise says. */
+  private podRuns(promise: string, barePods: V1Pod[]) {
+    return podRunsOf(barePods, pipelineOrderOf(this.cache.promise(promise)));
   }
 
   async listRuns(
@@ -313,8 +322,13 @@ export class ClusterKratixService implements KratixApi {
     namespace: string,
     name: string,
   ): Promise<WorkflowRun[]> {
-    const { jobs, pods } = await this.jobs(promise, namespace, name);
-    return workflowRunsOf(jobs, pods);
+    const { jobs, pods, barePods } = await this.jobs(promise, namespace, name);
+    return workflowRunsOnCluster(
+      jobs,
+      barePods,
+      pods,
+      pipelineOrderOf(this.cache.promise(promise)),
+    );
   }
 
   async getLogs(
@@ -323,14 +337,24 @@ export class ClusterKratixService implements KratixApi {
     name: string,
     runId: string,
   ): Promise<ContainerLog[]> {
-    const { jobs, pods } = await this.jobs(promise, namespace, name);
+    const { jobs, pods, barePods } = await this.jobs(promise, namespace, name);
     const run = jobsOfRun(jobs, runId);
-    if (run.length === 0) {
+    const logs: ContainerLog[] = [];
+    if (run.length > 0) {
+      for (const job of run) {
+        logs.push(...(await this.jobLogs(job, podsOf(job, pods))));
+      }
+      return logs;
+    }
+    const podRun = this.podRuns(promise, barePods).find(r => r.id === runId);
+    if (!podRun) {
       throw new NotFoundError(`Workflow run '${runId}' not found`);
     }
-    const logs: ContainerLog[] = [];
-    for (const job of run) {
-      logs.push(...(await this.jobLogs(job, podsOf(job, pods))));
+    for (const pod of podRun.pods) {
+      const pipeline =
+        pod.metadata?.labels?.['kratix.io/pipeline-name'] ??
+        pod.metadata!.name!;
+      logs.push(...(await this.podLogs(pipeline, pod, loggedContainers(pod))));
     }
     return logs;
   }
@@ -353,6 +377,15 @@ export class ClusterKratixService implements KratixApi {
       ...(pod.spec?.initContainers ?? []),
       ...(pod.spec?.containers ?? []),
     ].map(c => c.name);
+    return this.podLogs(pipeline, pod, containers);
+  }
+
+  /** The logs of the Pod's containers, each bounded. */
+  private podLogs(
+    pipeline: string,
+    pod: V1Pod,
+    containers: string[],
+  ): Promise<ContainerLog[]> {
     return Promise.all(
       containers.map(async container => {
         try {

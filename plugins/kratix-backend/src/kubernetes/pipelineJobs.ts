@@ -34,8 +34,11 @@ export function jobSelector(promise: string, resourceName?: string): string {
   ].join(',');
 }
 
-/** Whether a Job belongs to the Resource in `namespace`. */
-export function isJobOf(job: V1Job, namespace: string): boolean {
+/** Whether a Job (or a Pod) belongs to the Resource in `namespace`. */
+export function isJobOf(
+  job: Pick<V1Job, 'metadata'>,
+  namespace: string,
+): boolean {
   const labelled = job.metadata?.labels?.[JobLabels.resourceNamespace];
   return (labelled ?? job.metadata?.namespace) === namespace;
 }
@@ -130,11 +133,48 @@ function runPhase(pipelines: PipelineRun[]): PipelinePhase {
 }
 
 /**
+ * A workflow run from its pipelines' runs, in order. `generation` is not
+ * on Jobs or Pods; runs report 0.
+ */
+export function workflowRunOf(
+  id: string,
+  type: WorkflowType,
+  action: WorkflowAction,
+  pipelines: PipelineRun[],
+): WorkflowRun {
+  const phase = runPhase(pipelines);
+  return {
+    id,
+    type,
+    action,
+    generation: 0,
+    phase,
+    startedAt: pipelines[0].startedAt,
+    finishedAt: phase === 'Running' ? undefined : pipelines.at(-1)!.finishedAt,
+    pipelines,
+  };
+}
+
+/**
  * The workflow runs of one object, newest first: its Jobs grouped by
  * workflow and object hash (one Job per pipeline, in creation order).
- * `generation` is not on Jobs; runs report 0.
  */
 export function workflowRunsOf(jobs: V1Job[], pods: V1Pod[]): WorkflowRun[] {
+  return newestFirst(jobRunsOf(jobs, pods));
+}
+
+/** Runs newest first, by when their first pipeline was created. */
+export function newestFirst(
+  runs: Array<{ run: WorkflowRun; created: number }>,
+): WorkflowRun[] {
+  return [...runs].sort((a, b) => b.created - a.created).map(r => r.run);
+}
+
+/** The workflow runs of Jobs, each with when its first Job was created. */
+export function jobRunsOf(
+  jobs: V1Job[],
+  pods: V1Pod[],
+): Array<{ run: WorkflowRun; created: number }> {
   const groups = new Map<string, V1Job[]>();
   // Creation times have whole seconds: a run's Jobs made in one second are
   // ordered by when they started.
@@ -151,23 +191,12 @@ export function workflowRunsOf(jobs: V1Job[], pods: V1Pod[]): WorkflowRun[] {
   const runs = [...groups].map(([id, group]) => {
     const [type, action] = id.split('.') as [WorkflowType, WorkflowAction];
     const pipelines = group.map(job => pipelineRun(job, podsOf(job, pods)));
-    const phase = runPhase(pipelines);
-    const last = pipelines.at(-1)!;
     return {
-      run: {
-        id,
-        type,
-        action,
-        generation: 0,
-        phase,
-        startedAt: pipelines[0].startedAt,
-        finishedAt: phase === 'Running' ? undefined : last.finishedAt,
-        pipelines,
-      },
+      run: workflowRunOf(id, type, action, pipelines),
       created: created(group[0]),
     };
   });
-  return runs.sort((a, b) => b.created - a.created).map(r => r.run);
+  return runs;
 }
 
 function started(job: V1Job): number {
