@@ -225,10 +225,12 @@ export interface Config {
     kubernetes?: {
       /**
        * `observe` (default): upstream Kratix reconciles, this plugin watches.
-       * `reconcile`: this plugin is the Kratix controller of the cluster (one
-       * cluster only): it reconciles Promises and Resources there and runs
-       * their pipelines as Pods; the embedded engine's `runner.timeout`,
-       * `engine` and `stateStore` settings apply.
+       * `reconcile`: this plugin is the Kratix controller of each cluster:
+       * it reconciles Promises and Resources there and runs their pipelines
+       * as Pods, with a Lease, queue and run log per cluster; the embedded
+       * engine's `runner.timeout`, `engine` and `stateStore` settings apply
+       * (with several reconcile clusters, each writes under a folder named
+       * after it in the state store). A cluster's own `mode` wins.
        */
       mode?: 'observe' | 'reconcile';
       /**
@@ -261,6 +263,11 @@ export interface Config {
       clusters: Array<{
         /** A DNS-1123 label, e.g. `prod`. */
         name: string;
+        /**
+         * This cluster's mode, `observe` or `reconcile`; default
+         * `kratix.kubernetes.mode`.
+         */
+        mode?: 'observe' | 'reconcile';
         /** A kubeconfig file (its current context). */
         kubeconfig?: string;
         /** The API server's URL, instead of a kubeconfig file. */

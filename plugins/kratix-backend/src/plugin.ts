@@ -9,8 +9,7 @@ import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
 import { readKratixConfig } from './config';
 import { StatusPublisher } from './reconciler/StatusPublisher';
 import { createEmbeddedEngine } from './service/embeddedEngine';
-import { createClusterEngine } from './kubernetes/clusterEngine';
-import { createReconcileEngine } from './kubernetes/reconcile/reconcileEngine';
+import { createKubernetesEngine } from './kubernetes/kubernetesEngine';
 import { readLeaderElectionConfig } from './kubernetes/reconcile/leaderElection';
 import { createRouter } from './service/router';
 import { KratixEngine } from './service/KratixEngine';
@@ -55,21 +54,21 @@ export const kratixPlugin = createBackendPlugin({
         });
         const { kubernetes } = config;
         let engine: KratixEngine;
-        if (kubernetes?.mode === 'reconcile') {
-          engine = await createReconcileEngine({
-            cluster: kubernetes.clusters[0],
-            config,
-            database: deps.database,
-            logger: deps.logger,
-            publisher,
-            stateStore: parts.stateStore,
-            leaderElection: readLeaderElectionConfig(deps.config),
-          });
-        } else if (kubernetes) {
-          engine = createClusterEngine({
+        if (kubernetes) {
+          // Each cluster in its mode: observe, or reconcile (its own Lease,
+          // controller, queue and runs).
+          engine = await createKubernetesEngine({
             kubernetes,
             logger: deps.logger,
             publisher,
+            reconcile: {
+              config,
+              database: deps.database,
+              logger: deps.logger,
+              publisher,
+              stateStore: parts.stateStore,
+              leaderElection: readLeaderElectionConfig(deps.config),
+            },
           });
         } else {
           engine = await createEmbeddedEngine({

@@ -9,9 +9,12 @@ export type KubernetesMode = 'observe' | 'reconcile';
 export interface KratixCluster {
   name: string;
   kubeConfig: KubeConfig;
+  /** Its own `mode`, else `kratix.kubernetes.mode` (set when read from config). */
+  mode?: KubernetesMode;
 }
 
 export interface KubernetesModeConfig {
+  /** `kratix.kubernetes.mode`: the clusters' mode where they name none. */
   mode: KubernetesMode;
   clusters: KratixCluster[];
 }
@@ -52,29 +55,28 @@ function kubeConfigOf(cluster: Config, where: string): KubeConfig {
   return kc;
 }
 
+function readMode(config: Config, where: string): KubernetesMode | undefined {
+  const mode = config.getOptionalString('mode');
+  if (mode === undefined || mode === 'observe' || mode === 'reconcile') {
+    return mode;
+  }
+  throw new Error(
+    `Invalid config ${where} '${mode}': use 'observe' ` +
+      `(upstream Kratix on the cluster reconciles) or 'reconcile' (this ` +
+      `plugin is the cluster's Kratix controller)`,
+  );
+}
+
 /** Reads `kratix.kubernetes`; undefined when the embedded engine is used. */
 export function readKubernetesConfig(
   kratix: Config | undefined,
 ): KubernetesModeConfig | undefined {
   const k = kratix?.getOptionalConfig('kubernetes');
   if (!k) return undefined;
-  const mode = k.getOptionalString('mode') ?? 'observe';
-  if (mode !== 'observe' && mode !== 'reconcile') {
-    throw new Error(
-      `Invalid config kratix.kubernetes.mode '${mode}': use 'observe' ` +
-        `(upstream Kratix on the cluster reconciles) or 'reconcile' (this ` +
-        `plugin is the cluster's Kratix controller)`,
-    );
-  }
+  const mode = readMode(k, 'kratix.kubernetes.mode') ?? 'observe';
   const entries = k.getConfigArray('clusters');
   if (entries.length === 0) {
     throw new Error('Config kratix.kubernetes.clusters names no cluster');
-  }
-  if (mode === 'reconcile' && entries.length > 1) {
-    throw new Error(
-      `Config kratix.kubernetes.clusters names ${entries.length} clusters: ` +
-        `mode 'reconcile' controls exactly one`,
-    );
   }
   const seen = new Set<string>();
   const clusters = entries.map((c, i) => {
@@ -87,7 +89,11 @@ export function readKubernetesConfig(
     }
     if (seen.has(name)) throw new Error(`${where}.name '${name}' is repeated`);
     seen.add(name);
-    return { name, kubeConfig: kubeConfigOf(c, where) };
+    return {
+      name,
+      kubeConfig: kubeConfigOf(c, where),
+      mode: readMode(c, `${where}.mode`) ?? mode,
+    };
   });
   return { mode, clusters };
 }

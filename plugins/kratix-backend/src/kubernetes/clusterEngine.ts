@@ -14,9 +14,14 @@ export function createClusterEngine(options: {
   kubernetes: KubernetesModeConfig;
   logger: LoggerService;
   publisher: StatusPublisher;
+  /**
+   * Whether refs and the API may leave the cluster unnamed; default: when
+   * there is one cluster.
+   */
+  single?: boolean;
 }): KratixEngine {
   const { logger, publisher } = options;
-  const single = options.kubernetes.clusters.length === 1;
+  const single = options.single ?? options.kubernetes.clusters.length === 1;
   const caches = options.kubernetes.clusters.map(
     cluster =>
       new ClusterCache(

@@ -9,7 +9,7 @@ const cluster = (name: string) => ({
 });
 
 describe('kratix.kubernetes.mode', () => {
-  it('is observe by default, and may be reconcile with one cluster', () => {
+  it('is observe by default, or reconcile', () => {
     expect(
       readKubernetesConfig(kratix({ clusters: [cluster('a')] }))?.mode,
     ).toBe('observe');
@@ -20,18 +20,26 @@ describe('kratix.kubernetes.mode', () => {
     expect(read?.clusters.map(c => c.name)).toEqual(['a']);
   });
 
-  it('refuses reconcile with several clusters, and an unknown mode', () => {
-    expect(() =>
-      readKubernetesConfig(
-        kratix({ mode: 'reconcile', clusters: [cluster('a'), cluster('b')] }),
-      ),
-    ).toThrow(
-      "Config kratix.kubernetes.clusters names 2 clusters: mode 'reconcile' controls exactly one",
+  it('applies to each cluster that names no mode of its own; an unknown mode is named', () => {
+    const read = readKubernetesConfig(
+      kratix({
+        mode: 'reconcile',
+        clusters: [cluster('a'), { ...cluster('b'), mode: 'observe' }],
+      }),
     );
+    expect(read?.clusters.map(c => [c.name, c.mode])).toEqual([
+      ['a', 'reconcile'],
+      ['b', 'observe'],
+    ]);
     expect(() =>
       readKubernetesConfig(
         kratix({ mode: 'manage', clusters: [cluster('a')] }),
       ),
     ).toThrow("Invalid config kratix.kubernetes.mode 'manage'");
+    expect(() =>
+      readKubernetesConfig(
+        kratix({ clusters: [cluster('a'), { ...cluster('b'), mode: 'x' }] }),
+      ),
+    ).toThrow("Invalid config kratix.kubernetes.clusters[1].mode 'x'");
   });
 });

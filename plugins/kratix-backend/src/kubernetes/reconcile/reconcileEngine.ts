@@ -48,6 +48,8 @@ export async function createReconcileEngine(options: {
       ? options.database.store
       : await DatabaseKratixStore.create(options.database, {
           maxLogBytes: config.logMaxBytes,
+          // Each cluster's queue, runs and placements apart from others'.
+          cluster: cluster.name,
         });
   // The watch's Promise changes, for the controller made below.
   const promises = new ChangeFeed<{ name: string; object?: KratixPromise }>();

@@ -1,0 +1,212 @@
+// Reconcile mode on several clusters, through the real plugin: two real
+// kube-apiservers (each node played by an agent) and a third that is down.
+// A Resource of the same namespace and name on both is reconciled on its
+// own cluster, with its own Lease, status and runs under /clusters/<name>/;
+// the down cluster, and later one of the two going down, stop nothing else.
+import request from 'supertest';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { CoordinationV1Api } from '@kubernetes/client-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { kratixPlugin } from '../../plugin';
+import { eventually } from '../../__testUtils__/startKratix';
+import { reconcileFixture } from '../__testUtils__/reconcileFixture';
+
+jest.setTimeout(240_000);
+
+const one = reconcileFixture({ name: 'cluster-one', platformNamespace: true });
+const two = reconcileFixture({ name: 'cluster-two', platformNamespace: true });
+const THINGS = { group: 'test.kratix.io', version: 'v1', plural: 'things' };
+
+/** One configure pipeline: the status says the size and the cluster. */
+const thingPromise = (
+  cluster: string,
+) => `apiVersion: platform.kratix.io/v1alpha1
+kind: Promise
+metadata:
+  name: thing
+spec:
+  api:
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata:
+      name: things.test.kratix.io
+    spec:
+      group: test.kratix.io
+      names: { kind: Thing, plural: things, singular: thing }
+      scope: Namespaced
+      versions:
+        - name: v1
+          served: true
+          storage: true
+          schema:
+            openAPIV3Schema:
+              type: object
+              properties:
+                spec:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+  workflows:
+    resource:
+      configure:
+        - apiVersion: platform.kratix.io/v1alpha1
+          kind: Pipeline
+          metadata: { name: size }
+          spec:
+            containers:
+              - name: size
+                image: size:v1
+                command: [sh, -c]
+                args:
+                  - |
+                    size=$(sed -n 's/^  size: //p' /kratix/input/object.yaml)
+                    echo "size $size on ${cluster}"
+                    echo "message: size $size on ${cluster}" > /kratix/metadata/status.yaml
+                    echo "size: $size" > /kratix/output/thing.yaml
+`;
+
+let backend: Awaited<ReturnType<typeof startTestBackend>>;
+let dir: string;
+
+beforeAll(async () => {
+  dir = one.dir;
+  for (const [f, name] of [
+    [one, 'one'],
+    [two, 'two'],
+  ] as const) {
+    await f.cluster.apply(thingPromise(name));
+  }
+  backend = await startTestBackend({
+    features: [
+      kratixPlugin,
+      mockServices.rootConfig.factory({
+        data: {
+          kratix: {
+            stateStore: { path: path.join(dir, 'state') },
+            engine: { pollInterval: '50ms', leaseDuration: '2s' },
+            kubernetes: {
+              mode: 'reconcile',
+              leaderElection: {
+                leaseDurationSeconds: 3,
+                renewIntervalSeconds: 1,
+              },
+              clusters: [
+                { name: 'one', kubeconfig: one.cluster.kubeconfig },
+                { name: 'two', kubeconfig: two.cluster.kubeconfig },
+                // Nothing listens there: a cluster that is down.
+                {
+                  name: 'gone',
+                  url: 'https://127.0.0.1:1',
+                  skipTLSVerify: true,
+                },
+              ],
+            },
+          },
+        },
+      }),
+    ],
+  });
+  await one.promiseAvailable('thing');
+  await two.promiseAvailable('thing');
+});
+
+afterAll(async () => {
+  await backend?.stop();
+});
+
+const api = () => request(backend.server);
+const thing = (cluster: string, name: string) =>
+  `/api/kratix/clusters/${cluster}/promises/thing/resources/default/${name}`;
+
+const create = (f: typeof one, name: string, size: number) =>
+  f.applyWhenReady(
+    JSON.stringify({
+      apiVersion: 'test.kratix.io/v1',
+      kind: 'Thing',
+      metadata: { name, namespace: 'default' },
+      spec: { size },
+    }),
+  );
+
+/** Until the API shows the Resource's status message; returns the body. */
+const statusVia = (cluster: string, name: string, message: string) =>
+  eventually(async () => {
+    const res = await api().get(thing(cluster, name));
+    return res.status === 200 && res.body.status?.message === message
+      ? res.body
+      : undefined;
+  }, 60_000);
+
+it('reconciles a Resource of the same name on each cluster, apart', async () => {
+  await create(one, 'same', 1);
+  await create(two, 'same', 2);
+
+  await statusVia('one', 'same', 'size 1 on one');
+  await statusVia('two', 'same', 'size 2 on two');
+  // On the clusters themselves, each its own.
+  expect((await one.read(THINGS, 'same', 'default')).status.message).toBe(
+    'size 1 on one',
+  );
+  expect((await two.read(THINGS, 'same', 'default')).status.message).toBe(
+    'size 2 on two',
+  );
+
+  // Each cluster's runs: its own one run, with its own log.
+  const runsOf = async (cluster: string) =>
+    (
+      await api()
+        .get(`${thing(cluster, 'same')}/runs`)
+        .expect(200)
+    ).body.items;
+  const [runsOne, runsTwo] = [await runsOf('one'), await runsOf('two')];
+  expect(runsOne).toHaveLength(1);
+  expect(runsTwo).toHaveLength(1);
+  expect(runsOne[0].id).not.toBe(runsTwo[0].id);
+  expect(runsOne[0]).toMatchObject({ phase: 'Succeeded', generation: 1 });
+  const logOf = async (cluster: string, run: string) =>
+    (
+      await api()
+        .get(`${thing(cluster, 'same')}/runs/${run}/logs`)
+        .expect(200)
+    ).body.items.map((l: any) => l.log.trim());
+  expect(await logOf('one', runsOne[0].id)).toEqual(['size 1 on one']);
+  expect(await logOf('two', runsTwo[0].id)).toEqual(['size 2 on two']);
+  // One cluster's run is not found under the other.
+  expect(
+    (await api().get(`${thing('two', 'same')}/runs/${runsOne[0].id}/logs`))
+      .status,
+  ).toBe(404);
+
+  // A Lease on each cluster, held by this backend.
+  for (const f of [one, two]) {
+    const leases = await f.cluster.kubeConfig
+      .makeApiClient(CoordinationV1Api)
+      .listNamespacedLease({ namespace: 'kratix-platform-system' });
+    expect(leases.items.map(l => l.spec?.holderIdentity)).toHaveLength(1);
+  }
+
+  // The outputs of each cluster in a folder of its own.
+  const files = (
+    fs.readdirSync(path.join(dir, 'state'), {
+      recursive: true,
+    }) as string[]
+  ).filter(f => f.endsWith('thing.yaml'));
+  expect(files.map(f => f.split(path.sep)[0]).sort()).toEqual(['one', 'two']);
+});
+
+it('names the cluster that is down, and one going down stops nothing else', async () => {
+  const down = await api().get('/api/kratix/clusters/gone/promises');
+  expect(down.status).toBeGreaterThanOrEqual(500);
+  expect(JSON.stringify(down.body)).toMatch(/gone/);
+
+  // Cluster one goes down; two goes on reconciling.
+  const stop = one.cluster.stop;
+  one.cluster.stop = () => {};
+  stop();
+  await create(two, 'later', 3);
+  await statusVia('two', 'later', 'size 3 on two');
+  await eventually(async () => {
+    const res = await api().get(thing('one', 'same'));
+    return res.status >= 500 ? res : undefined;
+  }, 60_000);
+});
