@@ -1,5 +1,6 @@
 /**
- * Types, constants and permissions shared by the Kratix for Backstage plugins.
+ * Types, constants, permissions and the REST API client shared by the
+ * Kratix for Backstage plugins.
  *
  * @packageDocumentation
  */
@@ -8,3 +9,4 @@ export * from './conditions';
 export * from './health';
 export * from './resourceRef';
 export * from './permissions';
+export * from './client/KratixApiClient';

@@ -1,42 +1,42 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   ContainerLog,
+  KratixApiClient,
   KratixPromise,
   KratixResource,
-  ListResponse,
   ResourceRef,
   WorkflowRun,
 } from '@kratix-backstage/plugin-kratix-common';
 import { KratixApi, ListResourcesOptions, ResourcePage } from './KratixApi';
 
+/** The path parameters of a Resource. */
+const resourcePath = (ref: ResourceRef) => ({
+  path: { promise: ref.promise, namespace: ref.namespace, name: ref.name },
+});
+
 /**
  * Talks to the `kratix` backend plugin through `fetchApi`, so the user's
- * token goes with every call.
+ * token goes with every call: the generated `KratixApiClient`, in the
+ * frontend's types.
  *
  * @public
  */
 export class KratixClient implements KratixApi {
-  readonly #discoveryApi: DiscoveryApi;
-  readonly #fetchApi: FetchApi;
+  readonly #api: KratixApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.#discoveryApi = options.discoveryApi;
-    this.#fetchApi = options.fetchApi;
+    this.#api = new KratixApiClient(options);
   }
 
   async listClusters(): Promise<string[]> {
-    const body = await this.#request<ListResponse<{ name: string }>>(
-      '/clusters',
-    );
-    return (body.items ?? []).map(c => c.name);
+    const { data } = await (await this.#api.at()).GET('/clusters');
+    return (data?.items ?? []).map(c => c.name);
   }
 
   async listPromises(options?: { cluster?: string }): Promise<KratixPromise[]> {
-    const body = await this.#request<ListResponse<KratixPromise>>(
-      `${this.#clusterPath(options?.cluster)}/promises`,
-    );
-    return body.items ?? [];
+    const api = await this.#api.at(options?.cluster);
+    const { data } = await api.GET('/promises');
+    return (data?.items ?? []) as KratixPromise[];
   }
 
   async listResources(
@@ -44,70 +44,53 @@ export class KratixClient implements KratixApi {
     options: ListResourcesOptions = {},
   ): Promise<ResourcePage> {
     const { cluster, ...filter } = options;
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(filter)) {
-      if (value !== undefined && value !== '') query.set(key, String(value));
-    }
-    const search = query.toString() ? `?${query}` : '';
-    const body = await this.#request<
-      ListResponse<KratixResource> & { metadata?: { continue?: string } }
-    >(
-      `${this.#clusterPath(cluster)}/promises/${encodeURIComponent(
-        promise,
-      )}/resources${search}`,
+    const query = Object.fromEntries(
+      Object.entries(filter).filter(([, v]) => v !== undefined && v !== ''),
     );
+    const api = await this.#api.at(cluster);
+    const { data } = await api.GET('/promises/{promise}/resources', {
+      params: { path: { promise }, query },
+    });
+    const token = data?.metadata?.continue;
     return {
-      items: body.items ?? [],
-      ...(body.metadata?.continue && { continue: body.metadata.continue }),
+      items: (data?.items ?? []) as KratixResource[],
+      ...(token && { continue: token }),
     };
   }
 
   async getResource(ref: ResourceRef): Promise<KratixResource> {
-    return this.#request<KratixResource>(this.#resourcePath(ref));
+    const api = await this.#api.at(ref.cluster);
+    const { data } = await api.GET(
+      '/promises/{promise}/resources/{namespace}/{name}',
+      { params: resourcePath(ref) },
+    );
+    return data as KratixResource;
   }
 
   async listRuns(ref: ResourceRef): Promise<WorkflowRun[]> {
-    const body = await this.#request<ListResponse<WorkflowRun>>(
-      `${this.#resourcePath(ref)}/runs`,
+    const api = await this.#api.at(ref.cluster);
+    const { data } = await api.GET(
+      '/promises/{promise}/resources/{namespace}/{name}/runs',
+      { params: resourcePath(ref) },
     );
-    return body.items ?? [];
+    return (data?.items ?? []) as WorkflowRun[];
   }
 
   async getRunLogs(ref: ResourceRef, runId: string): Promise<ContainerLog[]> {
-    const body = await this.#request<ListResponse<ContainerLog>>(
-      `${this.#resourcePath(ref)}/runs/${encodeURIComponent(runId)}/logs`,
+    const api = await this.#api.at(ref.cluster);
+    const { path } = resourcePath(ref);
+    const { data } = await api.GET(
+      '/promises/{promise}/resources/{namespace}/{name}/runs/{run}/logs',
+      { params: { path: { ...path, run: runId } } },
     );
-    return body.items ?? [];
+    return (data?.items ?? []) as ContainerLog[];
   }
 
   async reconcile(ref: ResourceRef): Promise<void> {
-    await this.#request<void>(`${this.#resourcePath(ref)}/reconcile`, {
-      method: 'POST',
-    });
-  }
-
-  #clusterPath(cluster: string | undefined): string {
-    return cluster ? `/clusters/${encodeURIComponent(cluster)}` : '';
-  }
-
-  #resourcePath(ref: ResourceRef): string {
-    const segment = encodeURIComponent;
-    const cluster = this.#clusterPath(ref.cluster);
-    return `${cluster}/promises/${segment(ref.promise)}/resources/${segment(
-      ref.namespace,
-    )}/${segment(ref.name)}`;
-  }
-
-  async #request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.#discoveryApi.getBaseUrl('kratix');
-    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    if (response.status === 202 || response.status === 204) {
-      return undefined as T;
-    }
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    const api = await this.#api.at(ref.cluster);
+    await api.POST(
+      '/promises/{promise}/resources/{namespace}/{name}/reconcile',
+      { params: resourcePath(ref) },
+    );
   }
 }

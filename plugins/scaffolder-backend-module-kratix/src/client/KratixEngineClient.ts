@@ -5,14 +5,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  KratixApiClient,
+  KratixApiRoutes,
   KratixResource,
-  ListResponse,
   ResourceRef,
   WorkflowRun,
   stringifyResourceRef,
 } from '@kratix-backstage/plugin-kratix-common';
-
-const enc = encodeURIComponent;
 
 /**
  * An error answer of the engine, with the engine's own message. Its name is
@@ -39,8 +38,25 @@ export interface ResourceRequest {
 }
 
 /**
- * The Kratix engine's REST API (`/api/kratix`), called on behalf of the
- * given credentials so that the engine checks the caller's permissions.
+ * The fetch of a caller's token. Its JSON is parsed in this realm: the
+ * scaffolder's templating only accepts plain objects, and `Response.json()`
+ * may build them in another realm (as under Jest).
+ */
+function fetchWithToken(token: string): typeof fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    const response = await fetch(request);
+    return Object.assign(response, {
+      json: async () => JSON.parse(await response.text()),
+    });
+  };
+}
+
+/**
+ * Scaffolder and MCP actions' use of the engine's REST API (the generated
+ * `KratixApiClient`), called on behalf of the given credentials so that the
+ * engine checks the caller's permissions.
  */
 export class KratixEngineClient {
   constructor(
@@ -61,27 +77,25 @@ export class KratixEngineClient {
       createOnly?: boolean;
     },
   ): Promise<{ resource: KratixResource; created: boolean }> {
-    const query = options.dryRun ? '?dryRun=true' : '';
-    const response = await this.call(
-      'request',
-      ref,
-      options.credentials,
-      query,
-      {
-        method: 'PUT',
-        headers: options.createOnly ? { 'If-None-Match': '*' } : {},
-        body: JSON.stringify({
+    const applied = await this.call('request', ref, options.credentials, api =>
+      api.PUT('/promises/{promise}/resources/{namespace}/{name}', {
+        params: {
+          path: pathOf(ref),
+          query: options.dryRun ? { dryRun: 'true' } : {},
+          header: options.createOnly ? { 'If-None-Match': '*' } : {},
+        },
+        body: {
           spec: request.spec,
           metadata: {
             labels: request.labels,
             annotations: request.annotations,
           },
-        }),
-      },
+        },
+      }),
     );
     return {
-      resource: (await readJson(response)) as KratixResource,
-      created: response.status === 201,
+      resource: applied?.data as KratixResource,
+      created: applied?.response.status === 201,
     };
   }
 
@@ -90,11 +104,17 @@ export class KratixEngineClient {
     ref: ResourceRef,
     options: { credentials: BackstageCredentials },
   ): Promise<KratixResource | undefined> {
-    const response = await this.call('read', ref, options.credentials, '', {}, [
-      404,
-    ]);
-    if (response.status === 404) return undefined;
-    return (await readJson(response)) as KratixResource;
+    const found = await this.call(
+      'read',
+      ref,
+      options.credentials,
+      api =>
+        api.GET('/promises/{promise}/resources/{namespace}/{name}', {
+          params: { path: pathOf(ref) },
+        }),
+      [404],
+    );
+    return found?.data as KratixResource | undefined;
   }
 
   /** Asks for deletion; false when the Resource was already gone. */
@@ -102,15 +122,17 @@ export class KratixEngineClient {
     ref: ResourceRef,
     options: { credentials: BackstageCredentials },
   ): Promise<boolean> {
-    const response = await this.call(
+    const deleted = await this.call(
       'delete',
       ref,
       options.credentials,
-      '',
-      { method: 'DELETE' },
+      api =>
+        api.DELETE('/promises/{promise}/resources/{namespace}/{name}', {
+          params: { path: pathOf(ref) },
+        }),
       [404],
     );
-    return response.status !== 404;
+    return deleted !== undefined;
   }
 
   /** The Resource's workflow runs, newest first; none when it is gone. */
@@ -118,46 +140,43 @@ export class KratixEngineClient {
     ref: ResourceRef,
     options: { credentials: BackstageCredentials },
   ): Promise<WorkflowRun[]> {
-    const response = await this.call(
+    const runs = await this.call(
       'list the workflow runs of',
       ref,
       options.credentials,
-      '/runs',
-      {},
+      api =>
+        api.GET('/promises/{promise}/resources/{namespace}/{name}/runs', {
+          params: { path: pathOf(ref) },
+        }),
       [404],
     );
-    if (response.status === 404) return [];
-    return ((await readJson(response)) as ListResponse<WorkflowRun>).items;
+    return (runs?.data?.items ?? []) as WorkflowRun[];
   }
 
-  private async call(
+  /**
+   * Calls the API of the Resource's cluster with a token on behalf of the
+   * caller; undefined for an answer of `absentStatuses`.
+   */
+  private async call<T>(
     what: string,
     ref: ResourceRef,
     credentials: BackstageCredentials,
-    suffix: string,
-    init: RequestInit,
-    allowedStatuses: number[] = [],
-  ): Promise<Response> {
-    const baseUrl = await this.options.discovery.getBaseUrl('kratix');
+    send: (api: KratixApiRoutes) => Promise<T>,
+    absentStatuses: number[] = [],
+  ): Promise<T | undefined> {
     const { token } = await this.options.auth.getPluginRequestToken({
       onBehalfOf: credentials,
       targetPluginId: 'kratix',
     });
-    const { cluster, promise, namespace, name } = ref;
-    const prefix = cluster ? `/clusters/${enc(cluster)}` : '';
-    const path = `${prefix}/promises/${enc(promise)}/resources/${enc(
-      namespace,
-    )}/${enc(name)}`;
-    const response = await fetch(`${baseUrl}${path}${suffix}`, {
-      ...init,
-      headers: {
-        ...(init.headers as Record<string, string>),
-        ...(init.body ? { 'Content-Type': 'application/json' } : {}),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      },
+    const client = new KratixApiClient({
+      discoveryApi: this.options.discovery,
+      fetchApi: { fetch: fetchWithToken(token) },
     });
-    if (!response.ok && !allowedStatuses.includes(response.status)) {
-      const error = await ResponseError.fromResponse(response);
+    try {
+      return await send(await client.at(ref.cluster));
+    } catch (error) {
+      if (!(error instanceof ResponseError)) throw error;
+      if (absentStatuses.includes(error.statusCode)) return undefined;
       throw new KratixEngineError(
         `Could not ${what} Resource ${stringifyResourceRef(ref)}: ${
           error.cause.message
@@ -165,15 +184,10 @@ export class KratixEngineClient {
         error,
       );
     }
-    return response;
   }
 }
 
-/**
- * The body as JSON, parsed in this realm: the scaffolder's templating only
- * accepts plain objects, and `Response.json()` may build them in another
- * realm (as under Jest).
- */
-async function readJson(response: Response): Promise<unknown> {
-  return JSON.parse(await response.text());
+/** The path parameters of a Resource. */
+function pathOf(ref: ResourceRef) {
+  return { promise: ref.promise, namespace: ref.namespace, name: ref.name };
 }
