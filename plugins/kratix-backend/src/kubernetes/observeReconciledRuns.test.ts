@@ -122,6 +122,7 @@ it('lists a run that reconcile mode executed as Pods, with its logs', async () =
   expect(runs[0]).toMatchObject({
     type: 'resource',
     action: 'configure',
+    generation: 1,
     phase: 'Succeeded',
     pipelines: [
       { name: 'first', phase: 'Succeeded' },
@@ -179,6 +180,7 @@ it('shows a failed pipeline with its exit code, and a later run apart', async ()
     'Succeeded',
     'Succeeded',
   ]);
-  expect(runs.at(-1).phase).toBe('Failed');
+  expect(runs[0].generation).toBe(2);
+  expect(runs.at(-1)).toMatchObject({ phase: 'Failed', generation: 1 });
   expect(new Set(runs.map((r: any) => r.id)).size).toBe(runs.length);
 });

@@ -26,6 +26,7 @@ function pod(
     phase?: string;
     action?: string;
     failedAt?: number;
+    generation?: number;
   },
 ): V1Pod {
   const phase = options.phase ?? 'Succeeded';
@@ -47,7 +48,17 @@ function pod(
     },
     spec: {
       initContainers: [
-        { name: 'reader' },
+        {
+          name: 'reader',
+          env: [
+            {
+              name: 'KRATIX_OBJECT_YAML',
+              value: `metadata:\n  name: alice\n  generation: ${
+                options.generation ?? 1
+              }\n`,
+            },
+          ],
+        },
         { name: 'main' },
         { name: 'second' },
       ],
@@ -113,7 +124,7 @@ describe('bare pipeline Pods', () => {
     const pods = [
       pod('b2', { pipeline: 'two', created: 5, phase: 'Running' }),
       pod('a2', { pipeline: 'two', created: 1, phase: 'Failed' }),
-      pod('b1', { pipeline: 'one', created: 3 }),
+      pod('b1', { pipeline: 'one', created: 3, generation: 2 }),
       pod('a1', { pipeline: 'one', created: 1 }),
       pod('d1', { pipeline: 'one', created: 9, action: 'delete' }),
     ];
@@ -127,16 +138,16 @@ describe('bare pipeline Pods', () => {
     ]);
 
     const runs = workflowRunsOnCluster([], pods, [], order);
-    expect(runs.map(r => [r.id, r.phase])).toEqual([
-      ['resource.delete.d1', 'Succeeded'],
-      ['resource.configure.b1', 'Running'],
-      ['resource.configure.a1', 'Failed'],
+    expect(runs.map(r => [r.id, r.phase, r.generation])).toEqual([
+      ['resource.delete.d1', 'Succeeded', 1],
+      ['resource.configure.b1', 'Running', 2],
+      ['resource.configure.a1', 'Failed', 1],
     ]);
     expect(runs[2]).toEqual({
       id: 'resource.configure.a1',
       type: 'resource',
       action: 'configure',
-      generation: 0,
+      generation: 1,
       phase: 'Failed',
       startedAt: at(1).toISOString(),
       finishedAt: at(2).toISOString(),

@@ -12,8 +12,10 @@ import {
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
 import { jobRunsOf, newestFirst, workflowRunOf } from './pipelineJobs';
+import { parse } from 'yaml';
 import {
   COLLECTOR_CONTAINER,
+  OBJECT_ENV,
   READER_CONTAINER,
   RUN_ID_LABEL,
 } from './reconcile/podPipeline';
@@ -86,6 +88,23 @@ export function podPipelineRun(pod: V1Pod): PipelineRun {
     finishedAt: ended ? finishedAt(pod) : undefined,
     ...(phase === 'Failed' ? failure(pod) : {}),
   };
+}
+
+/**
+ * The generation the Pod ran for: from the object its reader container
+ * hands the pipeline; 0 when it cannot be read.
+ */
+export function podGeneration(pod: V1Pod): number {
+  const reader = pod.spec?.initContainers?.find(
+    c => c.name === READER_CONTAINER,
+  );
+  const yaml = reader?.env?.find(e => e.name === OBJECT_ENV)?.value;
+  try {
+    const generation = yaml && parse(yaml)?.metadata?.generation;
+    return typeof generation === 'number' ? generation : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -212,6 +231,7 @@ export function workflowRunsOnCluster(
       r.action,
       r.pods.map(podPipelineRun),
     );
+    run.generation = podGeneration(r.pods[0]);
     const between = r.unfinished && run.phase === 'Succeeded';
     return {
       run: between
