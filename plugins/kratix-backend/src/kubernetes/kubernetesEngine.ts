@@ -17,6 +17,23 @@ import { createReconcileEngine } from './reconcile/reconcileEngine';
 type ReconcileOptions = Parameters<typeof createReconcileEngine>[0];
 
 /**
+ * With one cluster, refs need not name it: its changes go out under the
+ * plain key too (as observe mode's do), so a card on `<promise>/<ns>/<name>`
+ * stays live.
+ */
+function alsoUnnamed(publisher: StatusPublisher): StatusPublisher {
+  const wrapped = Object.create(publisher) as StatusPublisher;
+  wrapped.publish = async (key, stored) => {
+    const { cluster, ...plain } = key;
+    await Promise.all([
+      publisher.publish(key, stored),
+      cluster ? publisher.publish(plain, stored) : undefined,
+    ]);
+  };
+  return wrapped;
+}
+
+/**
  * The config a reconcile-mode cluster runs with. With several such
  * clusters, each keeps its outputs apart: the state store folder (and the
  * git store's `path`) gets a folder named after the cluster.
@@ -69,6 +86,10 @@ export async function createKubernetesEngine(options: {
       cluster.name,
       await createReconcileEngine({
         ...base,
+        publisher:
+          single && base.publisher
+            ? alsoUnnamed(base.publisher)
+            : base.publisher,
         cluster,
         config: reconcileConfigFor(
           base.config,
