@@ -26,7 +26,8 @@ const useStyles = makeStyles(theme => ({
 
 /**
  * The status as YAML. The copy button sits in its own row above the code,
- * so it never covers the text (on a phone the code fills the width).
+ * so it never covers the text (on a phone the code fills the width), and
+ * long lines wrap.
  */
 export const StatusYaml = (props: { text: string }) => {
   const classes = useStyles();
@@ -40,7 +41,14 @@ export const StatusYaml = (props: { text: string }) => {
         />
       </Box>
       <div className={classes.code} data-testid="status-yaml">
-        <CodeSnippet language="yaml" text={props.text} />
+        {/* Wrapped, never scrolled sideways: a phone reads it whole, and
+            no scrolling region needs a keyboard focus. */}
+        <CodeSnippet
+          language="yaml"
+          text={props.text}
+          wrapLongLines
+          customStyle={{ overflowWrap: 'anywhere' }}
+        />
       </div>
     </Box>
   );

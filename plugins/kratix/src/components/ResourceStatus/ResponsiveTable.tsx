@@ -23,14 +23,20 @@ const useStyles = makeStyles(theme => ({
   },
   subCell: { paddingLeft: theme.spacing(4) },
   nowrap: { whiteSpace: 'nowrap' },
+  // On paper: the labels' grey is too light on the page's own background.
   block: {
+    backgroundColor: theme.palette.background.paper,
     border: `1px solid ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
     padding: theme.spacing(1),
     marginBottom: theme.spacing(1),
     overflowWrap: 'anywhere',
   },
-  selected: { backgroundColor: theme.palette.action.selected },
+  // A frame, not a shade: shading would take the labels below AA.
+  selected: {
+    borderColor: theme.palette.primary.main,
+    boxShadow: `inset 0 0 0 1px ${theme.palette.primary.main}`,
+  },
   subBlock: {
     borderTop: `1px solid ${theme.palette.divider}`,
     marginTop: theme.spacing(1),
