@@ -244,7 +244,7 @@ describe('executeWorkflow', () => {
     [
       'a failing container',
       { fail: true },
-      'container only-c exited with code 1',
+      'Container only-c exited with code 1',
     ],
     [
       'a runner that throws',

@@ -339,8 +339,9 @@ async function runPipeline(
     }
     if (signal.aborted) return 'cancelled';
     if (!result.succeeded) {
+      // As the runners word it.
       const where = result.failedContainer
-        ? `container ${result.failedContainer} `
+        ? `Container ${result.failedContainer} `
         : '';
       return {
         failure: {
