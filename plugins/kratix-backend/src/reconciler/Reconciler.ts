@@ -66,7 +66,7 @@ export interface ReconcilerOptions {
 }
 
 /** A suspended run's message in the run log. */
-const SUSPENDED_RUN_MESSAGE =
+export const SUSPENDED_RUN_MESSAGE =
   'Suspended by /kratix/metadata/workflow-control.yaml';
 
 const keyId = (k: ObjectKey) =>

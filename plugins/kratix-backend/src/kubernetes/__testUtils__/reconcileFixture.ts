@@ -12,7 +12,8 @@ import {
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readKratixConfig } from '../../config';
+import { KratixConfig, readKratixConfig } from '../../config';
+import { DatabaseKratixStore } from '../../database/DatabaseKratixStore';
 import {
   createStore,
   createTestDatabases,
@@ -134,7 +135,14 @@ export function manualGate() {
   return gate;
 }
 
-export type ReconcileEngine = Awaited<ReturnType<typeof createReconcileEngine>>;
+export type ReconcileEngine = Awaited<
+  ReturnType<typeof createReconcileEngine>
+> & {
+  /** The config it runs with (a test may change it between runs). */
+  config: KratixConfig;
+  /** Its database: queue, workflow runs and their logs. */
+  database: DatabaseKratixStore;
+};
 
 export interface EngineOptions {
   /** Merged into the `kratix` config (its `engine` key by key). */
@@ -270,12 +278,16 @@ export function reconcileFixture(
       stateStore: o.stateStore,
     });
     await engine.start();
+    const started: ReconcileEngine = Object.assign(engine, {
+      config,
+      database: store,
+    });
     // Stopped once: by the test, or else at teardown.
     const stop = engine.stop;
     let stopped: Promise<void> | undefined;
     engine.stop = () => (stopped ??= stop());
-    engines.push(engine);
-    return engine;
+    engines.push(started);
+    return started;
   };
 
   f.onTeardown = work => void teardown.push(work);
