@@ -5,7 +5,10 @@
 // played.
 import request from 'supertest';
 import { eventually } from '../__testUtils__/startKratix';
-import { reconcileFixture } from './__testUtils__/reconcileFixture';
+import {
+  apiPromiseYaml,
+  reconcileFixture,
+} from './__testUtils__/reconcileFixture';
 import { startClusterBackend } from './__testUtils__/promiseFixture';
 
 jest.setTimeout(180_000);
@@ -14,33 +17,9 @@ const f = reconcileFixture({ name: 'observe-pods' });
 const ECHOES = { group: 'test.kratix.io', version: 'v1', plural: 'echoes' };
 
 /** Two configure pipelines; the second fails when the spec says `fail`. */
-const echoPromise = `apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: echo
-spec:
-  api:
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata:
-      name: echoes.test.kratix.io
-    spec:
-      group: test.kratix.io
-      names: { kind: Echo, plural: echoes, singular: echo }
-      scope: Namespaced
-      versions:
-        - name: v1
-          served: true
-          storage: true
-          schema:
-            openAPIV3Schema:
-              type: object
-              properties:
-                spec:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-  workflows:
-    resource:
+const echoPromise = apiPromiseYaml(
+  { name: 'echo', kind: 'Echo', plural: 'echoes' },
+  `    resource:
       configure:
         - apiVersion: platform.kratix.io/v1alpha1
           kind: Pipeline
@@ -63,7 +42,8 @@ spec:
                     echo "second for $KRATIX_OBJECT_NAME"
                     if grep -q 'fail: true' /kratix/input/object.yaml; then exit 3; fi
                     echo 'message: echoed' > /kratix/metadata/status.yaml
-`;
+`,
+);
 
 let backend: Awaited<ReturnType<typeof startClusterBackend>>;
 

@@ -11,7 +11,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { kratixPlugin } from '../../plugin';
 import { eventually } from '../../__testUtils__/startKratix';
-import { reconcileFixture } from '../__testUtils__/reconcileFixture';
+import {
+  apiPromiseYaml,
+  reconcileFixture,
+} from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(240_000);
 
@@ -20,35 +23,10 @@ const two = reconcileFixture({ name: 'cluster-two', platformNamespace: true });
 const THINGS = { group: 'test.kratix.io', version: 'v1', plural: 'things' };
 
 /** One configure pipeline: the status says the size and the cluster. */
-const thingPromise = (
-  cluster: string,
-) => `apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: thing
-spec:
-  api:
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata:
-      name: things.test.kratix.io
-    spec:
-      group: test.kratix.io
-      names: { kind: Thing, plural: things, singular: thing }
-      scope: Namespaced
-      versions:
-        - name: v1
-          served: true
-          storage: true
-          schema:
-            openAPIV3Schema:
-              type: object
-              properties:
-                spec:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-  workflows:
-    resource:
+const thingPromise = (cluster: string) =>
+  apiPromiseYaml(
+    { name: 'thing', kind: 'Thing', plural: 'things' },
+    `    resource:
       configure:
         - apiVersion: platform.kratix.io/v1alpha1
           kind: Pipeline
@@ -64,7 +42,8 @@ spec:
                     echo "size $size on ${cluster}"
                     echo "message: size $size on ${cluster}" > /kratix/metadata/status.yaml
                     echo "size: $size" > /kratix/output/thing.yaml
-`;
+`,
+  );
 
 let backend: Awaited<ReturnType<typeof startTestBackend>>;
 let dir: string;
