@@ -256,6 +256,16 @@ export interface Config {
          */
         renewIntervalSeconds?: number;
       };
+      /** Reconcile mode: how this plugin's controller runs the cluster's workflows. */
+      reconcile?: {
+        /**
+         * Finished pipeline Pods kept per pipeline of a Promise or Resource
+         * (upstream Kratix's `numberOfJobsToKeep`); older ones are deleted
+         * as each Pod ends, and all of an object's once its delete workflow
+         * has run. A whole number, at least 1; default 5.
+         */
+        numberOfPodsToKeep?: number;
+      };
       /**
        * The clusters. With one, the REST API and the annotation
        * `kratix.io/resource-ref` are as in embedded mode.

@@ -11,6 +11,7 @@ import { StatusPublisher } from './reconciler/StatusPublisher';
 import { createEmbeddedEngine } from './service/embeddedEngine';
 import { createKubernetesEngine } from './kubernetes/kubernetesEngine';
 import { readLeaderElectionConfig } from './kubernetes/reconcile/leaderElection';
+import { readReconcileSettings } from './kubernetes/reconcile/reconcileSettings';
 import { createRouter } from './service/router';
 import { KratixEngine } from './service/KratixEngine';
 import {
@@ -68,6 +69,7 @@ export const kratixPlugin = createBackendPlugin({
               publisher,
               stateStore: parts.stateStore,
               leaderElection: readLeaderElectionConfig(deps.config),
+              reconcile: readReconcileSettings(deps.config),
             },
           });
         } else {

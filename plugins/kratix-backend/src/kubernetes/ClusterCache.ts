@@ -32,6 +32,8 @@ export interface ClusterCacheEvents {
   ): void;
   /** A Promise was added, changed or deleted (then `object` is undefined). */
   onPromise?(name: string, object?: KratixPromise): void;
+  /** A HealthRecord was added, changed or deleted (as it was last). */
+  onHealthRecord?(record: KubernetesObject): void;
 }
 
 type Watched<T extends KubernetesObject> = Informer<T> & {
@@ -92,6 +94,9 @@ export class ClusterCache {
           plural: 'healthrecords',
         }),
     );
+    for (const event of ['add', 'update', 'delete'] as const) {
+      this.healthWatch.on(event, r => this.events.onHealthRecord?.(r));
+    }
     for (const informer of [this.promiseWatch, this.healthWatch]) {
       informer.on('error', error => this.onError(informer, error));
     }

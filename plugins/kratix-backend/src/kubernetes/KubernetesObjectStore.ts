@@ -58,11 +58,14 @@ export class KubernetesObjectStore implements ObjectStore {
   protected readonly custom: CustomObjectsApi;
   readonly cache: ClusterCache;
 
-  /** `onPromise`: each Promise the watch sees change (reconcile mode). */
+  /**
+   * `onPromise`, `onHealthRecord`: each Promise or HealthRecord the watch
+   * sees change (reconcile mode).
+   */
   constructor(
     protected readonly cluster: KratixCluster,
     logger: LoggerService,
-    options: Pick<ClusterCacheEvents, 'onPromise'> = {},
+    options: Pick<ClusterCacheEvents, 'onPromise' | 'onHealthRecord'> = {},
   ) {
     this.custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
     this.cache = new ClusterCache(
@@ -82,6 +85,7 @@ export class KubernetesObjectStore implements ObjectStore {
           });
         },
         onPromise: options.onPromise,
+        onHealthRecord: options.onHealthRecord,
       },
       logger,
     );

@@ -10,7 +10,6 @@ import {
 } from '@kratix-backstage/plugin-kratix-common';
 import {
   ParsedPromise,
-  applyHealthRecords,
   checkApiChange,
   parseHealthRecord,
   parsePromise,
@@ -20,9 +19,12 @@ import {
 } from '../engine';
 import { KratixStore } from '../database/KratixStore';
 import { ObjectKey, StoredObject } from '../database/ObjectStore';
-import { updateStatusFrom } from '../database/updateStatusFrom';
 import { promiseKey, resourceKey, resourceKeysOf } from '../reconciler/keys';
 import { requiredPromisesOf } from '../reconciler/promiseAvailability';
+import {
+  healthTarget,
+  refreshResourceHealth,
+} from '../reconciler/resourceHealth';
 import {
   MANUAL_RECONCILIATION_LABEL,
   RECONCILE_RESOURCES_LABEL,
@@ -374,11 +376,8 @@ export class KratixService implements KratixApi {
 
   /** Re-derives `healthRecord`/`healthStatus` from the records; CAS with retry. */
   private async refreshHealth(key: ObjectKey): Promise<void> {
-    const records = await this.store.listHealthRecordsForResource(key);
     await this.storedResource(key.promise, key.namespace, key.name);
-    await updateStatusFrom(this.store, key, current =>
-      applyHealthRecords(current.object.status, records),
-    );
+    await refreshResourceHealth(this.store, key);
   }
 
   private async storedPromise(name: string): Promise<StoredObject> {
@@ -434,15 +433,6 @@ function expectedType(promise: ParsedPromise) {
     );
   }
   return { apiVersion: `${api.group}/${api.version}`, kind: api.kind };
-}
-
-function healthTarget(record: HealthRecord): ObjectKey {
-  const { promiseRef, resourceRef } = record.data;
-  return resourceKey(
-    promiseRef.name,
-    resourceRef.namespace ?? record.metadata.namespace ?? 'default',
-    resourceRef.name,
-  );
 }
 
 function sameKey(a: ObjectKey, b: ObjectKey): boolean {

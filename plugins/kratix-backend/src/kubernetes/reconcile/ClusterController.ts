@@ -31,6 +31,10 @@ export interface ClusterControllerOptions {
   stopGraceMs?: number;
   /** Runs on becoming the leader, before reconciling (Pod adoption). */
   onLeading?: () => Promise<void>;
+  /** Told at once when this replica stops leading, before its work stops. */
+  onStepDown?: () => void;
+  /** Each sweep of the watch cache while leading, besides the objects'. */
+  onSweep?: () => Promise<void>;
 }
 
 /** The longest wait for a new API's Resources to be listed. */
@@ -74,6 +78,11 @@ export class ClusterController {
     await this.switching;
   }
 
+  /** Whether this replica leads now. */
+  get isLeading(): boolean {
+    return this.leading;
+  }
+
   /** A Promise the watch saw change (or go: then `object` is undefined). */
   onPromise(name: string, object?: KratixPromise): void {
     if (!object) this.seen.delete(idOf(promiseKey(name)));
@@ -92,10 +101,14 @@ export class ClusterController {
           .onLeading?.()
           .catch(e => logger.error(`Kratix reconcile mode: on leading: ${e}`));
         if (!this.leading) return;
+        // The first sweep queues before the reconciler claims: a run the
+        // former leader left is then queued once, not again behind itself.
+        await this.sweep();
+        if (!this.leading) return;
         reconciler.start();
-        this.sweep();
       } else {
         logger.info('Kratix reconcile mode: not leading, stopping');
+        this.options.onStepDown?.();
         clearTimeout(this.sweepTimer);
         await reconciler.stop(this.options.stopGraceMs);
       }
@@ -103,11 +116,18 @@ export class ClusterController {
   }
 
   /** Every object in the watch cache, examined; again after sweepMs. */
-  private sweep(): void {
+  private sweep(): Promise<void> {
     clearTimeout(this.sweepTimer);
-    if (!this.leading) return;
+    if (!this.leading) return Promise.resolve();
     const { cache } = this.options.store;
     const work: Array<Promise<void>> = [];
+    if (this.options.onSweep) {
+      work.push(
+        this.options
+          .onSweep()
+          .catch(e => this.options.logger.warn(`Kratix reconcile mode: ${e}`)),
+      );
+    }
     if (!cache.unavailable) {
       for (const promise of cache.promises()) {
         const name = promise.metadata.name;
@@ -124,13 +144,15 @@ export class ClusterController {
         }
       }
     }
-    void Promise.all(work).finally(() => {
-      if (!this.leading) return;
-      this.sweepTimer = setTimeout(
-        () => this.sweep(),
-        this.options.sweepMs ?? 5000,
-      );
-    });
+    return Promise.all(work)
+      .then(() => {})
+      .finally(() => {
+        if (!this.leading) return;
+        this.sweepTimer = setTimeout(
+          () => void this.sweep(),
+          this.options.sweepMs ?? 5000,
+        );
+      });
   }
 
   /** One examination per object at a time, in the order asked. */

@@ -28,6 +28,11 @@ import {
   PodPipelineOptions,
   READER_CONTAINER,
 } from './podPipeline';
+import {
+  CREATED_AT_ANNOTATION,
+  PODS_TO_KEEP_DEFAULT,
+  prunePipelinePods,
+} from './podRetention';
 import { pipelineRbac } from './rbac';
 
 export interface PodPipelineRunnerOptions extends Partial<PodPipelineOptions> {
@@ -40,6 +45,13 @@ export interface PodPipelineRunnerOptions extends Partial<PodPipelineOptions> {
   workDir?: string;
   /** Wait before watching again after a watch failed; default 1 s. */
   rewatchDelayMs?: number;
+  /** Finished Pods kept per pipeline of an object; default 5 (podRetention.ts). */
+  podsToKeep?: number;
+  /**
+   * True while this engine steps down: a run cancelled then leaves its Pod
+   * running, for the next leader to adopt (podAdoption.ts).
+   */
+  leavingPods?: () => boolean;
 }
 
 const DEFAULTS = {
@@ -48,6 +60,7 @@ const DEFAULTS = {
   timeoutMs: 10 * 60 * 1000,
   logMaxBytes: 1024 * 1024,
   rewatchDelayMs: 1000,
+  podsToKeep: PODS_TO_KEEP_DEFAULT,
 };
 
 type PodEnd =
@@ -86,12 +99,16 @@ export class PodPipelineRunner implements PipelineRunner {
     }
     if (request.signal.aborted) return cancelled();
     const pod = buildPipelinePod(request, this.options);
+    pod.metadata!.annotations![CREATED_AT_ANNOTATION] = String(Date.now());
     const { name, namespace } = pod.metadata as Required<V1Pod>['metadata'];
     const where = `Pod ${namespace}/${name}`;
     const created = await this.start(request, pod, where);
     if ('succeeded' in created) return created;
 
     const end = await this.waitForEnd(created, request.signal);
+    if (end.kind === 'cancelled' && this.options.leavingPods?.()) {
+      return cancelled();
+    }
     if (end.kind === 'cancelled' || end.kind === 'timeout') {
       await this.deletePod(namespace!, name!);
       return end.kind === 'cancelled'
@@ -111,7 +128,14 @@ export class PodPipelineRunner implements PipelineRunner {
         message: `the pipeline's ${where} was deleted before it finished`,
       };
     }
-    return this.resultOf(end.pod, request, onLog);
+    const result = await this.resultOf(end.pod, request, onLog);
+    await prunePipelinePods(
+      this.core,
+      { namespace: namespace!, name: name! },
+      request.env,
+      this.options.podsToKeep,
+    ).catch(() => {}); // pruned after the next run, then
+    return result;
   }
 
   /**
@@ -249,8 +273,8 @@ export class PodPipelineRunner implements PipelineRunner {
   }
 
   private async deletePod(namespace: string, name: string): Promise<void> {
-    // Not found: gone already. Else left for the Pods' clean-up (issue
-    // 15's remaining work); the run is over either way.
+    // Not found: gone already. Else left for the next run's pruning or
+    // the object's deletion (podRetention.ts); the run is over either way.
     await this.core.deleteNamespacedPod({ name, namespace }).catch(() => {});
   }
 

@@ -3,6 +3,7 @@
 // for this controller. Deleting an object that is being deleted removes
 // them (and a Promise's CRD first): the API server then lets it go.
 import {
+  CoreV1Api,
   KubernetesObjectApi,
   PatchStrategy,
   setHeaderOptions,
@@ -14,8 +15,15 @@ import { KubernetesObjectStore, Target } from '../KubernetesObjectStore';
 import { onCluster } from '../clusterErrors';
 import { deletePromiseCrd } from './promiseCrd';
 import { withFinalizers, withoutFinalizers } from './finalizers';
+import { deleteObjectPods } from './podRetention';
 
 const ATTEMPTS = 5;
+
+const pick = ({ promise, name, namespace }: ObjectKey) => ({
+  promise,
+  name,
+  namespace,
+});
 
 type WithFinalizers = {
   metadata: { finalizers?: string[]; resourceVersion?: string };
@@ -25,6 +33,7 @@ export class ReconcileObjectStore extends KubernetesObjectStore {
   private readonly objects = KubernetesObjectApi.makeApiClient(
     this.cluster.kubeConfig,
   );
+  private readonly core = this.cluster.kubeConfig.makeApiClient(CoreV1Api);
 
   /**
    * From the API server, not the watch cache: the reconciler writes status
@@ -47,14 +56,23 @@ export class ReconcileObjectStore extends KubernetesObjectStore {
   }
 
   /**
-   * An object being deleted (its delete workflow ran): its finalizers go,
-   * and a Promise's CRD before them. Any other object is deleted.
+   * An object being deleted (its delete workflow ran): its pipeline Pods
+   * and its finalizers go, and a Promise's CRD before them. Any other
+   * object is deleted.
    */
   override async deleteObject(key: ObjectKey): Promise<boolean> {
     const target = this.target(key);
     const current = await this.read(target, true);
     if (!current) return false;
     if (!current.metadata.deletionTimestamp) return super.deleteObject(key);
+    await onCluster(this.cluster.name, () =>
+      deleteObjectPods(
+        this.core,
+        key.kind === 'Promise'
+          ? { promise: key.name, type: 'promise' }
+          : { ...pick(key), type: 'resource' },
+      ),
+    );
     if (key.kind === 'Promise') {
       await onCluster(this.cluster.name, () =>
         deletePromiseCrd(this.objects, current as KratixPromise),

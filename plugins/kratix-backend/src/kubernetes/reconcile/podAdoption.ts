@@ -1,6 +1,7 @@
 // A new leader finds the pipeline Pods a former leader started. Each is
 // adopted when its run is still wanted (the object, at the Pod's
-// generation, still has that pipeline Running): the workflow's next run of
+// generation, still has that pipeline Running, or Pending as cancelled by
+// a leader that stepped down and left its Pods): the workflow's next run of
 // that pipeline watches the Pod instead of starting another. A Pod whose
 // object is gone, recreated, at a newer generation or being deleted is
 // deleted if it still runs; a finished one stays, as the object's history.
@@ -208,10 +209,14 @@ export function decidePod(
   if ((meta.generation ?? 0) !== (p.object.generation ?? 0)) {
     return unwanted(`its object is at generation ${meta.generation} now`);
   }
-  const phase = current.status?.kratix?.workflows?.pipelines?.find(
+  const entry = current.status?.kratix?.workflows?.pipelines?.find(
     s => s.name === p.pipeline,
-  )?.phase;
-  if (phase !== 'Running') {
+  );
+  const phase = entry?.phase;
+  // A leader stepping down leaves its Pods running; its run was cancelled
+  // ('Pending', 'Cancelled') but is still wanted.
+  const interrupted = phase === 'Pending' && entry?.message === 'Cancelled';
+  if (phase !== 'Running' && !interrupted) {
     return unwanted(
       `the object's pipeline ${p.pipeline} is ${phase ?? 'not running'}`,
     );

@@ -9,7 +9,6 @@ import { Reconciler } from '../../reconciler/Reconciler';
 import { StatusPublisher } from '../../reconciler/StatusPublisher';
 import { claimRunDirectory } from '../../runner/runDirectory';
 import { KratixEngine } from '../../service/KratixEngine';
-import { KratixService } from '../../service/KratixService';
 import { StateStore } from '../../engine';
 import { stateStoreFromConfig } from '../../stateStore/stateStoreFromConfig';
 import { KratixCluster } from '../clusterConfig';
@@ -23,6 +22,11 @@ import { reconcileStore } from './reconcileStore';
 import { NotFoundError } from '@backstage/errors';
 import { KratixPromise } from '@kratix-backstage/plugin-kratix-common';
 import { ChangeFeed } from '../../database/changeFeed';
+import { CoreV1Api, KubernetesObject } from '@kubernetes/client-node';
+import { ClusterHealthRecords, HealthRecordSync } from './clusterHealthRecords';
+import { ReconcileKratixService } from './liveLogs';
+import { ReconcileSettings } from './reconcileSettings';
+import { PODS_TO_KEEP_DEFAULT } from './podRetention';
 
 export async function createReconcileEngine(options: {
   cluster: KratixCluster;
@@ -39,6 +43,8 @@ export async function createReconcileEngine(options: {
   stateStore?: StateStore;
   /** How often the watch cache is swept for missed triggers; default 5 s. */
   sweepMs?: number;
+  /** `kratix.kubernetes.reconcile`; defaults as readReconcileSettings. */
+  reconcile?: Partial<ReconcileSettings>;
 }): Promise<KratixEngine & { controller: ClusterController }> {
   const { cluster, config, publisher } = options;
   const logger = options.logger.child({ cluster: cluster.name });
@@ -53,10 +59,17 @@ export async function createReconcileEngine(options: {
         });
   // The watch's Promise changes, for the controller made below.
   const promises = new ChangeFeed<{ name: string; object?: KratixPromise }>();
+  const healthRecords = new ChangeFeed<KubernetesObject>();
   const objects = new ReconcileObjectStore(cluster, logger, {
     onPromise: (name, object) => void promises.emit({ name, object }),
+    onHealthRecord: record => void healthRecords.emit(record),
   });
-  const store = reconcileStore(objects, database);
+  const store = reconcileStore(
+    objects,
+    database,
+    new ClusterHealthRecords(objects.cache),
+  );
+  const health = new HealthRecordSync({ cache: objects.cache, store, logger });
   if (publisher) store.onChange(c => publisher.publish(c.key, c.stored));
   // A former leader's Pods still wanted: watched, not run again.
   const adopted = new AdoptedRuns();
@@ -68,6 +81,8 @@ export async function createReconcileEngine(options: {
           ...options.leaderElection,
         })
       : undefined;
+  // Stepping down, this replica leaves its running Pods to the next leader.
+  let steppingDown = false;
   const reconciler = new Reconciler({
     store,
     runner: adopted.wrap(
@@ -76,6 +91,8 @@ export async function createReconcileEngine(options: {
         timeoutMs: config.runner.timeoutMs,
         logMaxBytes: config.logMaxBytes,
         workDir: config.workDir,
+        podsToKeep: options.reconcile?.podsToKeep ?? PODS_TO_KEEP_DEFAULT,
+        leavingPods: () => steppingDown,
       }),
     ),
     stateStore: options.stateStore ?? stateStoreFromConfig(config, logger),
@@ -88,6 +105,7 @@ export async function createReconcileEngine(options: {
     reconciler,
     leadership: options.leadership ?? elector ?? alwaysLeader,
     onLeading: async () => {
+      steppingDown = false;
       const report = await adoptPipelinePods({
         kubeConfig: cluster.kubeConfig,
         adopted,
@@ -97,13 +115,29 @@ export async function createReconcileEngine(options: {
         `Kratix reconcile mode: Pods of a former leader: ${report.adopted.length} adopted, ${report.deleted.length} deleted`,
       );
     },
+    onStepDown: () => {
+      steppingDown = true;
+    },
+    onSweep: () => health.sweep(),
     logger,
     reconcileIntervalMs: config.reconcileIntervalMs,
     sweepMs: options.sweepMs,
-    stopGraceMs: config.runner.shutdownGraceMs,
+    // Pods go on without this replica, for the next leader to adopt: its
+    // workflows need not finish first.
+    stopGraceMs: 0,
   });
   promises.subscribe(p => controller.onPromise(p.name, p.object));
-  const api = new KratixService({ store, wake: () => reconciler.wake() });
+  healthRecords.subscribe(async record => {
+    if (controller.isLeading) await health.examine(record);
+  });
+  const api = new ReconcileKratixService(
+    { store, wake: () => reconciler.wake() },
+    {
+      store,
+      core: cluster.kubeConfig.makeApiClient(CoreV1Api),
+      logMaxBytes: config.logMaxBytes,
+    },
+  );
   return {
     controller,
     api: name => {
@@ -117,9 +151,11 @@ export async function createReconcileEngine(options: {
       controller.start();
       await elector?.start();
     },
+    // The controller first: the Lease goes once its work has stopped, so
+    // the next leader adopts the Pods it left.
     stop: async () => {
-      await elector?.stop();
       await controller.stop();
+      await elector?.stop();
       await objects.stop();
     },
   };

@@ -1,0 +1,168 @@
+// A leader stopping gracefully mid-pipeline, on a real kube-apiserver with
+// the node agent: it leaves its running Pod and releases the Lease; the
+// other replica (same database) leads, adopts the Pod and finishes the
+// run. The node agent ran the pipeline once.
+import { ConfigReader } from '@backstage/config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readKratixConfig } from '../../config';
+import { createStore } from '../../database/__testUtils__/databases';
+import { eventually } from '../../__testUtils__/startKratix';
+import {
+  apiPromiseYaml,
+  reconcileFixture,
+  testLogger,
+} from '../__testUtils__/reconcileFixture';
+import { KratixObject } from '../../engine/interfaces';
+import { LEADER_ELECTION_DEFAULTS } from './leaderElection';
+import { decidePod } from './podAdoption';
+import { createReconcileEngine } from './reconcileEngine';
+
+jest.setTimeout(180_000);
+
+const f = reconcileFixture({ name: 'step-down', platformNamespace: true });
+
+const SLOWS = { group: 'test.kratix.io', version: 'v1', plural: 'slows' };
+
+it("leaves a stepping-down leader's running Pod to the next leader", async () => {
+  const { store } = await createStore(f.databases, 'SQLITE_3');
+  const replica = () =>
+    createReconcileEngine({
+      cluster: { name: 'test', kubeConfig: f.cluster.kubeConfig },
+      config: readKratixConfig(
+        new ConfigReader({
+          kratix: {
+            stateStore: { path: path.join(f.dir, 'state') },
+            engine: { pollInterval: '50ms', leaseDuration: '2s' },
+            // Were it waited for, the pipeline would be killed after it.
+            runner: { shutdownGracePeriod: '30s' },
+          },
+        }),
+      ),
+      database: { store },
+      logger: testLogger(),
+      sweepMs: 200,
+      leaderElection: {
+        ...LEADER_ELECTION_DEFAULTS,
+        leaseDurationSeconds: 6,
+        renewIntervalSeconds: 1,
+      },
+    });
+  const a = await replica();
+  await a.start();
+  const b = await replica();
+  try {
+    await eventually(async () => (a.controller.isLeading ? true : undefined));
+    await b.start();
+
+    await f.applyWhenReady(
+      apiPromiseYaml(
+        { name: 'slow', kind: 'Slow', plural: 'slows' },
+        `    resource:
+      configure:
+        - apiVersion: platform.kratix.io/v1alpha1
+          kind: Pipeline
+          metadata: { name: wait }
+          spec:
+            containers:
+              - name: waiter
+                image: waiter:v1
+                command: [sh, -c]
+                args:
+                  - |
+                    echo run >> "${f.markers}/runs"
+                    until [ -f "${f.markers}/go" ]; do sleep 0.1; done
+                    echo 'message: done' > /kratix/metadata/status.yaml
+`,
+      ),
+    );
+    await f.promiseAvailable('slow');
+    await f.applyWhenReady(`apiVersion: test.kratix.io/v1
+kind: Slow
+metadata: { name: s, namespace: default }
+spec: {}
+`);
+    const runs = path.join(f.markers, 'runs');
+    await eventually(async () => (fs.existsSync(runs) ? true : undefined));
+    const podsOf = async () =>
+      (await f.core.listNamespacedPod({ namespace: 'default' })).items;
+    const [pod] = await podsOf();
+    expect(pod.status?.phase).toBe('Running');
+
+    // Graceful: at once, not after the 30 s grace; the Pod runs on.
+    const stopping = Date.now();
+    await a.stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+    const [still] = await podsOf();
+    expect(still.metadata?.uid).toBe(pod.metadata?.uid);
+    expect(still.metadata?.deletionTimestamp).toBeUndefined();
+
+    // The Lease was released: the other leads at its next try.
+    await eventually(async () => (b.controller.isLeading ? true : undefined));
+    expect(Date.now() - stopping).toBeLessThan(6_000);
+    fs.writeFileSync(path.join(f.markers, 'go'), '');
+    const done = await eventually(async () => {
+      const s = await f.read(SLOWS, 's', 'default');
+      return s?.status?.observedGeneration === 1 ? s : undefined;
+    });
+    expect(done.status.message).toBe('done');
+    expect(done.status.kratix.workflows.pipelines).toEqual([
+      expect.objectContaining({ name: 'wait', phase: 'Succeeded' }),
+    ]);
+
+    // One Pod, one run of the pipeline, one workflow run (resumed); and
+    // no other run after it (the new leader's sweeps went on meanwhile).
+    await new Promise(r => setTimeout(r, 1500));
+    expect(
+      f.agent.started.filter(p => p.startsWith('default/kratix-slow-s-')),
+    ).toHaveLength(1);
+    expect(fs.readFileSync(runs, 'utf8')).toBe('run\n');
+    const list = await b.api().listRuns('slow', 'default', 's');
+    expect(list.map(r => r.phase)).toEqual(['Succeeded']);
+  } finally {
+    fs.writeFileSync(path.join(f.markers, 'go'), '');
+    await b.stop();
+    await a.stop();
+  }
+});
+
+describe('decidePod', () => {
+  const object = (phase: string, message?: string) =>
+    ({
+      apiVersion: 'test.kratix.io/v1',
+      kind: 'Slow',
+      metadata: { name: 's', namespace: 'default', uid: 'u', generation: 2 },
+      status: {
+        kratix: {
+          workflows: {
+            pipelines: [
+              { name: 'wait', phase, lastTransitionTime: '', message },
+            ],
+          },
+        },
+      },
+    } as KratixObject);
+  const pod = {
+    runId: 'r',
+    object: {
+      apiVersion: 'test.kratix.io/v1',
+      kind: 'Slow',
+      name: 's',
+      uid: 'u',
+      generation: 2,
+    },
+    action: 'configure',
+    pipeline: 'wait',
+    finished: false,
+  };
+
+  it('adopts the Pod of a run that a stepping-down leader cancelled', () => {
+    expect(decidePod(pod, object('Pending', 'Cancelled'))).toEqual({
+      kind: 'adopt',
+    });
+    expect(decidePod(pod, object('Pending'))).toEqual({
+      kind: 'delete',
+      reason: "the object's pipeline wait is Pending",
+    });
+  });
+});
