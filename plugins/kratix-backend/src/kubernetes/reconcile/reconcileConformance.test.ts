@@ -33,7 +33,7 @@ import {
   reconcileFixture,
 } from '../__testUtils__/reconcileFixture';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 /** Cases that cannot apply to a cluster, with the reason (see README). */
 const PROMISE_CRD_REQUIRES =
@@ -165,7 +165,7 @@ async function finishedRun(key: ObjectKey) {
     return first && first.phase !== 'Running' && first.phase !== 'Pending'
       ? first
       : undefined;
-  }, 45_000);
+  }, 90_000);
   const logs = await engine.database.getLogs(run.id);
   // Those of the pipelines that failed or warned, as the embedded run's.
   const noted = new Set([
