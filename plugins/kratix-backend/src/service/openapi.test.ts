@@ -14,6 +14,7 @@ import { iamPromiseYaml } from '../__testUtils__/iamPromise';
 import { configureCondition } from '../__testUtils__/scriptPromise';
 import { createRouter } from './router';
 import { spec } from '../schema/openapi/generated/router';
+import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
 import { KratixApi } from './KratixApi';
 
 jest.setTimeout(60_000);
@@ -90,6 +91,30 @@ function responseValidator() {
 describe('openapi.yaml', () => {
   it('is the spec the router is generated from (yarn openapi:generate)', () => {
     expect(spec).toEqual(doc);
+  });
+
+  it('names the permission of every operation, and the audit event of every write', () => {
+    const names = kratixPermissions.map(p => p.name);
+    for (const [p, item] of Object.entries(doc.paths) as [string, any][]) {
+      for (const m of METHODS.filter(method => item[method])) {
+        const op = item[m];
+        const open = ['getHealth', 'listClusters'].includes(op.operationId);
+        expect([
+          op.operationId,
+          names.includes(op['x-kratix-permission']),
+        ]).toEqual([op.operationId, !open]);
+        expect([op.operationId, typeof op['x-kratix-audit-event']]).toEqual([
+          op.operationId,
+          m === 'get' ? 'undefined' : 'string',
+        ]);
+        const said = `Permission: \`${op['x-kratix-permission']}\``;
+        expect([p, m, open || op.description?.includes(said)]).toEqual([
+          p,
+          m,
+          true,
+        ]);
+      }
+    }
   });
 
   it('documents exactly the routes of the router', async () => {

@@ -2,33 +2,19 @@ import express from 'express';
 import Router from 'express-promise-router';
 import {
   AuditorService,
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
-import {
-  kratixHealthRecordWritePermission,
-  kratixPromiseManagePermission,
-  kratixPromiseReadPermission,
-  kratixResourceDeletePermission,
-  kratixResourceReadPermission,
-  kratixResourceReconcilePermission,
-  kratixResourceRequestPermission,
-} from '@kratix-backstage/plugin-kratix-common';
-import { JsonObject } from '@backstage/types';
-import { createOpenApiRouter } from '../schema/openapi/generated/router';
+import { createOpenApiRouter, spec } from '../schema/openapi/generated/router';
 import { KratixApi } from './KratixApi';
 import { bodyParsers, readBodies } from './body';
 import { explainValidationErrors } from './validationErrors';
+import {
+  audited,
+  authorizeOperations,
+  failAuditedWrites,
+} from './operationAccess';
 import { resourceKey } from '../reconciler/keys';
-
-/** Any request of the typed router (its query is typed, not `ParsedQs`). */
-type AnyRequest = express.Request<any, any, any, any>;
 
 /**
  * An answer of the engine's types as the document's JSON, which the typed
@@ -58,21 +44,16 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { apiFor, httpAuth, permissions, auditor } = options;
+  const { apiFor, httpAuth } = options;
   const router = Router();
-  // A body is read only for a signed-in caller.
-  router.use(async (req, _res, next) => {
-    if (req.method === 'PUT' || req.method === 'POST') {
-      await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    }
-    next();
-  });
-  router.use(...bodyParsers(), readBodies());
   // Callers are authenticated by httpAuth (tokens, and cookies too), not by
   // the validator.
   const routes = await createOpenApiRouter({
     validatorOptions: { validateSecurity: false },
   });
+  // Authorized as the caller, then read and validated.
+  router.use(authorizeOperations({ ...options, spec }));
+  router.use(...bodyParsers(), readBodies());
   router.use(
     '/clusters/:cluster',
     (req, res, next) => {
@@ -82,55 +63,10 @@ export async function createRouter(
     routes,
   );
   router.use(routes);
-  router.use(explainValidationErrors());
+  router.use(explainValidationErrors(), failAuditedWrites());
 
   /** The API the request names: its cluster's, or the default one. */
   const api = (res: express.Response) => apiFor(res.locals.cluster);
-
-  /** Checks the caller's own credentials against a permission. */
-  async function authorize(
-    req: AnyRequest,
-    permission: BasicPermission,
-  ): Promise<BackstageCredentials> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: the permission '${permission.name}' is required`,
-      );
-    }
-    return credentials;
-  }
-
-  /** A write: audited, authorized as the caller, then done. */
-  async function mutate<T>(
-    req: AnyRequest,
-    res: express.Response,
-    eventId: string,
-    permission: BasicPermission,
-    work: () => Promise<T>,
-  ): Promise<T> {
-    const { cluster } = res.locals;
-    const event = await auditor.createEvent({
-      eventId,
-      request: req,
-      severityLevel: 'medium',
-      meta: { ...req.params, ...(cluster && { cluster }) } as JsonObject,
-    });
-    try {
-      await authorize(req, permission);
-      const result = await work();
-      await event.success();
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
 
   routes.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -142,23 +78,17 @@ export async function createRouter(
     res.json({ items: (options.clusters ?? []).map(name => ({ name })) });
   });
 
-  routes.get('/promises', async (req, res) => {
-    await authorize(req, kratixPromiseReadPermission);
+  routes.get('/promises', async (_req, res) => {
     res.json({ items: documented(await api(res).listPromises()) });
   });
 
   routes.get('/promises/:promise', async (req, res) => {
-    await authorize(req, kratixPromiseReadPermission);
     sendObject(res, await api(res).getPromise(req.params.promise));
   });
 
   routes.put('/promises/:promise', async (req, res) => {
-    const applied = await mutate(
-      req,
-      res,
-      'promise-apply',
-      kratixPromiseManagePermission,
-      () => api(res).applyPromise(req.body, req.params.promise),
+    const applied = await audited(res, () =>
+      api(res).applyPromise(req.body, req.params.promise),
     );
     sendWarnings(res, applied.warnings);
     res
@@ -173,18 +103,11 @@ export async function createRouter(
   });
 
   routes.delete('/promises/:promise', async (req, res) => {
-    await mutate(
-      req,
-      res,
-      'promise-delete',
-      kratixPromiseManagePermission,
-      () => api(res).deletePromise(req.params.promise),
-    );
+    await audited(res, () => api(res).deletePromise(req.params.promise));
     res.status(202).json({ status: 'deleting' });
   });
 
   routes.get('/promises/:promise/resources', async (req, res) => {
-    await authorize(req, kratixResourceReadPermission);
     const page = await api(res).listResources(req.params.promise, req.query);
     res.json({
       items: documented(page.items),
@@ -196,7 +119,6 @@ export async function createRouter(
 
   routes.get(resourcePath, async (req, res) => {
     const { promise, namespace, name } = req.params;
-    await authorize(req, kratixResourceReadPermission);
     sendObject(res, await api(res).getResource(promise, namespace, name));
   });
 
@@ -205,47 +127,31 @@ export async function createRouter(
     const { dryRun } = req.query;
     // `If-None-Match: *`: create it, never update one that exists.
     const createOnly = req.header('if-none-match') === '*';
-    const applied = await mutate(
-      req,
-      res,
-      'resource-request',
-      kratixResourceRequestPermission,
-      () =>
-        api(res).applyResource(promise, namespace, name, req.body, {
-          dryRun: dryRun === 'true' || dryRun === 'All',
-          createOnly,
-        }),
+    const applied = await audited(res, () =>
+      api(res).applyResource(promise, namespace, name, req.body, {
+        dryRun: dryRun === 'true' || dryRun === 'All',
+        createOnly,
+      }),
     );
     res.status(applied.created ? 201 : 200).json(documented(applied.object));
   });
 
   routes.delete(resourcePath, async (req, res) => {
     const { promise, namespace, name } = req.params;
-    await mutate(
-      req,
-      res,
-      'resource-delete',
-      kratixResourceDeletePermission,
-      () => api(res).deleteResource(promise, namespace, name),
-    );
+    await audited(res, () => api(res).deleteResource(promise, namespace, name));
     res.status(202).json({ status: 'deleting' });
   });
 
   routes.post(`${resourcePath}/reconcile`, async (req, res) => {
     const { promise, namespace, name } = req.params;
-    await mutate(
-      req,
-      res,
-      'resource-reconcile',
-      kratixResourceReconcilePermission,
-      () => api(res).reconcile(resourceKey(promise, namespace, name)),
+    await audited(res, () =>
+      api(res).reconcile(resourceKey(promise, namespace, name)),
     );
     res.status(202).json({ status: 'queued' });
   });
 
   routes.get(`${resourcePath}/runs`, async (req, res) => {
     const { promise, namespace, name } = req.params;
-    await authorize(req, kratixResourceReadPermission);
     res.json({
       items: documented(await api(res).listRuns(promise, namespace, name)),
     });
@@ -253,7 +159,6 @@ export async function createRouter(
 
   routes.get(`${resourcePath}/runs/:run/logs`, async (req, res) => {
     const { promise, namespace, name, run } = req.params;
-    await authorize(req, kratixResourceReadPermission);
     res.json({
       items: documented(await api(res).getLogs(promise, namespace, name, run)),
     });
@@ -262,35 +167,21 @@ export async function createRouter(
   const healthPath = '/healthrecords/:namespace/:name';
 
   routes.get(healthPath, async (req, res) => {
-    await authorize(req, kratixResourceReadPermission);
     const { namespace, name } = req.params;
     res.json(documented(await api(res).getHealthRecord(namespace, name)));
   });
 
   routes.put(healthPath, async (req, res) => {
-    const applied = await mutate(
-      req,
-      res,
-      'healthrecord-write',
-      kratixHealthRecordWritePermission,
-      () =>
-        api(res).putHealthRecord(
-          req.params.namespace,
-          req.params.name,
-          req.body,
-        ),
+    const { namespace, name } = req.params;
+    const applied = await audited(res, () =>
+      api(res).putHealthRecord(namespace, name, req.body),
     );
     res.status(applied.created ? 201 : 200).json(documented(applied.object));
   });
 
   routes.delete(healthPath, async (req, res) => {
-    await mutate(
-      req,
-      res,
-      'healthrecord-delete',
-      kratixHealthRecordWritePermission,
-      () => api(res).deleteHealthRecord(req.params.namespace, req.params.name),
-    );
+    const { namespace, name } = req.params;
+    await audited(res, () => api(res).deleteHealthRecord(namespace, name));
     res.status(204).end();
   });
 

@@ -14,7 +14,7 @@ export const spec = {
     title: 'kratix',
     version: '0.1.0',
     description:
-      "The REST API of the Kratix backend plugin: Promises, the Resources\nrequested from them, their workflow runs and logs, and HealthRecords.\nEvery route but `/health` needs a Backstage user or service token, and\nthe permission named in its description, checked as the caller.\nRequest bodies are JSON (`application/json`) or YAML\n(`application/yaml`), at most 1 MiB and nested at most 100 levels; a\nYAML body that takes more than 2 s of CPU time to parse is refused\n(400).\nIn Kubernetes mode (`kratix.kubernetes`) the same routes read and\nwrite a cluster where upstream Kratix reconciles: its API server's\nanswers add 422 and 503, and errors from the cluster name it;\n`/clusters` lists the configured clusters. Every route but `/health`\nand `/clusters` is also served under `/clusters/{cluster}` (the second\nserver, e.g. `/clusters/prod/promises`), the same in every other respect; with\nseveral clusters configured that prefix is required (400 without it,\n404 for a cluster that is not configured).\n",
+      "The REST API of the Kratix backend plugin: Promises, the Resources\nrequested from them, their workflow runs and logs, and HealthRecords.\nEvery route but `/health` needs a Backstage user or service token, and\nthe permission named in its description (and its\n`x-kratix-permission`), checked as the caller before the request is\nread; each write is audited under its `x-kratix-audit-event`.\nRequest bodies are JSON (`application/json`) or YAML\n(`application/yaml`), at most 1 MiB and nested at most 100 levels; a\nYAML body that takes more than 2 s of CPU time to parse is refused\n(400).\nIn Kubernetes mode (`kratix.kubernetes`) the same routes read and\nwrite a cluster where upstream Kratix reconciles: its API server's\nanswers add 422 and 503, and errors from the cluster name it;\n`/clusters` lists the configured clusters. Every route but `/health`\nand `/clusters` is also served under `/clusters/{cluster}` (the second\nserver, e.g. `/clusters/prod/promises`), the same in every other respect; with\nseveral clusters configured that prefix is required (400 without it,\n404 for a cluster that is not configured).\n",
     license: {
       name: 'Apache-2.0',
     },
@@ -115,6 +115,7 @@ export const spec = {
     '/promises': {
       get: {
         operationId: 'listPromises',
+        'x-kratix-permission': 'kratix.promise.read',
         tags: ['Promise'],
         description: 'Permission: `kratix.promise.read`.',
         responses: {
@@ -152,6 +153,7 @@ export const spec = {
     '/promises/{promise}': {
       get: {
         operationId: 'getPromise',
+        'x-kratix-permission': 'kratix.promise.read',
         tags: ['Promise'],
         description: 'Permission: `kratix.promise.read`.',
         parameters: [
@@ -200,6 +202,8 @@ export const spec = {
       },
       put: {
         operationId: 'applyPromise',
+        'x-kratix-permission': 'kratix.promise.manage',
+        'x-kratix-audit-event': 'promise-apply',
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -267,6 +271,8 @@ export const spec = {
       },
       delete: {
         operationId: 'deletePromise',
+        'x-kratix-permission': 'kratix.promise.manage',
+        'x-kratix-audit-event': 'promise-delete',
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -300,6 +306,7 @@ export const spec = {
     '/promises/{promise}/resources': {
       get: {
         operationId: 'listResources',
+        'x-kratix-permission': 'kratix.resource.read',
         tags: ['Resource'],
         description: 'Permission: `kratix.resource.read`.',
         parameters: [
@@ -397,6 +404,7 @@ export const spec = {
     '/promises/{promise}/resources/{namespace}/{name}': {
       get: {
         operationId: 'getResource',
+        'x-kratix-permission': 'kratix.resource.read',
         tags: ['Resource'],
         description: 'Permission: `kratix.resource.read`.',
         parameters: [
@@ -451,6 +459,8 @@ export const spec = {
       },
       put: {
         operationId: 'applyResource',
+        'x-kratix-permission': 'kratix.resource.request',
+        'x-kratix-audit-event': 'resource-request',
         tags: ['Resource'],
         description:
           "Requests a Resource, or updates it. `spec` is validated against the\nPromise API's openAPIV3Schema; a spec change bumps\n`metadata.generation` and runs the configure workflow again.\nWith `If-None-Match: *` it only creates: a Resource that exists\nanswers 409 and is left as it is.\nPermission: `kratix.resource.request`.\n",
@@ -547,6 +557,8 @@ export const spec = {
       },
       delete: {
         operationId: 'deleteResource',
+        'x-kratix-permission': 'kratix.resource.delete',
+        'x-kratix-audit-event': 'resource-delete',
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -586,6 +598,8 @@ export const spec = {
     '/promises/{promise}/resources/{namespace}/{name}/reconcile': {
       post: {
         operationId: 'reconcileResource',
+        'x-kratix-permission': 'kratix.resource.reconcile',
+        'x-kratix-audit-event': 'resource-reconcile',
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -639,6 +653,7 @@ export const spec = {
     '/promises/{promise}/resources/{namespace}/{name}/runs': {
       get: {
         operationId: 'listWorkflowRuns',
+        'x-kratix-permission': 'kratix.resource.read',
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -694,6 +709,7 @@ export const spec = {
     '/promises/{promise}/resources/{namespace}/{name}/runs/{run}/logs': {
       get: {
         operationId: 'getWorkflowRunLogs',
+        'x-kratix-permission': 'kratix.resource.read',
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -760,6 +776,7 @@ export const spec = {
     '/healthrecords/{namespace}/{name}': {
       get: {
         operationId: 'getHealthRecord',
+        'x-kratix-permission': 'kratix.resource.read',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -800,6 +817,8 @@ export const spec = {
       },
       put: {
         operationId: 'putHealthRecord',
+        'x-kratix-permission': 'kratix.healthrecord.write',
+        'x-kratix-audit-event': 'healthrecord-write',
         tags: ['HealthRecord'],
         description:
           "Saves a HealthRecord and applies it to its Resource's\n`status.healthRecord` and `status.healthStatus` at once.\nPermission: `kratix.healthrecord.write`.\n",
@@ -872,6 +891,8 @@ export const spec = {
       },
       delete: {
         operationId: 'deleteHealthRecord',
+        'x-kratix-permission': 'kratix.healthrecord.write',
+        'x-kratix-audit-event': 'healthrecord-delete',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
