@@ -152,13 +152,22 @@ test.describe('desktop, light', () => {
         .first(),
     ).toBeVisible();
 
-    // 8: core-components' LogViewer: search, download, line numbers.
-    const log = page.getByRole('log', {
-      name: 'Logs of configure-backups / backups',
-    });
+    // 8: the log view: line numbers, search, download.
+    const name = 'Logs of configure-backups / backups';
+    const log = page.getByRole('log', { name });
     await expect(log).toContainText('is not reachable');
-    await expect(log.getByPlaceholder('Search')).toBeVisible();
-    await expect(log.getByRole('button', { name: /download/i })).toBeVisible();
+    await expect(log.locator('[data-line="1"] [aria-hidden]')).toHaveText('1');
+    const tools = page.getByRole('group', {
+      name: `Search, follow and download: ${name}`,
+    });
+    await tools.getByRole('textbox', { name: /^Search/ }).fill('REACHABLE');
+    await expect(tools.getByRole('status')).toHaveText(/^1 of \d+$/);
+    await expect(log.locator('mark').first()).toHaveText('reachable');
+    const download = page.waitForEvent('download');
+    await tools.getByRole('button', { name: 'Download the log' }).click();
+    expect((await download).suggestedFilename()).toMatch(
+      /-configure-backups-backups\.log$/,
+    );
 
     // 11: hover times in the user's time zone (Asia/Kolkata here).
     expect(await page.locator('time').first().getAttribute('title')).toMatch(
@@ -362,6 +371,22 @@ test.describe('desktop, light', () => {
     const log = page.getByRole('log').first();
     await expect(log.getByText(/^line 320 /)).toBeVisible();
     await expect(log.getByText(/^line 360 /)).toBeVisible({ timeout: 15_000 });
+    // Scrolled up, the reader stays put; "Follow" takes them back down.
+    const follow = page
+      .getByRole('button', { name: 'Follow the newest line' })
+      .first();
+    await expect(follow).toHaveAttribute('aria-pressed', 'true');
+    const fromEnd = () =>
+      log.evaluate(el => el.scrollHeight - el.scrollTop - el.clientHeight);
+    const lines = () => log.locator('[data-line]').count();
+    await log.evaluate(el => el.scrollTo({ top: 0 }));
+    await expect(follow).toHaveAttribute('aria-pressed', 'false');
+    const before = await lines();
+    await expect.poll(lines, { timeout: 15_000 }).toBeGreaterThan(before);
+    expect(await log.evaluate(el => el.scrollTop)).toBe(0);
+    await follow.click();
+    await expect(follow).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(fromEnd).toBeLessThan(30);
     await expect(log).not.toContainText(secret);
     // The ANSI green of "line 360".
     const [r, g, b] = (
