@@ -27,7 +27,6 @@ import { eventually } from '../../__testUtils__/startKratix';
 import {
   PROMISES,
   ReconcileEngine,
-  testLogger,
   apiPromiseYaml,
   manualGate,
   reconcileFixture,
@@ -35,9 +34,9 @@ import {
 
 jest.setTimeout(120_000);
 
-/** Cases that cannot apply to a cluster, with the reason (see README). */
 const PROMISE_CRD_REQUIRES =
   "upstream's Promise CRD refuses the case's status before the workflow: it requires workflows, workflowsSucceeded, workflowsFailed and a condition's lastTransitionTime";
+/** Cases that cannot apply to a cluster, with the reason (see README). */
 const NOT_APPLICABLE: Record<string, string> = {
   'a Promise status.yaml without message changes nothing': PROMISE_CRD_REQUIRES,
   'a Promise whose requirements are not fulfilled stays Unavailable':
@@ -57,7 +56,6 @@ beforeAll(async () => {
     leadership: gate,
     stateStore,
     sweepMs: 100,
-    logger: testLogger(Boolean(process.env.KRATIX_TEST_LOGS)),
     kratix: { engine: { reconcileInterval: '1h' } },
   });
   gate.set(true);
