@@ -83,7 +83,7 @@ export class Reconciler {
   private readonly loops: Promise<void>[] = [];
   private stopped = true;
   /** Aborted when stop() gives up waiting for the running workflows. */
-  private readonly shutdown = new AbortController();
+  private shutdown = new AbortController();
   /** The sleeping workers' alarms. */
   private readonly sleepers = new Set<() => void>();
   /** Counts wake() calls, so a worker not yet asleep does not miss one. */
@@ -94,6 +94,8 @@ export class Reconciler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    // A new one each start: a replica may lead, step down and lead again.
+    if (this.shutdown.signal.aborted) this.shutdown = new AbortController();
     for (let i = 0; i < this.options.config.concurrency; i++) {
       this.loops.push(this.loop());
     }
@@ -442,7 +444,8 @@ export class Reconciler {
     const controller = new AbortController();
     const superseded = new AbortController();
     const onShutdown = () => controller.abort();
-    this.shutdown.signal.addEventListener('abort', onShutdown);
+    const shutdown = this.shutdown.signal;
+    shutdown.addEventListener('abort', onShutdown);
     const watch = setInterval(() => {
       void this.checkLease(item, action, stored, controller, superseded);
     }, Math.min(500, config.leaseMs / 3));
@@ -464,7 +467,7 @@ export class Reconciler {
           observed?.onEvent(e);
         },
       });
-      if (result.outcome === 'cancelled' && this.shutdown.signal.aborted) {
+      if (result.outcome === 'cancelled' && shutdown.aborted) {
         return { outcome: 'interrupted' }; // the run stays open, to resume
       }
       // A suspended run ends unfinished (so a Promise's suspended delete
@@ -489,7 +492,7 @@ export class Reconciler {
       throw e;
     } finally {
       clearInterval(watch);
-      this.shutdown.signal.removeEventListener('abort', onShutdown);
+      shutdown.removeEventListener('abort', onShutdown);
     }
   }
 

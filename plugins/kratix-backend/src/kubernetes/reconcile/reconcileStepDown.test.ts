@@ -10,6 +10,7 @@ import { createStore } from '../../database/__testUtils__/databases';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
   apiPromiseYaml,
+  manualGate,
   reconcileFixture,
   testLogger,
 } from '../__testUtils__/reconcileFixture';
@@ -70,8 +71,8 @@ it("leaves a stepping-down leader's running Pod to the next leader", async () =>
                 command: [sh, -c]
                 args:
                   - |
-                    echo run >> "${f.markers}/runs"
-                    until [ -f "${f.markers}/go" ]; do sleep 0.1; done
+                    echo run >> "${f.markers}/$KRATIX_OBJECT_NAME.runs"
+                    until [ -f "${f.markers}/$KRATIX_OBJECT_NAME.go" ]; do sleep 0.1; done
                     echo 'message: done' > /kratix/metadata/status.yaml
 `,
       ),
@@ -82,7 +83,7 @@ kind: Slow
 metadata: { name: s, namespace: default }
 spec: {}
 `);
-    const runs = path.join(f.markers, 'runs');
+    const runs = path.join(f.markers, 's.runs');
     await eventually(async () => (fs.existsSync(runs) ? true : undefined));
     const podsOf = async () =>
       (await f.core.listNamespacedPod({ namespace: 'default' })).items;
@@ -100,7 +101,7 @@ spec: {}
     // The Lease was released: the other leads at its next try.
     await eventually(async () => (b.controller.isLeading ? true : undefined));
     expect(Date.now() - stopping).toBeLessThan(6_000);
-    fs.writeFileSync(path.join(f.markers, 'go'), '');
+    fs.writeFileSync(path.join(f.markers, 's.go'), '');
     const done = await eventually(async () => {
       const s = await f.read(SLOWS, 's', 'default');
       return s?.status?.observedGeneration === 1 ? s : undefined;
@@ -120,10 +121,65 @@ spec: {}
     const list = await b.api().listRuns('slow', 'default', 's');
     expect(list.map(r => r.phase)).toEqual(['Succeeded']);
   } finally {
-    fs.writeFileSync(path.join(f.markers, 'go'), '');
+    fs.writeFileSync(path.join(f.markers, 's.go'), '');
     await b.stop();
     await a.stop();
   }
+});
+
+it('leaves its running Pod when it steps down a second time', async () => {
+  const gate = manualGate();
+  const engine = await f.startEngine({ leadership: gate });
+  // Leading, then not, then leading again: the second step-down must
+  // interrupt the run as the first would.
+  gate.set(true);
+  await eventually(async () =>
+    engine.controller.isLeading ? true : undefined,
+  );
+  gate.set(false);
+  await eventually(async () =>
+    engine.controller.isLeading ? undefined : true,
+  );
+  gate.set(true);
+  await eventually(async () =>
+    engine.controller.isLeading ? true : undefined,
+  );
+
+  await f.applyWhenReady(`apiVersion: test.kratix.io/v1
+kind: Slow
+metadata: { name: again, namespace: default }
+spec: {}
+`);
+  const runs = path.join(f.markers, 'again.runs');
+  await eventually(async () => (fs.existsSync(runs) ? true : undefined));
+  gate.set(false);
+  // Interrupted: its pipeline cancelled, its Pod left running.
+  const left = await eventually(async () => {
+    const s = await f.read(SLOWS, 'again', 'default');
+    const [p] = s?.status?.kratix?.workflows?.pipelines ?? [];
+    return p?.phase === 'Pending' && p.message === 'Cancelled' ? s : undefined;
+  });
+  expect(left.status.observedGeneration).toBeUndefined();
+  const pods = (
+    await f.core.listNamespacedPod({ namespace: 'default' })
+  ).items.filter(
+    p => p.metadata?.labels?.['kratix.io/resource-name'] === 'again',
+  );
+  expect(
+    pods.map(p => [p.status?.phase, p.metadata?.deletionTimestamp]),
+  ).toEqual([['Running', undefined]]);
+
+  gate.set(true);
+  fs.writeFileSync(path.join(f.markers, 'again.go'), '');
+  await eventually(async () => {
+    const s = await f.read(SLOWS, 'again', 'default');
+    return s?.status?.observedGeneration === 1 ? s : undefined;
+  });
+  expect(fs.readFileSync(runs, 'utf8')).toBe('run\n');
+  expect(
+    f.agent.started.filter(p => p.startsWith('default/kratix-slow-again-')),
+  ).toHaveLength(1);
+  await engine.stop();
 });
 
 describe('decidePod', () => {
