@@ -31,4 +31,18 @@ test('the card and the tab of orders-service', async ({ page }) => {
     page.getByRole('log', { name: 'Logs of configure-backups / backups' }),
   ).toContainText('not reachable');
   await page.screenshot({ path: `${DOCS}/tab.png`, fullPage: false });
+
+  // A run's log: colours, line numbers, a search and its match.
+  const name = 'Logs of configure-backups / backups';
+  const tools = page.getByRole('group', {
+    name: `Search, follow and download: ${name}`,
+  });
+  await tools.getByRole('textbox').fill('reachable');
+  await expect(page.getByRole('log', { name }).locator('mark')).toHaveCount(1);
+  const logView = tools.locator('xpath=..');
+  await logView.scrollIntoViewIfNeeded();
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => (document.activeElement as HTMLElement)?.blur());
+  await page.waitForTimeout(500);
+  await logView.screenshot({ path: `${DOCS}/logs.png` });
 });

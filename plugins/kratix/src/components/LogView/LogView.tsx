@@ -67,7 +67,9 @@ const useStyles = makeStyles(theme => {
     },
     number: {
       flexShrink: 0,
+      boxSizing: 'content-box',
       textAlign: 'right',
+      paddingLeft: theme.spacing(0.5),
       paddingRight: theme.spacing(1),
       marginRight: theme.spacing(1),
       borderRight: `1px solid ${theme.palette.divider}`,
@@ -205,7 +207,7 @@ export interface LogViewProps {
   label: string;
   /** The name the log is downloaded as. */
   fileName: string;
-  /** Height of the scrolling log, in pixels. */
+  /** Height of the scrolling log at most (a short log is shorter), in pixels. */
   height: number;
 }
 
@@ -400,7 +402,7 @@ export const LogView = (props: LogViewProps) => {
       <div
         ref={scroller}
         className={classes.scroller}
-        style={{ height }}
+        style={{ maxHeight: height }}
         role="log"
         aria-label={label}
         aria-live={query ? 'off' : 'polite'}
