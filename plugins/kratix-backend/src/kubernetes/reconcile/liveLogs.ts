@@ -54,7 +54,10 @@ export class ReconcileKratixService extends KratixService {
     return logs;
   }
 
-  /** The pipeline's newest Pod for the Resource. */
+  /**
+   * The pipeline's running Pod for the Resource (one at a time; an ended
+   * one may be an earlier run's, and its log is in the run log anyway).
+   */
   private async podOf(
     resource: { promise: string; namespace: string; name: string },
     pipeline: { action: string; name: string },
@@ -66,7 +69,13 @@ export class ReconcileKratixService extends KratixService {
         pipeline,
       ),
     });
-    return list.items.sort((a, b) => created(b) - created(a))[0];
+    const ended = (p: V1Pod) =>
+      p.status?.phase === 'Succeeded' ||
+      p.status?.phase === 'Failed' ||
+      !!p.metadata?.deletionTimestamp;
+    return list.items
+      .filter(p => !ended(p))
+      .sort((a, b) => created(b) - created(a))[0];
   }
 
   /** Each started pipeline container's log so far (others say nothing). */
