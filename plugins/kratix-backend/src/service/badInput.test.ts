@@ -192,6 +192,13 @@ const cases: Case[] = [
     message: /Invalid path\.name: must NOT have more than 253 characters/,
   },
   {
+    name: 'uppercase name under a cluster prefix',
+    send: api =>
+      api.get(`${base}/clusters/prod/promises/iam/resources/default/Bob`),
+    status: 400,
+    message: /Invalid path\.name: must be lowercase letters/,
+  },
+  {
     name: 'invalid labelSelector',
     send: api =>
       api.get(`${base}/promises/iam/resources?labelSelector=team%3D%3D%3Da`),
