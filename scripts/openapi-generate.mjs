@@ -82,5 +82,7 @@ if (check && stale.length > 0) {
   process.exit(1);
 }
 console.log(
-  stale.length ? `Generated ${stale.join(', ')}` : 'Generated files are current',
+  stale.length
+    ? `Generated ${stale.join(', ')}`
+    : 'Generated files are current',
 );
