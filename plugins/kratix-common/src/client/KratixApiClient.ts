@@ -63,7 +63,10 @@ export class KratixApiClient {
   constructor(options: KratixApiClientOptions) {
     this.#discoveryApi = options.discoveryApi;
     const fetchApi = options.fetchApi;
-    this.#fetch = fetchApi ? (...args) => fetchApi.fetch(...args) : fetch;
+    // Called as functions: a browser's fetch refuses another `this`.
+    this.#fetch = fetchApi
+      ? (...args) => fetchApi.fetch(...args)
+      : (...args) => fetch(...args);
   }
 
   /**
