@@ -1,4 +1,6 @@
-import { createDevApp } from '@backstage/frontend-dev-utils';
+import ReactDOM from 'react-dom/client';
+import { createApp } from '@backstage/frontend-defaults';
+import appPlugin from '@backstage/plugin-app';
 import {
   ApiBlueprint,
   PageBlueprint,
@@ -181,4 +183,17 @@ const devModule = createFrontendModule({
   ],
 });
 
-createDevApp({ features: [kratixPlugin, devModule] });
+// A dev app as frontend-dev-utils makes one (its newest in the registry here,
+// 0.1.6, is built on frontend-plugin-api 0.18): no sign-in page.
+const app = createApp({
+  features: [
+    appPlugin.withOverrides({
+      extensions: [
+        appPlugin.getExtension('sign-in-page:app').override({ disabled: true }),
+      ],
+    }),
+    kratixPlugin,
+    devModule,
+  ],
+});
+ReactDOM.createRoot(document.getElementById('root')!).render(app.createRoot());

@@ -5,6 +5,7 @@ import { Knex } from 'knex';
 import {
   TestDatabaseId,
   TestDatabases,
+  TestBackend,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
@@ -20,7 +21,13 @@ export async function startKratix(
     /** Share a database with another instance, as a second replica does. */
     knex?: Knex;
   } = {},
-) {
+): Promise<{
+  server: TestBackend['server'];
+  stop: () => Promise<void>;
+  knex: Knex;
+  dir: string;
+  markers: string;
+}> {
   const knex = options.knex ?? (await databases.init(id));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kratix-test-'));
   // Pipelines, in their sandbox as another user, may write `markers`.

@@ -13,7 +13,7 @@ import plugin, {
 
 describe('kratix plugin (new frontend system)', () => {
   it('provides the API, the entity card, the entity tab and the page', () => {
-    expect(plugin.id).toBe('kratix');
+    expect(plugin.pluginId).toBe('kratix');
     expect(plugin.getExtension('page:kratix')).toBeDefined();
     expect(plugin.getExtension('api:kratix')).toBeDefined();
     expect(plugin.getExtension('entity-card:kratix/status')).toBeDefined();

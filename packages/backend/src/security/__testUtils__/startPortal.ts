@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { Config } from '@backstage/config';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  TestBackend,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { authServiceFactory } from '@backstage/backend-defaults/auth';
 import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
@@ -28,7 +32,7 @@ export const OPERATOR = {
 export async function startPortal(
   appConfig: Config,
   options: { platformTeam?: string[] } = {},
-) {
+): Promise<{ server: TestBackend['server']; stop: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portal-test-'));
   const section = (key: string) => appConfig.getOptionalConfig(key)?.get();
   const backend = await startTestBackend({

@@ -1,4 +1,5 @@
 import { Content, Header, Page, Progress } from '@backstage/core-components';
+import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import { ReactNode } from 'react';
 import { Route, Routes, useParams } from 'react-router-dom';
 import { KratixOverview } from './KratixOverview';
@@ -97,11 +98,15 @@ const OverviewRoute = (props: KratixPageProps) => {
  * @public
  */
 export const KratixPage = (props: KratixPageProps) => (
-  <Routes>
-    <Route path="/" element={<OverviewRoute {...props} />} />
-    <Route
-      path="/resources/:promise/:namespace/:name"
-      element={<ResourceRoute {...props} />}
-    />
-  </Routes>
+  // The adapter scopes React Router to the page's mount in the new frontend
+  // system (since Backstage 1.57); elsewhere it renders its children as is.
+  <ReactRouterV6PageRouter>
+    <Routes>
+      <Route path="/" element={<OverviewRoute {...props} />} />
+      <Route
+        path="/resources/:promise/:namespace/:name"
+        element={<ResourceRoute {...props} />}
+      />
+    </Routes>
+  </ReactRouterV6PageRouter>
 );
