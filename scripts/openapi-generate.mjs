@@ -6,8 +6,17 @@
 //   `backstage-repo-tools package schema openapi generate --server` uses;
 // - the client's types (openapi-typescript), for the openapi-fetch client in
 //   plugins/kratix-common.
-// Backstage's repo-tools runs the Java OpenAPI Generator, whose jar it
-// downloads from Maven Central at run time; this does the same in Node.
+// `backstage-repo-tools package schema openapi generate` (--server and
+// --client-package) cannot run here: it runs the Java OpenAPI Generator
+// through @openapitools/openapi-generator-cli, whose jar (7.18.0, pinned in
+// repo-tools' openapitools.json) is downloaded from Maven Central at run
+// time. Tried with Java 17: Maven Central does not resolve, no npm or Debian
+// package ships the jar, and the CLI's Docker mode has no daemon or image.
+// It then empties src/schema/openapi/generated/ and exits 0. So this writes
+// the server file in repo-tools' older shape (createValidatedOpenApiRouter
+// typed from the spec, no generated EndpointMap), which repo-tools'
+// `repo schema openapi validate` checks in scripts/test-all.sh, and the
+// client's types with openapi-typescript.
 // `--check` writes nothing and fails when a committed file is out of date.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

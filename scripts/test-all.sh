@@ -10,6 +10,11 @@ yarn tsc:full
 yarn lint:all
 yarn lint:deps
 yarn openapi:check
+# The router's spec matches openapi.yaml. repo-tools imports router.ts and
+# reads its CommonJS `default`, so it needs the CLI's TypeScript transform
+# (Node's own type stripping would load it as an ES module).
+NODE_OPTIONS='--require @backstage/cli/config/nodeTransform.cjs' \
+  yarn backstage-repo-tools repo schema openapi validate
 yarn prettier:check
 yarn backstage-cli repo fix --publish --check
 

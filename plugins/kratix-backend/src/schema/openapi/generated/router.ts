@@ -316,6 +316,7 @@ export const spec = {
           {
             name: 'namespace',
             in: 'query',
+            allowReserved: true,
             schema: {
               $ref: '#/components/schemas/Name',
             },
@@ -323,6 +324,7 @@ export const spec = {
           {
             name: 'labelSelector',
             in: 'query',
+            allowReserved: true,
             description:
               'Kubernetes equality- and set-based selector, e.g. `team=a,env in (dev,qa)`.',
             schema: {
@@ -333,6 +335,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description:
               'At most this many Resources; `metadata.continue` then says where the next page starts.',
             schema: {
@@ -344,6 +347,7 @@ export const spec = {
           {
             name: 'continue',
             in: 'query',
+            allowReserved: true,
             description:
               'The `metadata.continue` of the previous page, with the same filters.',
             schema: {
@@ -477,6 +481,7 @@ export const spec = {
           {
             name: 'dryRun',
             in: 'query',
+            allowReserved: true,
             description: 'Validate only; nothing is saved.',
             schema: {
               type: 'string',
