@@ -41,8 +41,9 @@ test('a failed pipeline on the cluster: the card says which one', async ({
   // Two Resources: one summary line each; the failed one's details open.
   await expect(page.getByText('postgresql/default/orders-db')).toBeVisible();
   await page
-    .getByRole('button', { name: /details/i })
-    .first()
+    .getByRole('button', {
+      name: /^Show the details of .*postgresql\/default\/orders-db$/,
+    })
     .click();
   await expect(
     page
