@@ -66,23 +66,36 @@ function jobPhase(job: V1Job): PipelinePhase {
 }
 
 /** The exit code of the first container of the Pod that failed. */
+/** A Pod's init containers' statuses, then its containers'. */
+export function containerStatusesOf(pod: V1Pod) {
+  return [
+    ...(pod.status?.initContainerStatuses ?? []),
+    ...(pod.status?.containerStatuses ?? []),
+  ];
+}
+
+/** A Pod's first container that exited non-zero, as a run reports it. */
+export function failedContainer(
+  pod: V1Pod,
+): { exitCode: number; message: string } | undefined {
+  for (const s of containerStatusesOf(pod)) {
+    const t = s.state?.terminated;
+    if (t && t.exitCode !== 0) {
+      return {
+        exitCode: t.exitCode,
+        message: `Container ${s.name} exited with code ${t.exitCode}${
+          t.reason ? ` (${t.reason})` : ''
+        }`,
+      };
+    }
+  }
+  return undefined;
+}
+
 function failedExit(pods: V1Pod[]): { exitCode?: number; message?: string } {
   for (const pod of pods) {
-    const statuses = [
-      ...(pod.status?.initContainerStatuses ?? []),
-      ...(pod.status?.containerStatuses ?? []),
-    ];
-    for (const s of statuses) {
-      const t = s.state?.terminated;
-      if (t && t.exitCode !== 0) {
-        return {
-          exitCode: t.exitCode,
-          message: `Container ${s.name} exited with code ${t.exitCode}${
-            t.reason ? ` (${t.reason})` : ''
-          }`,
-        };
-      }
-    }
+    const failed = failedContainer(pod);
+    if (failed) return failed;
   }
   return {};
 }

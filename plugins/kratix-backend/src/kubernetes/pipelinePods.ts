@@ -11,7 +11,13 @@ import {
   WorkflowRun,
   WorkflowType,
 } from '@kratix-backstage/plugin-kratix-common';
-import { jobRunsOf, newestFirst, workflowRunOf } from './pipelineJobs';
+import {
+  containerStatusesOf,
+  failedContainer,
+  jobRunsOf,
+  newestFirst,
+  workflowRunOf,
+} from './pipelineJobs';
 import { parse } from 'yaml';
 import {
   COLLECTOR_CONTAINER,
@@ -37,13 +43,6 @@ export function isBarePod(pod: V1Pod): boolean {
   );
 }
 
-function statusesOf(pod: V1Pod) {
-  return [
-    ...(pod.status?.initContainerStatuses ?? []),
-    ...(pod.status?.containerStatuses ?? []),
-  ];
-}
-
 function podPhase(pod: V1Pod): PipelinePhase {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return phase;
@@ -53,7 +52,7 @@ function podPhase(pod: V1Pod): PipelinePhase {
 
 /** When the Pod's last container ended. */
 function finishedAt(pod: V1Pod): string | undefined {
-  const ends = statusesOf(pod)
+  const ends = containerStatusesOf(pod)
     .map(s => s.state?.terminated?.finishedAt)
     .filter((t): t is Date => t !== undefined)
     .map(t => new Date(t).getTime());
@@ -62,17 +61,8 @@ function finishedAt(pod: V1Pod): string | undefined {
 
 /** The first container that failed, as the run reports it. */
 function failure(pod: V1Pod): Pick<PipelineRun, 'exitCode' | 'message'> {
-  for (const s of statusesOf(pod)) {
-    const t = s.state?.terminated;
-    if (t && t.exitCode !== 0) {
-      return {
-        exitCode: t.exitCode,
-        message: `Container ${s.name} exited with code ${t.exitCode}${
-          t.reason ? ` (${t.reason})` : ''
-        }`,
-      };
-    }
-  }
+  const failed = failedContainer(pod);
+  if (failed) return failed;
   const reason = pod.status?.reason ?? pod.status?.message;
   return reason ? { message: reason } : {};
 }
@@ -114,7 +104,7 @@ export function podGeneration(pod: V1Pod): number {
  */
 export function loggedContainers(pod: V1Pod): string[] {
   const failed = new Set(
-    statusesOf(pod)
+    containerStatusesOf(pod)
       .filter(s => (s.state?.terminated?.exitCode ?? 0) !== 0)
       .map(s => s.name),
   );
