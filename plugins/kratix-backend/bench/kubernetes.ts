@@ -175,17 +175,29 @@ async function cacheLookup(kubeConfig: KubeConfig) {
   }
 }
 
-export async function runKubernetesBench(): Promise<void> {
-  let cluster: KubeTestCluster | undefined;
-  // The API server and etcd run in a session of their own: stop them on
-  // ^C too.
+/**
+ * On ^C or SIGTERM, stops the bench's test cluster and exits: its API
+ * server and etcd run in a session of their own. Returns what undoes it.
+ */
+export function stopClusterOnSignal(
+  cluster: () => KubeTestCluster | undefined,
+): () => void {
   const interrupted = () => {
     console.error('Stopping the test cluster (up to 20 s)');
-    cluster?.stop();
+    cluster()?.stop();
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  return () => {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+  };
+}
+
+export async function runKubernetesBench(): Promise<void> {
+  let cluster: KubeTestCluster | undefined;
+  const offSignals = stopClusterOnSignal(() => cluster);
   const clients = fork(path.join(__dirname, 'loadgen.ts'), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -469,7 +481,6 @@ export async function runKubernetesBench(): Promise<void> {
     clients.kill();
     await backend?.stop().catch(e => console.error(e));
     cluster?.stop();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    offSignals();
   }
 }

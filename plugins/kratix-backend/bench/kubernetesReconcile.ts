@@ -50,6 +50,7 @@ import {
   scrapeRequestCounts,
   totalOf,
 } from './apiCalls';
+import { stopClusterOnSignal } from './kubernetes';
 import { ContainerClock, PIPELINE_CONTAINER_MARK } from './containerClock';
 import { ms, quantile, report } from './report';
 
@@ -375,13 +376,7 @@ const loadAverage = () => os.loadavg()[0].toFixed(1);
 
 export async function runReconcileModeBench(): Promise<void> {
   let cluster: KubeTestCluster | undefined;
-  const interrupted = () => {
-    console.error('Stopping the test cluster (up to 20 s)');
-    cluster?.stop();
-    process.exit(130);
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  const offSignals = stopClusterOnSignal(() => cluster);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kratix-pods-bench-'));
   await fs.chmod(dir, 0o711);
   const knexes: Knex[] = [];
@@ -526,7 +521,6 @@ export async function runReconcileModeBench(): Promise<void> {
     await Promise.all(knexes.map(k => k.destroy()));
     cluster?.stop();
     await fs.rm(dir, { recursive: true, force: true });
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
+    offSignals();
   }
 }
