@@ -5,6 +5,11 @@
 import { ConfigReader } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  TestBackend,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
@@ -19,6 +24,7 @@ import {
   createTestDatabases,
 } from '../../database/__testUtils__/databases';
 import { ParsedPromise, StateStore, parsePromise } from '../../engine';
+import { kratixPlugin } from '../../plugin';
 import { ProcessPipelineRunnerOptions } from '../../runner/ProcessPipelineRunner';
 import {
   eventually,
@@ -27,7 +33,10 @@ import {
 import { createReconcileEngine } from '../reconcile/reconcileEngine';
 import { Leadership } from '../reconcile/leadership';
 import { LeaderElectionSettings } from '../reconcile/leaderElection';
-import { PodPipelineRunner } from '../reconcile/PodPipelineRunner';
+import {
+  PodPipelineRunner,
+  PodPipelineRunnerOptions,
+} from '../reconcile/PodPipelineRunner';
 import { KubeTestCluster, startKubeTestCluster } from './kubeTestCluster';
 import { NodeAgent, startNodeAgent } from './nodeAgent';
 
@@ -78,6 +87,39 @@ spec:
                 spec: { type: object, x-kubernetes-preserve-unknown-fields: true }
   workflows:
 ${workflows}`;
+}
+
+/** For CustomObjectsApi calls on an apiPromiseYaml API's objects. */
+export const testApi = (plural: string) => ({
+  group: 'test.kratix.io',
+  version: 'v1',
+  plural,
+});
+
+/**
+ * The YAML of a Promise's spec.workflows.resource (indented 4 spaces, for
+ * apiPromiseYaml): per action, each Pipeline's name and its containers'
+ * YAML (indented 14 spaces).
+ */
+export function resourceWorkflows(actions: {
+  configure?: Record<string, string>;
+  delete?: Record<string, string>;
+}): string {
+  const lines = ['    resource:'];
+  for (const [action, pipelines] of Object.entries(actions)) {
+    lines.push(`      ${action}:`);
+    for (const [name, containers] of Object.entries(pipelines ?? {})) {
+      lines.push(
+        '        - apiVersion: platform.kratix.io/v1alpha1',
+        '          kind: Pipeline',
+        `          metadata: { name: ${name} }`,
+        '          spec:',
+        '            containers:',
+        containers.replace(/\n$/, ''),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** An iam Promise (API example.kratix.io/v1 IAM) with these pipelines. */
@@ -153,6 +195,10 @@ export interface EngineOptions {
   stateStore?: StateStore;
   logger?: LoggerService;
   sweepMs?: number;
+  /** Another engine's database, to share (a replica); a new one if unset. */
+  database?: DatabaseKratixStore;
+  /** False: created, not started (the test starts it). */
+  start?: boolean;
 }
 
 export interface ReconcileFixture {
@@ -172,7 +218,8 @@ export interface ReconcileFixture {
   processOptions: ProcessPipelineRunnerOptions;
   /** A started reconcile-mode engine (SQLite), stopped at teardown. */
   startEngine(options?: EngineOptions): Promise<ReconcileEngine>;
-  podRunner(): PodPipelineRunner;
+  /** A Pod runner on the cluster; `options` add to its kubeConfig and workDir. */
+  podRunner(options?: Partial<PodPipelineRunnerOptions>): PodPipelineRunner;
   /** A cluster-scoped or namespaced custom object; null when not found. */
   read(
     where: typeof PROMISES,
@@ -183,6 +230,25 @@ export interface ReconcileFixture {
   promiseAvailable(name: string): Promise<any>;
   /** Applies YAML once the API server takes it (a new CRD, a namespace). */
   applyWhenReady(yaml: string): Promise<void>;
+  /** Applies an apiPromiseYaml Promise; until it is Available. */
+  applyPromise(
+    names: Parameters<typeof apiPromiseYaml>[0],
+    workflows: string,
+  ): Promise<any>;
+  /** Applies an apiPromiseYaml API's object in `default` (spec: YAML or an object). */
+  applyResource(
+    kind: string,
+    name: string,
+    spec?: string | object,
+  ): Promise<void>;
+  /**
+   * The real plugin in a test backend, stopped at teardown: `kratix` adds
+   * to its config (its state store in `dir`, a 50 ms poll interval).
+   */
+  startPlugin(
+    kratix: { engine?: object; kubernetes: object },
+    features?: Parameters<typeof startTestBackend>[0]['features'],
+  ): Promise<TestBackend>;
   /** Runs `work` at teardown, before the engines and cluster stop. */
   onTeardown(work: () => Promise<unknown>): void;
   /** Until the read gives null. */
@@ -247,9 +313,10 @@ export function reconcileFixture(
 
   f.startEngine = async (o = {}) => {
     // The clock read at each call: a test may fake Date.
-    const { store } = await createStore(databases, 'SQLITE_3', {
-      now: () => Date.now(),
-    });
+    const store =
+      o.database ??
+      (await createStore(databases, 'SQLITE_3', { now: () => Date.now() }))
+        .store;
     const { engine: engineConfig, ...kratix } = o.kratix ?? {};
     const config = readKratixConfig(
       new ConfigReader({
@@ -277,7 +344,7 @@ export function reconcileFixture(
       leaderElection: o.leaderElection,
       stateStore: o.stateStore,
     });
-    await engine.start();
+    if (o.start !== false) await engine.start();
     const started: ReconcileEngine = Object.assign(engine, {
       config,
       database: store,
@@ -292,10 +359,11 @@ export function reconcileFixture(
 
   f.onTeardown = work => void teardown.push(work);
 
-  f.podRunner = () =>
+  f.podRunner = options =>
     new PodPipelineRunner({
       kubeConfig: f.cluster.kubeConfig,
       workDir: f.workDir,
+      ...options,
     });
 
   f.read = (where, name, namespace) =>
@@ -323,6 +391,38 @@ export function reconcileFixture(
         () => undefined,
       ),
     ).then(() => {});
+
+  f.applyPromise = async (names, workflows) => {
+    await f.applyWhenReady(apiPromiseYaml(names, workflows));
+    return f.promiseAvailable(names.name);
+  };
+
+  f.applyResource = (kind, name, spec = {}) =>
+    f.applyWhenReady(`apiVersion: test.kratix.io/v1
+kind: ${kind}
+metadata: { name: ${name}, namespace: default }
+spec: ${typeof spec === 'string' ? spec : JSON.stringify(spec)}
+`);
+
+  f.startPlugin = async (kratix, features = []) => {
+    const backend = await startTestBackend({
+      features: [
+        kratixPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            kratix: {
+              stateStore: { path: path.join(f.dir, 'state') },
+              ...kratix,
+              engine: { pollInterval: '50ms', ...kratix.engine },
+            },
+          },
+        }),
+        ...features,
+      ],
+    });
+    f.onTeardown(() => backend.stop());
+    return backend;
+  };
 
   f.untilGone = (read, timeoutMs) =>
     eventually(

@@ -4,15 +4,16 @@
 // the status follows. The REST API reads and writes the cluster's.
 import { eventually } from '../../__testUtils__/startKratix';
 import {
-  apiPromiseYaml,
   reconcileFixture,
+  resourceWorkflows,
+  testApi,
 } from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(180_000);
 
 const f = reconcileFixture({ name: 'health' });
 
-const NOTES = { group: 'test.kratix.io', version: 'v1', plural: 'notes' };
+const NOTES = testApi('notes');
 const HEALTH = {
   group: 'platform.kratix.io',
   version: 'v1alpha1',
@@ -36,26 +37,15 @@ const readNote = () => f.read(NOTES, 'n', 'default');
 
 it("applies the cluster's HealthRecords to their Resource's status", async () => {
   const engine = await f.startEngine();
-  await f.applyWhenReady(
-    apiPromiseYaml(
-      { name: 'note', kind: 'Note', plural: 'notes' },
-      `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: write }
-          spec:
-            containers:
-              - { name: write, image: write:v1, command: [sh, -c, 'echo hi'] }
-`,
-    ),
+  await f.applyPromise(
+    { name: 'note', kind: 'Note', plural: 'notes' },
+    resourceWorkflows({
+      configure: {
+        write: `              - { name: write, image: write:v1, command: [sh, -c, 'echo hi'] }`,
+      },
+    }),
   );
-  await f.promiseAvailable('note');
-  await f.applyWhenReady(`apiVersion: test.kratix.io/v1
-kind: Note
-metadata: { name: n, namespace: default }
-spec: {}
-`);
+  await f.applyResource('Note', 'n');
   await eventually(async () =>
     (await readNote())?.status?.observedGeneration === 1 ? true : undefined,
   );

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
-  apiPromiseYaml,
   reconcileFixture,
+  resourceWorkflows,
 } from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(180_000);
@@ -15,17 +15,11 @@ const f = reconcileFixture({ name: 'live-logs' });
 
 it("shows a running pipeline's log as it grows", async () => {
   const engine = await f.startEngine();
-  await f.applyWhenReady(
-    apiPromiseYaml(
-      { name: 'slow', kind: 'Slow', plural: 'slows' },
-      `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: wait }
-          spec:
-            containers:
-              - name: waiter
+  await f.applyPromise(
+    { name: 'slow', kind: 'Slow', plural: 'slows' },
+    resourceWorkflows({
+      configure: {
+        wait: `              - name: waiter
                 image: waiter:v1
                 command: [sh, -c]
                 args:
@@ -34,14 +28,10 @@ it("shows a running pipeline's log as it grows", async () => {
                     until [ -f "${f.markers}/go" ]; do sleep 0.1; done
                     echo "done"
 `,
-    ),
+      },
+    }),
   );
-  await f.promiseAvailable('slow');
-  await f.applyWhenReady(`apiVersion: test.kratix.io/v1
-kind: Slow
-metadata: { name: s, namespace: default }
-spec: {}
-`);
+  await f.applyResource('Slow', 's');
   const api = engine.api();
   const running = await eventually(async () => {
     const [run] = await api.listRuns('slow', 'default', 's').catch(() => []);

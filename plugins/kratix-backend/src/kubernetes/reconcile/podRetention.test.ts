@@ -8,11 +8,11 @@ import { KratixObject, PipelineRunRequest } from '../../engine/interfaces';
 import { pipelineEnv } from '../../engine/workflow';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
-  apiPromiseYaml,
   iamPromise,
   reconcileFixture,
+  resourceWorkflows,
+  testApi,
 } from '../__testUtils__/reconcileFixture';
-import { PodPipelineRunner } from './PodPipelineRunner';
 import { podsToPrune } from './podRetention';
 import { readReconcileSettings } from './reconcileSettings';
 
@@ -68,11 +68,7 @@ const pipelineOf = (p: V1Pod) =>
   p.metadata?.labels?.['kratix.io/pipeline-name'];
 
 it('keeps the newest finished Pods of each pipeline of an object', async () => {
-  const runner = new PodPipelineRunner({
-    kubeConfig: f.cluster.kubeConfig,
-    workDir: f.workDir,
-    podsToKeep: 2,
-  });
+  const runner = f.podRunner({ podsToKeep: 2 });
   const other = await runner.run(request('other'));
   expect(other.succeeded).toBe(true);
   const names: string[] = [];
@@ -103,35 +99,16 @@ it('keeps the newest finished Pods of each pipeline of an object', async () => {
 
 it("removes a deleted Resource's Pods after its delete workflow", async () => {
   const engine = await f.startEngine();
-  await f.applyWhenReady(
-    apiPromiseYaml(
-      { name: 'note', kind: 'Note', plural: 'notes' },
-      `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: write }
-          spec:
-            containers:
-              - { name: write, image: hello:v1 }
-      delete:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: forget }
-          spec:
-            containers:
-              - { name: forget, image: hello:v1 }
-`,
-    ),
+  await f.applyPromise(
+    { name: 'note', kind: 'Note', plural: 'notes' },
+    resourceWorkflows({
+      configure: { write: '              - { name: write, image: hello:v1 }' },
+      delete: { forget: '              - { name: forget, image: hello:v1 }' },
+    }),
   );
-  await f.promiseAvailable('note');
-  const NOTES = { group: 'test.kratix.io', version: 'v1', plural: 'notes' };
+  const NOTES = testApi('notes');
   for (const name of ['kept', 'gone']) {
-    await f.applyWhenReady(`apiVersion: test.kratix.io/v1
-kind: Note
-metadata: { name: ${name}, namespace: default }
-spec: { text: hi }
-`);
+    await f.applyResource('Note', name, '{ text: hi }');
   }
   const podsOf = async (name: string) =>
     (await pods()).filter(

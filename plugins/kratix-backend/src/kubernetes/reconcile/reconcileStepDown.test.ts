@@ -2,71 +2,50 @@
 // the node agent: it leaves its running Pod and releases the Lease; the
 // other replica (same database) leads, adopts the Pod and finishes the
 // run. The node agent ran the pipeline once.
-import { ConfigReader } from '@backstage/config';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readKratixConfig } from '../../config';
-import { createStore } from '../../database/__testUtils__/databases';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
-  apiPromiseYaml,
   manualGate,
   reconcileFixture,
-  testLogger,
+  resourceWorkflows,
+  testApi,
 } from '../__testUtils__/reconcileFixture';
 import { KratixObject } from '../../engine/interfaces';
 import { LEADER_ELECTION_DEFAULTS } from './leaderElection';
 import { decidePod } from './podAdoption';
-import { createReconcileEngine } from './reconcileEngine';
 
 jest.setTimeout(180_000);
 
 const f = reconcileFixture({ name: 'step-down', platformNamespace: true });
 
-const SLOWS = { group: 'test.kratix.io', version: 'v1', plural: 'slows' };
+const SLOWS = testApi('slows');
 
 it("leaves a stepping-down leader's running Pod to the next leader", async () => {
-  const { store } = await createStore(f.databases, 'SQLITE_3');
-  const replica = () =>
-    createReconcileEngine({
-      cluster: { name: 'test', kubeConfig: f.cluster.kubeConfig },
-      config: readKratixConfig(
-        new ConfigReader({
-          kratix: {
-            stateStore: { path: path.join(f.dir, 'state') },
-            engine: { pollInterval: '50ms', leaseDuration: '2s' },
-            // Were it waited for, the pipeline would be killed after it.
-            runner: { shutdownGracePeriod: '30s' },
-          },
-        }),
-      ),
-      database: { store },
-      logger: testLogger(),
-      sweepMs: 200,
-      leaderElection: {
-        ...LEADER_ELECTION_DEFAULTS,
-        leaseDurationSeconds: 6,
-        renewIntervalSeconds: 1,
-      },
-    });
-  const a = await replica();
-  await a.start();
-  const b = await replica();
+  const replica = {
+    // Were it waited for, the pipeline would be killed after it.
+    kratix: { runner: { shutdownGracePeriod: '30s' } },
+    leaderElection: {
+      ...LEADER_ELECTION_DEFAULTS,
+      leaseDurationSeconds: 6,
+      renewIntervalSeconds: 1,
+    },
+  };
+  const a = await f.startEngine(replica);
+  const b = await f.startEngine({
+    ...replica,
+    database: a.database,
+    start: false,
+  });
   try {
     await eventually(async () => (a.controller.isLeading ? true : undefined));
     await b.start();
 
-    await f.applyWhenReady(
-      apiPromiseYaml(
-        { name: 'slow', kind: 'Slow', plural: 'slows' },
-        `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: wait }
-          spec:
-            containers:
-              - name: waiter
+    await f.applyPromise(
+      { name: 'slow', kind: 'Slow', plural: 'slows' },
+      resourceWorkflows({
+        configure: {
+          wait: `              - name: waiter
                 image: waiter:v1
                 command: [sh, -c]
                 args:
@@ -75,14 +54,10 @@ it("leaves a stepping-down leader's running Pod to the next leader", async () =>
                     until [ -f "${f.markers}/$KRATIX_OBJECT_NAME.go" ]; do sleep 0.1; done
                     echo 'message: done' > /kratix/metadata/status.yaml
 `,
-      ),
+        },
+      }),
     );
-    await f.promiseAvailable('slow');
-    await f.applyWhenReady(`apiVersion: test.kratix.io/v1
-kind: Slow
-metadata: { name: s, namespace: default }
-spec: {}
-`);
+    await f.applyResource('Slow', 's');
     const runs = path.join(f.markers, 's.runs');
     await eventually(async () => (fs.existsSync(runs) ? true : undefined));
     const podsOf = async () =>
@@ -145,11 +120,7 @@ it('leaves its running Pod when it steps down a second time', async () => {
     engine.controller.isLeading ? true : undefined,
   );
 
-  await f.applyWhenReady(`apiVersion: test.kratix.io/v1
-kind: Slow
-metadata: { name: again, namespace: default }
-spec: {}
-`);
+  await f.applyResource('Slow', 'again');
   const runs = path.join(f.markers, 'again.runs');
   await eventually(async () => (fs.existsSync(runs) ? true : undefined));
   gate.set(false);
