@@ -3,56 +3,43 @@
 // channel (as the card on `<promise>/<namespace>/<name>` listens) and on
 // the cluster's. Real kube-apiserver; only the node is played.
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import path from 'node:path';
-import { kratixPlugin } from '../../plugin';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
   apiPromiseYaml,
   reconcileFixture,
+  resourceWorkflows,
+  testApi,
 } from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(180_000);
 
 const f = reconcileFixture({ name: 'signals', platformNamespace: true });
-const GADGETS = { group: 'test.kratix.io', version: 'v1', plural: 'gadgets' };
+const GADGETS = testApi('gadgets');
 
 const gadgetPromise = apiPromiseYaml(
   { name: 'gadget', kind: 'Gadget', plural: 'gadgets' },
-  `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: done }
-          spec:
-            containers:
-              - name: done
+  resourceWorkflows({
+    configure: {
+      done: `              - name: done
                 image: done:v1
-                command: [sh, -c, 'echo "message: done" > /kratix/metadata/status.yaml']
-`,
+                command: [sh, -c, 'echo "message: done" > /kratix/metadata/status.yaml']`,
+    },
+  }),
 );
 
 const channels: string[] = [];
-let backend: Awaited<ReturnType<typeof startTestBackend>>;
 
 beforeAll(async () => {
   await f.cluster.apply(gadgetPromise);
-  backend = await startTestBackend({
-    features: [
-      kratixPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          kratix: {
-            stateStore: { path: path.join(f.dir, 'state') },
-            engine: { pollInterval: '50ms' },
-            kubernetes: {
-              mode: 'reconcile',
-              clusters: [{ name: 'only', kubeconfig: f.cluster.kubeconfig }],
-            },
-          },
-        },
-      }),
+  await f.startPlugin(
+    {
+      kubernetes: {
+        mode: 'reconcile',
+        clusters: [{ name: 'only', kubeconfig: f.cluster.kubeconfig }],
+      },
+    },
+    [
       createServiceFactory({
         service: signalsServiceRef,
         deps: {},
@@ -61,23 +48,12 @@ beforeAll(async () => {
         }),
       }),
     ],
-  });
+  );
   await f.promiseAvailable('gadget');
 });
 
-afterAll(async () => {
-  await backend?.stop();
-});
-
 it("signals a Resource's change on its plain channel and on its cluster's", async () => {
-  await f.applyWhenReady(
-    JSON.stringify({
-      apiVersion: 'test.kratix.io/v1',
-      kind: 'Gadget',
-      metadata: { name: 'g', namespace: 'default' },
-      spec: {},
-    }),
-  );
+  await f.applyResource('Gadget', 'g');
   await eventually(async () => {
     const o = await f.read(GADGETS, 'g', 'default');
     return o?.status?.message === 'done' ? o : undefined;
