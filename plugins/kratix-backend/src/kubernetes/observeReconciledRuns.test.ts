@@ -6,51 +6,42 @@
 import request from 'supertest';
 import { eventually } from '../__testUtils__/startKratix';
 import {
-  apiPromiseYaml,
   reconcileFixture,
+  resourceWorkflows,
+  shContainer,
+  testApi,
 } from './__testUtils__/reconcileFixture';
 import { startClusterBackend } from './__testUtils__/promiseFixture';
 
 jest.setTimeout(180_000);
 
 const f = reconcileFixture({ name: 'observe-pods' });
-const ECHOES = { group: 'test.kratix.io', version: 'v1', plural: 'echoes' };
+const ECHOES = testApi('echoes');
 
 /** Two configure pipelines; the second fails when the spec says `fail`. */
-const echoPromise = apiPromiseYaml(
-  { name: 'echo', kind: 'Echo', plural: 'echoes' },
-  `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: first }
-          spec:
-            containers:
-              - name: say
+const echoWorkflows = resourceWorkflows({
+  configure: {
+    first: `              - name: say
                 image: say:v1
-                command: [sh, -c, 'echo "hello from first, $KRATIX_OBJECT_NAME"']
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: second }
-          spec:
-            containers:
-              - name: check
-                image: check:v1
-                command: [sh, -c]
-                args:
-                  - |
-                    echo "second for $KRATIX_OBJECT_NAME"
-                    if grep -q 'fail: true' /kratix/input/object.yaml; then exit 3; fi
-                    echo 'message: echoed' > /kratix/metadata/status.yaml
-`,
-);
+                command: [sh, -c, 'echo "hello from first, $KRATIX_OBJECT_NAME"']`,
+    second: shContainer(
+      'check',
+      'check:v1',
+      'echo "second for $KRATIX_OBJECT_NAME"',
+      "if grep -q 'fail: true' /kratix/input/object.yaml; then exit 3; fi",
+      "echo 'message: echoed' > /kratix/metadata/status.yaml",
+    ),
+  },
+});
 
 let backend: Awaited<ReturnType<typeof startClusterBackend>>;
 
 beforeAll(async () => {
   await f.startEngine();
-  await f.cluster.apply(echoPromise);
-  await f.promiseAvailable('echo');
+  await f.applyPromise(
+    { name: 'echo', kind: 'Echo', plural: 'echoes' },
+    echoWorkflows,
+  );
   backend = await startClusterBackend([
     { name: 'test', kubeconfig: f.cluster.kubeconfig },
   ]);
@@ -61,14 +52,7 @@ afterAll(async () => {
 });
 
 const create = (name: string, spec: object) =>
-  f.applyWhenReady(
-    JSON.stringify({
-      apiVersion: 'test.kratix.io/v1',
-      kind: 'Echo',
-      metadata: { name, namespace: 'default' },
-      spec,
-    }),
-  );
+  f.applyResource('Echo', name, spec);
 
 const path = (name: string) =>
   `/api/kratix/promises/echo/resources/default/${name}`;

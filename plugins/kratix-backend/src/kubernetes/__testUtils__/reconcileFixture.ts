@@ -122,6 +122,22 @@ export function resourceWorkflows(actions: {
   return `${lines.join('\n')}\n`;
 }
 
+/** A container (YAML, for resourceWorkflows) whose `image` runs these sh lines. */
+export function shContainer(
+  name: string,
+  image: string,
+  ...lines: string[]
+): string {
+  return [
+    `              - name: ${name}`,
+    `                image: ${image}`,
+    '                command: [sh, -c]',
+    '                args:',
+    '                  - |',
+    ...lines.map(l => `                    ${l}`),
+  ].join('\n');
+}
+
 /** An iam Promise (API example.kratix.io/v1 IAM) with these pipelines. */
 export function iamPromise(
   configure: object[],
@@ -235,6 +251,12 @@ export interface ReconcileFixture {
     names: Parameters<typeof apiPromiseYaml>[0],
     workflows: string,
   ): Promise<any>;
+  /**
+   * Applies the Promise `slow` (API Slow, plural slows) whose configure
+   * Pipeline `wait` runs these sh lines in its container `waiter`; until
+   * it is Available.
+   */
+  applySlowPromise(...lines: string[]): Promise<any>;
   /** Applies an apiPromiseYaml API's object in `default` (spec: YAML or an object). */
   applyResource(
     kind: string,
@@ -396,6 +418,14 @@ export function reconcileFixture(
     await f.applyWhenReady(apiPromiseYaml(names, workflows));
     return f.promiseAvailable(names.name);
   };
+
+  f.applySlowPromise = (...lines) =>
+    f.applyPromise(
+      { name: 'slow', kind: 'Slow', plural: 'slows' },
+      resourceWorkflows({
+        configure: { wait: shContainer('waiter', 'waiter:v1', ...lines) },
+      }),
+    );
 
   f.applyResource = (kind, name, spec = {}) =>
     f.applyWhenReady(`apiVersion: test.kratix.io/v1
