@@ -4,10 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { eventually } from '../../__testUtils__/startKratix';
-import {
-  reconcileFixture,
-  resourceWorkflows,
-} from '../__testUtils__/reconcileFixture';
+import { reconcileFixture } from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(180_000);
 
@@ -15,21 +12,10 @@ const f = reconcileFixture({ name: 'live-logs' });
 
 it("shows a running pipeline's log as it grows", async () => {
   const engine = await f.startEngine();
-  await f.applyPromise(
-    { name: 'slow', kind: 'Slow', plural: 'slows' },
-    resourceWorkflows({
-      configure: {
-        wait: `              - name: waiter
-                image: waiter:v1
-                command: [sh, -c]
-                args:
-                  - |
-                    echo "halfway there"
-                    until [ -f "${f.markers}/go" ]; do sleep 0.1; done
-                    echo "done"
-`,
-      },
-    }),
+  await f.applySlowPromise(
+    'echo "halfway there"',
+    `until [ -f "${f.markers}/go" ]; do sleep 0.1; done`,
+    'echo "done"',
   );
   await f.applyResource('Slow', 's');
   const api = engine.api();

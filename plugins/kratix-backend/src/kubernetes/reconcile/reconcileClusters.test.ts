@@ -5,47 +5,44 @@
 // own cluster, with its own Lease, status and runs under /clusters/<name>/;
 // the down cluster, and later one of the two going down, stop nothing else.
 import request from 'supertest';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { TestBackend } from '@backstage/backend-test-utils';
 import { CoordinationV1Api } from '@kubernetes/client-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { kratixPlugin } from '../../plugin';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
   apiPromiseYaml,
   reconcileFixture,
+  resourceWorkflows,
+  shContainer,
+  testApi,
 } from '../__testUtils__/reconcileFixture';
 
 jest.setTimeout(240_000);
 
 const one = reconcileFixture({ name: 'cluster-one', platformNamespace: true });
 const two = reconcileFixture({ name: 'cluster-two', platformNamespace: true });
-const THINGS = { group: 'test.kratix.io', version: 'v1', plural: 'things' };
+const THINGS = testApi('things');
 
 /** One configure pipeline: the status says the size and the cluster. */
 const thingPromise = (cluster: string) =>
   apiPromiseYaml(
     { name: 'thing', kind: 'Thing', plural: 'things' },
-    `    resource:
-      configure:
-        - apiVersion: platform.kratix.io/v1alpha1
-          kind: Pipeline
-          metadata: { name: size }
-          spec:
-            containers:
-              - name: size
-                image: size:v1
-                command: [sh, -c]
-                args:
-                  - |
-                    size=$(sed -n 's/^  size: //p' /kratix/input/object.yaml)
-                    echo "size $size on ${cluster}"
-                    echo "message: size $size on ${cluster}" > /kratix/metadata/status.yaml
-                    echo "size: $size" > /kratix/output/thing.yaml
-`,
+    resourceWorkflows({
+      configure: {
+        size: shContainer(
+          'size',
+          'size:v1',
+          "size=$(sed -n 's/^  size: //p' /kratix/input/object.yaml)",
+          `echo "size $size on ${cluster}"`,
+          `echo "message: size $size on ${cluster}" > /kratix/metadata/status.yaml`,
+          'echo "size: $size" > /kratix/output/thing.yaml',
+        ),
+      },
+    }),
   );
 
-let backend: Awaited<ReturnType<typeof startTestBackend>>;
+let backend: TestBackend;
 let dir: string;
 
 beforeAll(async () => {
@@ -56,49 +53,36 @@ beforeAll(async () => {
   ] as const) {
     await f.cluster.apply(thingPromise(name));
   }
-  backend = await startTestBackend({
-    features: [
-      kratixPlugin,
-      mockServices.rootConfig.factory({
-        data: {
-          kratix: {
-            stateStore: { path: path.join(dir, 'state') },
-            engine: { pollInterval: '50ms', leaseDuration: '2s' },
-            kubernetes: {
-              mode: 'reconcile',
-              leaderElection: {
-                leaseDurationSeconds: 3,
-                renewIntervalSeconds: 1,
-              },
-              clusters: [
-                { name: 'one', kubeconfig: one.cluster.kubeconfig },
-                { name: 'two', kubeconfig: two.cluster.kubeconfig },
-                // Nothing listens there: clusters that are down, one in
-                // each mode.
-                {
-                  name: 'gone',
-                  url: 'https://127.0.0.1:1',
-                  skipTLSVerify: true,
-                },
-                {
-                  name: 'away',
-                  mode: 'observe',
-                  url: 'https://127.0.0.1:1',
-                  skipTLSVerify: true,
-                },
-              ],
-            },
-          },
+  // The plugin's state store is in one's folder.
+  backend = await one.startPlugin({
+    engine: { leaseDuration: '2s' },
+    kubernetes: {
+      mode: 'reconcile',
+      leaderElection: {
+        leaseDurationSeconds: 3,
+        renewIntervalSeconds: 1,
+      },
+      clusters: [
+        { name: 'one', kubeconfig: one.cluster.kubeconfig },
+        { name: 'two', kubeconfig: two.cluster.kubeconfig },
+        // Nothing listens there: clusters that are down, one in
+        // each mode.
+        {
+          name: 'gone',
+          url: 'https://127.0.0.1:1',
+          skipTLSVerify: true,
         },
-      }),
-    ],
+        {
+          name: 'away',
+          mode: 'observe',
+          url: 'https://127.0.0.1:1',
+          skipTLSVerify: true,
+        },
+      ],
+    },
   });
   await one.promiseAvailable('thing');
   await two.promiseAvailable('thing');
-});
-
-afterAll(async () => {
-  await backend?.stop();
 });
 
 const api = () => request(backend.server);
@@ -106,14 +90,7 @@ const thing = (cluster: string, name: string) =>
   `/api/kratix/clusters/${cluster}/promises/thing/resources/default/${name}`;
 
 const create = (f: typeof one, name: string, size: number) =>
-  f.applyWhenReady(
-    JSON.stringify({
-      apiVersion: 'test.kratix.io/v1',
-      kind: 'Thing',
-      metadata: { name, namespace: 'default' },
-      spec: { size },
-    }),
-  );
+  f.applyResource('Thing', name, { size });
 
 /** Until the API shows the Resource's status message; returns the body. */
 const statusVia = (cluster: string, name: string, message: string) =>

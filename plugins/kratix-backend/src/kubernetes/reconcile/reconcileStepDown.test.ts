@@ -8,7 +8,6 @@ import { eventually } from '../../__testUtils__/startKratix';
 import {
   manualGate,
   reconcileFixture,
-  resourceWorkflows,
   testApi,
 } from '../__testUtils__/reconcileFixture';
 import { KratixObject } from '../../engine/interfaces';
@@ -41,21 +40,10 @@ it("leaves a stepping-down leader's running Pod to the next leader", async () =>
     await eventually(async () => (a.controller.isLeading ? true : undefined));
     await b.start();
 
-    await f.applyPromise(
-      { name: 'slow', kind: 'Slow', plural: 'slows' },
-      resourceWorkflows({
-        configure: {
-          wait: `              - name: waiter
-                image: waiter:v1
-                command: [sh, -c]
-                args:
-                  - |
-                    echo run >> "${f.markers}/$KRATIX_OBJECT_NAME.runs"
-                    until [ -f "${f.markers}/$KRATIX_OBJECT_NAME.go" ]; do sleep 0.1; done
-                    echo 'message: done' > /kratix/metadata/status.yaml
-`,
-        },
-      }),
+    await f.applySlowPromise(
+      `echo run >> "${f.markers}/$KRATIX_OBJECT_NAME.runs"`,
+      `until [ -f "${f.markers}/$KRATIX_OBJECT_NAME.go" ]; do sleep 0.1; done`,
+      "echo 'message: done' > /kratix/metadata/status.yaml",
     );
     await f.applyResource('Slow', 's');
     const runs = path.join(f.markers, 's.runs');
