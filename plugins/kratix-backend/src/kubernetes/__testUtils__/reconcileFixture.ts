@@ -381,11 +381,11 @@ export function reconcileFixture(
 
   f.onTeardown = work => void teardown.push(work);
 
-  f.podRunner = options =>
+  f.podRunner = runnerOptions =>
     new PodPipelineRunner({
       kubeConfig: f.cluster.kubeConfig,
       workDir: f.workDir,
-      ...options,
+      ...runnerOptions,
     });
 
   f.read = (where, name, namespace) =>
