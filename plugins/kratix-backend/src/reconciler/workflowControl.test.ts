@@ -32,13 +32,15 @@ const reconciled = (body: any) => condition(body, 'Reconciled');
 const isSuspended = (body: any) => reconciled(body)?.reason === 'Suspended';
 const isDone = (body: any) => reconciled(body)?.status === 'True';
 const RETRY = 'retryAfter: 1s\\nmessage: not yet\\n';
+/** retryAfter is floored at errorRetryInterval: 1 s keeps the retries quick. */
+const ENGINE = { errorRetryInterval: { seconds: 1 } };
 const SUSPEND = 'suspend: true\\n';
 
 describe.each(databases.eachSupportedId())(
   'workflow-control.yaml on %p',
   id => {
     it('suspends, then retries the suspended pipeline after retryAfter', () =>
-      withKratix(databases, id, {}, async kratix => {
+      withKratix(databases, id, ENGINE, async kratix => {
         await kratix
           .promise('db')
           .put(controlPromise(kratix.markers, RETRY), 201);
@@ -78,7 +80,7 @@ describe.each(databases.eachSupportedId())(
       }));
 
     it('stays suspended without retryAfter until a manual reconcile, which starts again from the first pipeline', () =>
-      withKratix(databases, id, {}, async kratix => {
+      withKratix(databases, id, ENGINE, async kratix => {
         await kratix
           .promise('db')
           .put(controlPromise(kratix.markers, SUSPEND), 201);
@@ -95,7 +97,7 @@ describe.each(databases.eachSupportedId())(
       }));
 
     it('runs again from the first pipeline on a newer spec', () =>
-      withKratix(databases, id, {}, async kratix => {
+      withKratix(databases, id, ENGINE, async kratix => {
         await kratix
           .promise('db')
           .put(controlPromise(kratix.markers, SUSPEND), 201);
@@ -111,7 +113,7 @@ describe.each(databases.eachSupportedId())(
       }));
 
     it("holds a Promise's delete while its delete pipeline suspends it", () =>
-      withKratix(databases, id, {}, async kratix => {
+      withKratix(databases, id, ENGINE, async kratix => {
         const doc = scriptPromise(
           'db',
           [{ name: 'p1', script: 'true' }],
@@ -149,7 +151,7 @@ fi`,
       }));
 
     it('fails the pipeline on a bad file, naming it', () =>
-      withKratix(databases, id, {}, async kratix => {
+      withKratix(databases, id, ENGINE, async kratix => {
         await kratix
           .promise('db')
           .put(controlPromise(kratix.markers, 'retryAfter: whale\\n'), 201);
