@@ -13,6 +13,7 @@ import { KratixEngine } from '../service/KratixEngine';
 import { KratixCluster, KubernetesModeConfig } from './clusterConfig';
 import { createClusterEngine } from './clusterEngine';
 import { createReconcileEngine } from './reconcile/reconcileEngine';
+import { clusterStateStore } from '../stateStore/clusterStateStore';
 
 type ReconcileOptions = Parameters<typeof createReconcileEngine>[0];
 
@@ -91,6 +92,10 @@ export async function createKubernetesEngine(options: {
             ? alsoUnnamed(base.publisher)
             : base.publisher,
         cluster,
+        stateStore:
+          base.stateStore && reconciled.length > 1
+            ? clusterStateStore(base.stateStore, cluster.name)
+            : base.stateStore,
         config: reconcileConfigFor(
           base.config,
           cluster.name,
