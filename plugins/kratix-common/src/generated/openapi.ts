@@ -261,7 +261,7 @@ export interface components {
         [key: string]: string;
       };
       /** Format: date-time */
-      creationTimestamp?: string;
+      creationTimestamp?: string | null;
       /** Format: date-time */
       deletionTimestamp?: string;
     };

@@ -1223,6 +1223,7 @@ export const spec = {
           creationTimestamp: {
             type: 'string',
             format: 'date-time',
+            nullable: true,
           },
           deletionTimestamp: {
             type: 'string',
