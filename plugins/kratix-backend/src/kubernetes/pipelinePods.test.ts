@@ -27,6 +27,8 @@ function pod(
     action?: string;
     failedAt?: number;
     generation?: number;
+    /** The engine's creation time in ms (kratix.io/created-at). */
+    createdMs?: number;
   },
 ): V1Pod {
   const phase = options.phase ?? 'Succeeded';
@@ -36,6 +38,9 @@ function pod(
       namespace: 'default',
       uid: `uid-${run}`,
       creationTimestamp: at(options.created),
+      ...(options.createdMs !== undefined && {
+        annotations: { 'kratix.io/created-at': String(options.createdMs) },
+      }),
       labels: {
         'kratix.io/promise-name': 'iam',
         'kratix.io/resource-name': 'alice',
@@ -116,6 +121,29 @@ describe('bare pipeline Pods', () => {
         },
       }),
     ).toBe(false);
+  });
+
+  it("orders Pods of one second by the engine's milliseconds: a failed run's last Pod, then the next run's first", () => {
+    const ms = (s: number) => at(s).getTime();
+    const pods = [
+      pod('b1', { pipeline: 'one', created: 2, createdMs: ms(2) + 700 }),
+      pod('a2', {
+        pipeline: 'two',
+        created: 2,
+        createdMs: ms(2) + 100,
+        phase: 'Failed',
+      }),
+      pod('a1', { pipeline: 'one', created: 1, createdMs: ms(1) + 500 }),
+      pod('b2', { pipeline: 'two', created: 3, createdMs: ms(3) + 50 }),
+    ];
+    expect(
+      podRunsOf(pods, pipelineOrderOf(promise)).map(r =>
+        r.pods.map(p => p.metadata!.uid),
+      ),
+    ).toEqual([
+      ['uid-a1', 'uid-a2'],
+      ['uid-b1', 'uid-b2'],
+    ]);
   });
 
   it('groups a workflow run by its pipelines in order; a new run starts where the workflow starts again', () => {

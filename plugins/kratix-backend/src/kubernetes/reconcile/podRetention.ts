@@ -76,6 +76,9 @@ const created = (pod: V1Pod) =>
 const createdAt = (pod: V1Pod) =>
   Number(pod.metadata?.annotations?.[CREATED_AT_ANNOTATION]) || 0;
 
+/** When the Pod was made, in ms: the engine's time, else the server's. */
+export const podCreatedMs = (pod: V1Pod) => createdAt(pod) || created(pod);
+
 /**
  * Of one pipeline's Pods, the finished ones beyond the newest `keep`
  * finished (running ones are never pruned). `current`, the Pod that just
