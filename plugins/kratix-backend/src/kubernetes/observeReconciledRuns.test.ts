@@ -3,6 +3,7 @@
 // Resource's workflow as bare Pods (no Jobs), lists that run with its
 // pipelines, exit codes and logs. Real kube-apiserver; only the node is
 // played.
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import request from 'supertest';
 import { eventually } from '../__testUtils__/startKratix';
 import {
@@ -128,14 +129,16 @@ it('shows a failed pipeline with its exit code, and a later run apart', async ()
   });
 
   // Fixed: a new run, listed first; the failed one stays as it was.
-  const b = await f.read(ECHOES, 'b', 'default');
-  b.spec = { fail: false };
-  await f.custom.replaceNamespacedCustomObject({
-    ...ECHOES,
-    namespace: 'default',
-    name: 'b',
-    body: b,
-  });
+  // A merge patch: the engine writes b's status meanwhile (no 409).
+  await f.custom.patchNamespacedCustomObject(
+    {
+      ...ECHOES,
+      namespace: 'default',
+      name: 'b',
+      body: { spec: { fail: false } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
   const runs = await observedRuns(
     'b',
     r => r.length >= 2 && r[0].phase !== 'Running',

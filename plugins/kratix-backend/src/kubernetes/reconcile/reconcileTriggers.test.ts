@@ -92,15 +92,23 @@ const statusMessage = (name: string, message: string) =>
     return done && o?.status?.message === message ? o : undefined;
   });
 
+/** Read, change, replace; again on a 409 (the engine writes status too). */
 async function update(name: string, change: (o: any) => void) {
-  const o = await read(name);
-  change(o);
-  await f.custom.replaceNamespacedCustomObject({
-    ...COUNTERS,
-    namespace: 'default',
-    name,
-    body: o,
-  });
+  for (let attempt = 1; ; attempt++) {
+    const o = await read(name);
+    change(o);
+    try {
+      await f.custom.replaceNamespacedCustomObject({
+        ...COUNTERS,
+        namespace: 'default',
+        name,
+        body: o,
+      });
+      return;
+    } catch (e: any) {
+      if (e?.code !== 409 || attempt === 5) throw e;
+    }
+  }
 }
 
 it('runs again on a new spec, on the manual-reconciliation label (then removed), and on the interval', async () => {
