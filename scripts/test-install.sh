@@ -138,8 +138,9 @@ entity() {
 }
 ref=
 for _ in $(seq 120); do
+  # Not there yet is a 404: the loop waits (`|| true` keeps set -e quiet).
   ref=$(entity resource/default/hello-default-world 2>/dev/null |
-    jq -r '.metadata.annotations["kratix.io/resource-ref"] // empty')
+    jq -r '.metadata.annotations["kratix.io/resource-ref"] // empty' || true)
   [ -n "$ref" ] && entity api/default/hello >/dev/null 2>&1 && break
   sleep 1
 done
