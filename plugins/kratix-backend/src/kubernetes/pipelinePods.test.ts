@@ -3,6 +3,7 @@ import {
   isBarePod,
   loggedContainers,
   pipelineOrderOf,
+  podGeneration,
   podRunsOf,
   workflowRunsOnCluster,
 } from './pipelinePods';
@@ -227,5 +228,33 @@ describe('bare pipeline Pods', () => {
     expect(loggedContainers(ok)).toEqual(['main', 'second']);
     ok.status!.initContainerStatuses = [terminated('reader', 1, 1)];
     expect(loggedContainers(ok)).toEqual(['reader', 'main', 'second']);
+  });
+});
+
+describe('podGeneration', () => {
+  const withObject = (yaml: string): V1Pod => {
+    const p = pod('r1', { pipeline: 'one', created: 1 });
+    p.spec!.initContainers![0].env = [
+      { name: 'KRATIX_OBJECT_YAML', value: yaml },
+    ];
+    return p;
+  };
+
+  it("reads the generation from the reader's object", () => {
+    expect(
+      podGeneration(withObject('metadata:\n  name: a\n  generation: 4\n')),
+    ).toBe(4);
+  });
+
+  it('gives 0 for a hostile object: too deep, too large, not YAML', () => {
+    expect(podGeneration(withObject('['.repeat(3000)))).toBe(0);
+    expect(
+      podGeneration(
+        withObject(
+          `metadata:\n  generation: 4\n  pad: ${'x'.repeat(130_000)}\n`,
+        ),
+      ),
+    ).toBe(0);
+    expect(podGeneration(withObject('metadata: [unclosed'))).toBe(0);
   });
 });

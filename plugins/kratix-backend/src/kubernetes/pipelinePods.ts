@@ -18,10 +18,10 @@ import {
   newestFirst,
   workflowRunOf,
 } from './pipelineJobs';
-import { parse } from 'yaml';
 import {
   COLLECTOR_CONTAINER,
-  OBJECT_ENV,
+  parseObjectYaml,
+  readerObjectYaml,
   READER_CONTAINER,
   RUN_ID_LABEL,
 } from './reconcile/podPipeline';
@@ -86,16 +86,9 @@ export function podPipelineRun(pod: V1Pod): PipelineRun {
  * hands the pipeline; 0 when it cannot be read.
  */
 export function podGeneration(pod: V1Pod): number {
-  const reader = pod.spec?.initContainers?.find(
-    c => c.name === READER_CONTAINER,
-  );
-  const yaml = reader?.env?.find(e => e.name === OBJECT_ENV)?.value;
-  try {
-    const generation = yaml && parse(yaml)?.metadata?.generation;
-    return typeof generation === 'number' ? generation : 0;
-  } catch {
-    return 0;
-  }
+  const generation = parseObjectYaml(readerObjectYaml(pod))?.metadata
+    ?.generation;
+  return typeof generation === 'number' ? generation : 0;
 }
 
 /**

@@ -12,7 +12,6 @@ import {
   KubernetesObjectApi,
   V1Pod,
 } from '@kubernetes/client-node';
-import { parse } from 'yaml';
 import {
   KratixObject,
   PipelineRunner,
@@ -22,8 +21,8 @@ import { describeError } from '../ClusterCache';
 import { JobLabels } from '../pipelineJobs';
 import {
   MANAGED_BY,
-  OBJECT_ENV,
-  READER_CONTAINER,
+  parseObjectYaml,
+  readerObjectYaml,
   RUN_ID_ANNOTATION,
   RUN_ID_LABEL,
 } from './podPipeline';
@@ -102,9 +101,9 @@ function runKey(
 function objectRef(yaml: string | undefined): ObjectRef | undefined {
   if (!yaml) return undefined;
   try {
-    const o = parse(yaml) as KratixObject;
+    const o = parseObjectYaml(yaml) as KratixObject | undefined;
     const m = o?.metadata;
-    if (!o.apiVersion || !o.kind || !m?.name) return undefined;
+    if (!o?.apiVersion || !o.kind || !m?.name) return undefined;
     return {
       apiVersion: o.apiVersion,
       kind: o.kind,
@@ -150,12 +149,7 @@ interface PipelinePod {
 function describePod(pod: V1Pod): PipelinePod {
   const meta = pod.metadata!;
   const labels = meta.labels ?? {};
-  const reader = pod.spec?.initContainers?.find(
-    c => c.name === READER_CONTAINER,
-  );
-  const object = objectRef(
-    reader?.env?.find(e => e.name === OBJECT_ENV)?.value,
-  );
+  const object = objectRef(readerObjectYaml(pod));
   const fields = {
     promise: labels[JobLabels.promise],
     type: labels[JobLabels.workflowType],

@@ -19,6 +19,7 @@ import {
 } from '../../engine/interfaces';
 import { JobLabels } from '../pipelineJobs';
 import { collectorScript } from './collect';
+import { parseYamlDocument } from '../../engine/yamlDocuments';
 
 export const READER_CONTAINER = 'reader';
 export const COLLECTOR_CONTAINER = 'kratix-collector';
@@ -31,6 +32,32 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'Kratix' };
 export const OBJECT_ENV = 'KRATIX_OBJECT_YAML';
 /** An env var holds at most 128 KiB on Linux; the reader's must fit. */
 export const OBJECT_MAX_BYTES = 120 * 1024;
+
+/** The object YAML a Pod's reader container hands its pipeline. */
+export function readerObjectYaml(pod: V1Pod): string | undefined {
+  return pod.spec?.initContainers
+    ?.find(c => c.name === READER_CONTAINER)
+    ?.env?.find(e => e.name === OBJECT_ENV)?.value;
+}
+
+/**
+ * A reader's object YAML as a value: a Pod on the cluster is anyone's
+ * input, so at most `OBJECT_MAX_BYTES`, through the engine's depth-checked
+ * YAML reader; undefined when missing, too large or unreadable.
+ */
+export function parseObjectYaml(
+  yaml: string | undefined,
+): Record<string, any> | undefined {
+  if (!yaml || Buffer.byteLength(yaml) > OBJECT_MAX_BYTES) return undefined;
+  try {
+    const value = parseYamlDocument(yaml, 'object');
+    return value && typeof value === 'object'
+      ? (value as Record<string, any>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface PodPipelineOptions {
   /** Namespace of a Promise workflow's Pods (upstream's kratix-platform-system). */
