@@ -1,6 +1,7 @@
 // The REST API's operations on one cluster where upstream Kratix
 // reconciles: reads from the watch cache, writes to the API server with the
 // plugin's credentials (the router has authorized the caller first).
+import { readPodLog } from './podLog';
 import {
   BatchV1Api,
   CoreV1Api,
@@ -389,18 +390,13 @@ export class ClusterKratixService implements KratixApi {
     return Promise.all(
       containers.map(async container => {
         try {
-          const log = await this.core.readNamespacedPodLog({
-            name: pod.metadata!.name!,
-            namespace: pod.metadata!.namespace!,
+          const read = await readPodLog(
+            this.core,
+            pod,
             container,
-            limitBytes: LOG_LIMIT_BYTES,
-          });
-          return {
-            pipeline,
-            container,
-            log,
-            truncated: Buffer.byteLength(log) >= LOG_LIMIT_BYTES,
-          };
+            LOG_LIMIT_BYTES,
+          );
+          return { pipeline, container, ...read };
         } catch (e) {
           return {
             pipeline,

@@ -2,6 +2,7 @@
 // (`executeWorkflow`) as the process runner: creates its ServiceAccount,
 // RBAC and Pod, watches the Pod to its end, and returns the exit codes,
 // the containers' logs and what the collector handed over.
+import { readPodLog } from '../podLog';
 import {
   CoreV1Api,
   KubeConfig,
@@ -283,16 +284,7 @@ export class PodPipelineRunner implements PipelineRunner {
     container: string,
     limitBytes: number,
   ): Promise<string> {
-    const log = await this.core.readNamespacedPodLog({
-      name: pod.metadata!.name!,
-      namespace: pod.metadata!.namespace!,
-      container,
-      limitBytes,
-    });
-    // The kubelet enforces limitBytes; never hold more, whatever it sends.
-    return Buffer.byteLength(log) > limitBytes
-      ? Buffer.from(log).subarray(0, limitBytes).toString()
-      : log;
+    return (await readPodLog(this.core, pod, container, limitBytes)).log;
   }
 
   /** The pipeline containers' logs, then the outcome. */

@@ -7,6 +7,7 @@ import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { ContainerLog } from '@kratix-backstage/plugin-kratix-common';
 import { KratixStore } from '../../database/KratixStore';
 import { KratixService } from '../../service/KratixService';
+import { readPodLog } from '../podLog';
 import { objectPodSelector } from './podRetention';
 import { READER_CONTAINER } from './podPipeline';
 
@@ -86,24 +87,12 @@ export class ReconcileKratixService extends KratixService {
       .filter(c => c !== READER_CONTAINER);
     const logs: ContainerLog[] = [];
     for (const container of containers) {
-      let log: string;
       try {
-        log = await core.readNamespacedPodLog({
-          name: pod.metadata!.name!,
-          namespace: pod.metadata!.namespace!,
-          container,
-          limitBytes: logMaxBytes,
-        });
+        const read = await readPodLog(core, pod, container, logMaxBytes);
+        logs.push({ pipeline, container, ...read });
       } catch {
         continue; // not started yet (or gone): nothing to show
       }
-      const bytes = Buffer.from(log);
-      logs.push({
-        pipeline,
-        container,
-        log: bytes.subarray(0, logMaxBytes).toString(),
-        truncated: bytes.length >= logMaxBytes,
-      });
     }
     return logs;
   }
