@@ -14,6 +14,8 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'e2e-test-report' }],
+    // Read by scripts/test-summary.mjs for the suite's closing line.
+    ['json', { outputFile: 'test-results/e2e.json' }],
   ],
   outputDir: 'node_modules/.cache/e2e-test-results',
   webServer: [

@@ -10,6 +10,7 @@ export default defineConfig({
   reporter: [
     ['list'],
     ['html', { open: 'never', outputFolder: 'e2e-test-report/kubernetes' }],
+    ['json', { outputFile: 'test-results/e2e-kubernetes.json' }],
   ],
   outputDir: 'node_modules/.cache/e2e-kubernetes-test-results',
   webServer: [

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
+# Each runner's JSON report, summed at the end by scripts/test-summary.mjs.
+rm -rf test-results
 
 step "type check (libraries' declarations too), lint, prettier"
 yarn tsc:full
@@ -31,7 +33,7 @@ export KRATIX_SHARED_DIR
 bash "$KRATIX_SHARED_DIR/tools/kube-test-cluster.sh" install
 
 step "unit and integration tests"
-CI=true yarn test
+CI=true yarn test --json --outputFile=test-results/jest.json
 
 step "browser tests (Debian's Chromium)"
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
@@ -53,3 +55,10 @@ CI=true yarn test:e2e:kubernetes
 
 step "install into a new app, as the READMEs say (scripts/test-install.sh)"
 bash scripts/test-install.sh
+
+# Services stop before the summary, so that its line is the last printed.
+bash scripts/kubernetes-demo.sh stop
+bash scripts/postgres.sh stop
+trap - EXIT
+step "summary"
+node scripts/test-summary.mjs test-results
