@@ -18,8 +18,11 @@ import {
   iamPromise,
   reconcileFixture,
 } from '../__testUtils__/reconcileFixture';
+import { CountingClient } from '../../../bench/apiCalls';
+import { startServiceAccountAdmission } from '../__testUtils__/serviceAccountAdmission';
 import { PodPipelineRunner } from './PodPipelineRunner';
 import { pipelinePodName } from './podPipeline';
+import { eventually } from '../../__testUtils__/startKratix';
 
 jest.setTimeout(120_000);
 
@@ -326,6 +329,76 @@ describe('PodPipelineRunner', () => {
         120 * 1024
       } bytes, the most a pipeline Pod's reader takes`,
     });
+  });
+
+  it("sends a pipeline's ServiceAccount create once for its runs in one namespace", async () => {
+    const client = new CountingClient();
+    client.counting = true;
+    const runner = f.podRunner({
+      kubeConfig: client.wrap(f.cluster.kubeConfig),
+    });
+    for (const name of ['alice', 'bob']) {
+      const req = request('create-db:v0.1.0');
+      req.env = { ...req.env, KRATIX_OBJECT_NAME: name };
+      expect(await runner.run(req)).toMatchObject({ succeeded: true });
+    }
+    expect(client.counts.get('POST serviceaccounts')).toBe(1);
+    expect(client.counts.get('POST pods')).toBe(2);
+  });
+
+  it('makes a ServiceAccount deleted between two runs again, and the second run passes', async () => {
+    const stop = await startServiceAccountAdmission(f.cluster);
+    try {
+      const req = () => {
+        const r = request('create-db:v0.1.0');
+        r.pipeline = { ...r.pipeline, name: 'account' };
+        r.env = { ...r.env, KRATIX_PIPELINE_NAME: 'account' };
+        return r;
+      };
+      const account = {
+        name: 'iam-resource-configure-account',
+        namespace: 'default',
+      };
+      // Until the API server calls the webhook: a Pod without its account is refused.
+      await eventually(async () => {
+        const refused = await f.core
+          .createNamespacedPod({
+            namespace: 'default',
+            body: {
+              metadata: { name: 'no-account' },
+              spec: {
+                serviceAccountName: 'missing',
+                containers: [{ name: 'main', image: 'none' }],
+              },
+            },
+          })
+          .then(
+            () =>
+              f.core.deleteNamespacedPod({
+                name: 'no-account',
+                namespace: 'default',
+              }),
+            e => e.code === 403,
+          );
+        return refused === true ? true : undefined;
+      });
+      const client = new CountingClient();
+      client.counting = true;
+      const runner = f.podRunner({
+        kubeConfig: client.wrap(f.cluster.kubeConfig),
+      });
+      expect(await runner.run(req())).toMatchObject({ succeeded: true });
+      await f.core.deleteNamespacedServiceAccount(account);
+      await f.untilGone(() => f.core.readNamespacedServiceAccount(account));
+
+      expect(await runner.run(req())).toMatchObject({ succeeded: true });
+      await f.core.readNamespacedServiceAccount(account);
+      // Refused once, the account made again, the Pod made.
+      expect(client.counts.get('POST serviceaccounts')).toBe(2);
+      expect(client.counts.get('POST pods')).toBe(3);
+    } finally {
+      await stop();
+    }
   });
 
   it('deletes the Pod when cancelled', async () => {

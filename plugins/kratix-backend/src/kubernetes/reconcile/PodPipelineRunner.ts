@@ -76,6 +76,8 @@ export class PodPipelineRunner implements PipelineRunner {
   private readonly core: CoreV1Api;
   private readonly objects: KubernetesObjectApi;
   private readonly options: PodPipelineRunnerOptions & typeof DEFAULTS;
+  /** `namespace/name` of the ServiceAccounts made (or found) on this cluster. */
+  private readonly accounts = new Set<string>();
 
   constructor(options: PodPipelineRunnerOptions) {
     this.options = { ...DEFAULTS, ...options };
@@ -141,7 +143,9 @@ export class PodPipelineRunner implements PipelineRunner {
 
   /**
    * Creates the ServiceAccount, RBAC and Pod; an existing Pod of the same
-   * run (a retry after a crash) is adopted, never started twice.
+   * run (a retry after a crash) is adopted, never started twice. A
+   * ServiceAccount made once is not sent again; if it was deleted since,
+   * the API server refuses the Pod (403 or 404), and it is made again once.
    */
   private async start(
     request: PipelineRunRequest,
@@ -149,8 +153,13 @@ export class PodPipelineRunner implements PipelineRunner {
     where: string,
   ): Promise<V1Pod | FailedPipelineRun> {
     const rbac = pipelineRbac(request, this.options);
+    const account = pipelineServiceAccount(request, this.options);
+    const accountKey = `${account.metadata!.namespace}/${
+      account.metadata!.name
+    }`;
+    const known = this.accounts.has(accountKey);
     const shared: KubernetesObject[] = [
-      pipelineServiceAccount(request, this.options),
+      ...(known ? [] : [account]),
       ...rbac.roles,
       ...rbac.roleBindings,
       ...rbac.clusterRoles,
@@ -158,17 +167,16 @@ export class PodPipelineRunner implements PipelineRunner {
     ];
     try {
       for (const object of shared) await this.createOrKeep(object);
+      this.accounts.add(accountKey);
       try {
-        return await this.core.createNamespacedPod({
-          namespace: pod.metadata!.namespace!,
-          body: pod,
-        });
+        return await this.createPod(pod);
       } catch (e) {
-        if (codeOf(e) !== 409) throw e;
-        return await this.core.readNamespacedPod({
-          name: pod.metadata!.name!,
-          namespace: pod.metadata!.namespace!,
-        });
+        const code = codeOf(e);
+        if (!known || (code !== 403 && code !== 404)) throw e;
+        this.accounts.delete(accountKey);
+        await this.createOrKeep(account);
+        this.accounts.add(accountKey);
+        return await this.createPod(pod);
       }
     } catch (e) {
       const code = codeOf(e);
@@ -184,6 +192,20 @@ export class PodPipelineRunner implements PipelineRunner {
       throw new RunnerUnavailableError(
         `the pipeline's ${where} could not be created: ${why}`,
       );
+    }
+  }
+
+  /** Creates the Pod, or reads it if that run's Pod exists already. */
+  private async createPod(pod: V1Pod): Promise<V1Pod> {
+    const { name, namespace } = pod.metadata as {
+      name: string;
+      namespace: string;
+    };
+    try {
+      return await this.core.createNamespacedPod({ namespace, body: pod });
+    } catch (e) {
+      if (codeOf(e) !== 409) throw e;
+      return await this.core.readNamespacedPod({ name, namespace });
     }
   }
 
@@ -287,7 +309,11 @@ export class PodPipelineRunner implements PipelineRunner {
     return (await readPodLog(this.core, pod, container, limitBytes)).log;
   }
 
-  /** The pipeline containers' logs, then the outcome. */
+  /**
+   * The pipeline containers' logs, then the outcome. The logs (and the
+   * collector's, on success) are read at once, each bounded by podLog.ts,
+   * and handed on in the containers' order.
+   */
   private async resultOf(
     pod: V1Pod,
     request: PipelineRunRequest,
@@ -298,20 +324,6 @@ export class PodPipelineRunner implements PipelineRunner {
       ...(pod.status?.containerStatuses ?? []),
     ];
     const ran = (s: V1ContainerStatus) => !!s.state?.terminated;
-    for (const s of statuses) {
-      if (!ran(s) || s.name === COLLECTOR_CONTAINER) continue;
-      if (s.name === READER_CONTAINER && s.state!.terminated!.exitCode === 0) {
-        continue;
-      }
-      try {
-        onLog(
-          s.name,
-          await this.readLog(pod, s.name, this.options.logMaxBytes),
-        );
-      } catch (e) {
-        onLog(s.name, `kratix: the log is unavailable: ${describeError(e)}\n`);
-      }
-    }
     const pipelineNames = new Set(request.pipeline.containers.map(c => c.name));
     const lastExit =
       statuses.filter(s => ran(s) && pipelineNames.has(s.name)).at(-1)?.state
@@ -319,7 +331,24 @@ export class PodPipelineRunner implements PipelineRunner {
     const failed = statuses.find(
       s => ran(s) && s.state!.terminated!.exitCode !== 0,
     );
-    if (failed || pod.status?.phase !== 'Succeeded') {
+    const succeeded = !failed && pod.status?.phase === 'Succeeded';
+    const collected = succeeded
+      ? this.readLog(pod, COLLECTOR_CONTAINER, collectorLogMaxBytes(request))
+      : undefined;
+    collected?.catch(() => {}); // awaited below, after the logs
+    const logged = statuses.filter(
+      s =>
+        ran(s) &&
+        s.name !== COLLECTOR_CONTAINER &&
+        !(s.name === READER_CONTAINER && s.state!.terminated!.exitCode === 0),
+    );
+    const logs = logged.map(s =>
+      this.readLog(pod, s.name, this.options.logMaxBytes).catch(
+        e => `kratix: the log is unavailable: ${describeError(e)}\n`,
+      ),
+    );
+    for (const [i, s] of logged.entries()) onLog(s.name, await logs[i]);
+    if (!collected) {
       const exitCode = failed?.state?.terminated?.exitCode ?? 1;
       const reason = failed?.state?.terminated?.reason;
       return {
@@ -336,13 +365,8 @@ export class PodPipelineRunner implements PipelineRunner {
       };
     }
     try {
-      const log = await this.readLog(
-        pod,
-        COLLECTOR_CONTAINER,
-        collectorLogMaxBytes(request),
-      );
       const outputs = await outputsFromCollectorLog(
-        log,
+        await collected,
         request,
         this.options.workDir,
       );
