@@ -8,7 +8,7 @@ import { ContainerLog } from '@kratix-backstage/plugin-kratix-common';
 import { KratixStore } from '../../database/KratixStore';
 import { KratixService } from '../../service/KratixService';
 import { readPodLog } from '../podLog';
-import { objectPodSelector } from './podRetention';
+import { objectPodSelector, podCreatedMs } from './podRetention';
 import { READER_CONTAINER } from './podPipeline';
 
 export interface LiveLogOptions {
@@ -17,11 +17,6 @@ export interface LiveLogOptions {
   /** Most bytes read of each container's log. */
   logMaxBytes: number;
 }
-
-const created = (pod: V1Pod) =>
-  pod.metadata?.creationTimestamp
-    ? new Date(pod.metadata.creationTimestamp).getTime()
-    : 0;
 
 export class ReconcileKratixService extends KratixService {
   constructor(
@@ -76,7 +71,7 @@ export class ReconcileKratixService extends KratixService {
       !!p.metadata?.deletionTimestamp;
     return list.items
       .filter(p => !ended(p))
-      .sort((a, b) => created(b) - created(a))[0];
+      .sort((a, b) => podCreatedMs(b) - podCreatedMs(a))[0];
   }
 
   /** Each started pipeline container's log so far (others say nothing). */
