@@ -176,6 +176,11 @@ export class ClusterCache {
     return this.healthWatch.list();
   }
 
+  /** One HealthRecord, by the watch's index. */
+  healthRecord(namespace: string, name: string): KubernetesObject | undefined {
+    return this.healthWatch.get(name, namespace);
+  }
+
   private watch(
     path: string,
     list: () => Promise<unknown>,

@@ -37,6 +37,7 @@ import {
 import { pageOf } from '../service/resourcePages';
 import { ClusterCache } from './ClusterCache';
 import { clusterError, onCluster } from './clusterErrors';
+import { HealthRecordApi } from './healthRecordApi';
 import { isJobOf, jobSelector, jobsOfRun, podsOf } from './pipelineJobs';
 import {
   isBarePod,
@@ -59,9 +60,11 @@ export class ClusterKratixService implements KratixApi {
   private readonly custom: CustomObjectsApi;
   private readonly batch: BatchV1Api;
   private readonly core: CoreV1Api;
+  private readonly healthRecords: HealthRecordApi;
 
   constructor(private readonly cache: ClusterCache) {
     const kc = cache.cluster.kubeConfig;
+    this.healthRecords = new HealthRecordApi(cache.cluster);
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.batch = kc.makeApiClient(BatchV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
@@ -418,11 +421,7 @@ export class ClusterKratixService implements KratixApi {
     name: string,
   ): Promise<HealthRecord> {
     this.reachable();
-    const found = this.cache
-      .healthRecords()
-      .find(
-        r => r.metadata?.namespace === namespace && r.metadata?.name === name,
-      );
+    const found = this.cache.healthRecord(namespace, name);
     if (!found) {
       throw new NotFoundError(
         `HealthRecord '${namespace}/${name}' not found on cluster ${this.name}`,
@@ -431,43 +430,24 @@ export class ClusterKratixService implements KratixApi {
     return found as unknown as HealthRecord;
   }
 
+  /** Created, or replaced at the version the watch cache has. */
   async putHealthRecord(
     namespace: string,
     name: string,
     document: unknown,
   ): Promise<Applied<HealthRecord>> {
     const record = parseHealthRecord(document as object);
-    const where = { ...KRATIX, plural: 'healthrecords', namespace };
-    const existing = this.cache
-      .healthRecords()
-      .find(
-        r => r.metadata?.namespace === namespace && r.metadata?.name === name,
-      );
-    const body = {
-      ...record,
-      metadata: {
-        ...record.metadata,
-        name,
-        namespace,
-        resourceVersion: existing?.metadata?.resourceVersion,
-      },
-    };
-    const object = await this.call(() =>
-      existing
-        ? this.custom.replaceNamespacedCustomObject({ ...where, name, body })
-        : this.custom.createNamespacedCustomObject({ ...where, body }),
+    const existing = this.cache.healthRecord(namespace, name);
+    const { object, created } = await this.healthRecords.write(
+      namespace,
+      name,
+      record,
+      existing,
     );
-    return { object: object as HealthRecord, created: !existing };
+    return { object: object as unknown as HealthRecord, created };
   }
 
   async deleteHealthRecord(namespace: string, name: string): Promise<void> {
-    await this.call(() =>
-      this.custom.deleteNamespacedCustomObject({
-        ...KRATIX,
-        plural: 'healthrecords',
-        namespace,
-        name,
-      }),
-    );
+    await this.healthRecords.delete(namespace, name);
   }
 }

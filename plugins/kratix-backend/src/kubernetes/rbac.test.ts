@@ -10,6 +10,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { eventually } from '../__testUtils__/startKratix';
+import { HEALTH_RECORDS } from './healthRecordApi';
 import { FakeKubelet, startFakeKubelet } from './__testUtils__/fakeKubelet';
 import { asServiceAccount } from './__testUtils__/impersonation';
 import {
@@ -173,7 +174,22 @@ describe('as the ServiceAccount of kubernetes/rbac.yaml', () => {
 
     const health = `${base}/healthrecords/default/requested`;
     await plugin.api().put(health).send(healthRecord('requested')).expect(201);
+    // Once the watch has it, a PUT replaces it at the version it has.
+    await eventually(async () =>
+      (await plugin.api().get(health)).status === 200 ? true : undefined,
+    );
+    const degraded = healthRecord('requested');
+    degraded.data.state = 'degraded';
+    await plugin.api().put(health).send(degraded).expect(200);
+    expect(
+      await admin.getNamespacedCustomObject({
+        ...HEALTH_RECORDS,
+        namespace: 'default',
+        name: 'requested',
+      }),
+    ).toMatchObject({ data: { state: 'degraded' } });
     await plugin.api().delete(health).expect(204);
+    await plugin.api().delete(health).expect(404);
   });
 
   it('cannot write the status upstream Kratix owns', async () => {

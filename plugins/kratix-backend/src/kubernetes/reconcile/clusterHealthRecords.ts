@@ -5,7 +5,7 @@
 // the watch sees one change, and on each sweep of the watch cache.
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { CustomObjectsApi, KubernetesObject } from '@kubernetes/client-node';
+import { KubernetesObject } from '@kubernetes/client-node';
 import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
 import { applyHealthRecords, parseHealthRecord } from '../../engine';
 import {
@@ -20,13 +20,7 @@ import {
 } from '../../reconciler/resourceHealth';
 import { resourceKey } from '../../reconciler/keys';
 import { ClusterCache } from '../ClusterCache';
-import { clusterError, onCluster } from '../clusterErrors';
-
-const HEALTH_RECORDS = {
-  group: 'platform.kratix.io',
-  version: 'v1alpha1',
-  plural: 'healthrecords',
-};
+import { HealthRecordApi } from '../healthRecordApi';
 
 const idOf = (k: Pick<ObjectKey, 'promise' | 'namespace' | 'name'>) =>
   JSON.stringify([k.promise, k.namespace, k.name]);
@@ -48,91 +42,49 @@ function parseAll(
 
 /** HealthRecordStore on the API server (it reads its own writes). */
 export class ClusterHealthRecords implements HealthRecordStore {
-  private readonly custom: CustomObjectsApi;
+  private readonly api: HealthRecordApi;
 
-  constructor(private readonly cache: ClusterCache) {
-    this.custom = cache.cluster.kubeConfig.makeApiClient(CustomObjectsApi);
-  }
-
-  private call<T>(work: () => Promise<T>): Promise<T> {
-    return onCluster(this.cache.cluster.name, work);
+  constructor(cache: ClusterCache) {
+    this.api = new HealthRecordApi(cache.cluster);
   }
 
   async putHealthRecord(record: HealthRecord): Promise<{ created: boolean }> {
     const { name, namespace = 'default' } = record.metadata;
-    const existing = await this.read(namespace, name);
-    const body = {
-      ...record,
-      metadata: {
-        name,
-        namespace,
-        ...(existing && {
-          resourceVersion: (existing as KubernetesObject).metadata
-            ?.resourceVersion,
-        }),
-      },
-    };
-    const where = { ...HEALTH_RECORDS, namespace };
-    await this.call(() =>
-      existing
-        ? this.custom.replaceNamespacedCustomObject({ ...where, name, body })
-        : this.custom.createNamespacedCustomObject({ ...where, body }),
-    );
-    return { created: !existing };
+    const existing = await this.api.read(namespace, name);
+    const { created } = await this.api.write(namespace, name, record, existing);
+    return { created };
   }
 
   async getHealthRecord(
     namespace: string,
     name: string,
   ): Promise<HealthRecord | undefined> {
-    const found = await this.read(namespace, name);
-    return found && parseAll([found as KubernetesObject])[0];
+    const found = await this.api.read(namespace, name);
+    return found && parseAll([found])[0];
   }
 
   async deleteHealthRecord(namespace: string, name: string): Promise<boolean> {
     try {
-      await this.call(() =>
-        this.custom.deleteNamespacedCustomObject({
-          ...HEALTH_RECORDS,
-          namespace,
-          name,
-        }),
-      );
-      return true;
+      await this.api.delete(namespace, name);
     } catch (e) {
       if (e instanceof NotFoundError) return false;
       throw e;
     }
+    return true;
   }
 
   async listHealthRecordsForResource(
     ref: ResourceRef,
   ): Promise<HealthRecord[]> {
-    const list = (await this.call(() =>
-      this.custom.listClusterCustomObject(HEALTH_RECORDS),
-    )) as { items: KubernetesObject[] };
+    const objects = await this.api.list();
     const id = idOf(ref);
-    return parseAll(list.items)
+    return parseAll(objects)
       .filter(r => idOf(healthTarget(r)) === id)
       .sort((a, b) =>
         `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
           `${b.metadata.namespace}/${b.metadata.name}`,
         ),
       );
-  }
-
-  private async read(namespace: string, name: string) {
-    try {
-      return await this.custom.getNamespacedCustomObject({
-        ...HEALTH_RECORDS,
-        namespace,
-        name,
-      });
-    } catch (e) {
-      const error = clusterError(this.cache.cluster.name, e);
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
   }
 }
 
