@@ -35,6 +35,7 @@ import {
   prunePipelinePods,
 } from './podRetention';
 import { pipelineRbac } from './rbac';
+import { PipelinePodCache } from './pipelinePodCache';
 
 export interface PodPipelineRunnerOptions extends Partial<PodPipelineOptions> {
   kubeConfig: KubeConfig;
@@ -48,6 +49,8 @@ export interface PodPipelineRunnerOptions extends Partial<PodPipelineOptions> {
   rewatchDelayMs?: number;
   /** Finished Pods kept per pipeline of an object; default 5 (podRetention.ts). */
   podsToKeep?: number;
+  /** Read for pruning while in sync; else the pipeline's Pods are listed. */
+  podCache?: PipelinePodCache;
   /**
    * True while this engine steps down: a run cancelled then leaves its Pod
    * running, for the next leader to adopt (podAdoption.ts).
@@ -134,9 +137,10 @@ export class PodPipelineRunner implements PipelineRunner {
     const result = await this.resultOf(end.pod, request, onLog);
     await prunePipelinePods(
       this.core,
-      { namespace: namespace!, name: name! },
+      end.pod,
       request.env,
       this.options.podsToKeep,
+      this.options.podCache,
     ).catch(() => {}); // pruned after the next run, then
     return result;
   }

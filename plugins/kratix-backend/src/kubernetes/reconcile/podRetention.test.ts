@@ -13,6 +13,8 @@ import {
   resourceWorkflows,
   testApi,
 } from '../__testUtils__/reconcileFixture';
+import { CountingClient } from '../../../bench/apiCalls';
+import { PipelinePodCache } from './pipelinePodCache';
 import { podsToPrune } from './podRetention';
 import { readReconcileSettings } from './reconcileSettings';
 
@@ -95,6 +97,39 @@ it('keeps the newest finished Pods of each pipeline of an object', async () => {
       .sort(),
   ).toEqual(names.slice(2).sort());
   expect(left.filter(p => pipelineOf(p) === 'other')).toHaveLength(1);
+});
+
+it("prunes from the leader's watch of its Pods, another replica's too, with no list per pipeline", async () => {
+  const cache = new PipelinePodCache(f.cluster.kubeConfig);
+  f.onTeardown(async () => cache.stop());
+  await cache.start();
+  const client = new CountingClient();
+  client.counting = true;
+  const former = f.podRunner({ podsToKeep: 2 });
+  const leader = f.podRunner({
+    podsToKeep: 2,
+    podCache: cache,
+    kubeConfig: client.wrap(f.cluster.kubeConfig),
+  });
+  const watched = () =>
+    pods().then(all => all.filter(p => pipelineOf(p) === 'watched'));
+  const names: string[] = [];
+  for (const runner of [former, former, leader, leader, leader]) {
+    const r = request('watched');
+    expect((await runner.run(r)).succeeded).toBe(true);
+    const now = await watched();
+    names.push(
+      now.find(
+        p => p.metadata?.annotations?.['kratix.io/pipeline-run-id'] === r.runId,
+      )!.metadata!.name!,
+    );
+    // Never more than podsToKeep once a run's sweep is done.
+    expect(now.length).toBeLessThanOrEqual(2);
+  }
+  expect((await watched()).map(p => p.metadata!.name).sort()).toEqual(
+    names.slice(3).sort(),
+  );
+  expect(client.counts.get('LIST pods')).toBeUndefined();
 });
 
 it("removes a deleted Resource's Pods after its delete workflow", async () => {

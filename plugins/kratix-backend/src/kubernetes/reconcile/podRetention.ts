@@ -6,6 +6,7 @@
 import { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import { JobLabels } from '../pipelineJobs';
 import { MANAGED_BY, RUN_ID_LABEL } from './podPipeline';
+import type { PipelinePodCache } from './pipelinePodCache';
 
 /**
  * When the engine made the Pod, in milliseconds: creationTimestamp has
@@ -25,20 +26,12 @@ export interface PipelineObjectRef {
   namespace?: string;
 }
 
-const selector = (labels: Record<string, string>) =>
-  [
-    ...Object.entries({ ...labels, ...MANAGED_BY }).map(
-      ([k, v]) => `${k}=${v}`,
-    ),
-    RUN_ID_LABEL,
-  ].join(',');
-
-/** The label selector of an object's Pods (of one pipeline, if given). */
-export function objectPodSelector(
+/** The labels of an object's Pods (of one pipeline, if given). */
+export function objectPodLabels(
   object: PipelineObjectRef,
   pipeline?: { action: string; name: string },
-): string {
-  return selector({
+): Record<string, string> {
+  return {
     [JobLabels.promise]: object.promise,
     [JobLabels.workflowType]: object.type,
     ...(object.type === 'resource' && {
@@ -49,7 +42,21 @@ export function objectPodSelector(
       [JobLabels.workflowAction]: pipeline.action,
       [JobLabels.pipeline]: pipeline.name,
     }),
-  });
+    ...MANAGED_BY,
+  };
+}
+
+/** The label selector of an object's Pods (of one pipeline, if given). */
+export function objectPodSelector(
+  object: PipelineObjectRef,
+  pipeline?: { action: string; name: string },
+): string {
+  return [
+    ...Object.entries(objectPodLabels(object, pipeline)).map(
+      ([k, v]) => `${k}=${v}`,
+    ),
+    RUN_ID_LABEL,
+  ].join(',');
 }
 
 /** The object and pipeline of a run's KRATIX_* env. */
@@ -122,20 +129,32 @@ async function deletePods(core: CoreV1Api, pods: V1Pod[]): Promise<number> {
 
 /**
  * After the Pod `current` of a run ended: deletes its pipeline's finished
- * Pods beyond the newest `keep`.
+ * Pods beyond the newest `keep`. With `cache` in sync, its Pods are read
+ * there, not listed: no call at all unless there are more than `keep`.
  */
 export async function prunePipelinePods(
   core: CoreV1Api,
-  current: { namespace: string; name: string },
+  current: V1Pod,
   env: Record<string, string>,
   keep: number,
+  cache?: PipelinePodCache,
 ): Promise<number> {
+  const { name, namespace } = current.metadata as {
+    name: string;
+    namespace: string;
+  };
   const { object, pipeline } = pipelineOfEnv(env);
-  const list = await core.listNamespacedPod({
-    namespace: current.namespace,
-    labelSelector: objectPodSelector(object, pipeline),
-  });
-  return deletePods(core, podsToPrune(list.items, keep, current.name));
+  const cached = cache?.list(namespace, objectPodLabels(object, pipeline));
+  // The cache may not have seen `current` end yet.
+  const pods = cached
+    ? [...cached.filter(p => p.metadata?.name !== name), current]
+    : (
+        await core.listNamespacedPod({
+          namespace,
+          labelSelector: objectPodSelector(object, pipeline),
+        })
+      ).items;
+  return deletePods(core, podsToPrune(pods, keep, name));
 }
 
 /** Deletes all of an object's pipeline Pods (its delete workflow ran). */

@@ -27,6 +27,7 @@ import { ClusterHealthRecords, HealthRecordSync } from './clusterHealthRecords';
 import { ReconcileKratixService } from './liveLogs';
 import { ReconcileSettings } from './reconcileSettings';
 import { PODS_TO_KEEP_DEFAULT } from './podRetention';
+import { PipelinePodCache } from './pipelinePodCache';
 
 export async function createReconcileEngine(options: {
   cluster: KratixCluster;
@@ -83,6 +84,8 @@ export async function createReconcileEngine(options: {
       : undefined;
   // Stepping down, this replica leaves its running Pods to the next leader.
   let steppingDown = false;
+  // The leader's pipeline Pods, watched: pruning lists none per pipeline.
+  const podCache = new PipelinePodCache(cluster.kubeConfig);
   const reconciler = new Reconciler({
     store,
     runner: adopted.wrap(
@@ -92,6 +95,7 @@ export async function createReconcileEngine(options: {
         logMaxBytes: config.logMaxBytes,
         workDir: config.workDir,
         podsToKeep: options.reconcile?.podsToKeep ?? PODS_TO_KEEP_DEFAULT,
+        podCache,
         leavingPods: () => steppingDown,
       }),
     ),
@@ -106,6 +110,7 @@ export async function createReconcileEngine(options: {
     leadership: options.leadership ?? elector ?? alwaysLeader,
     onLeading: async () => {
       steppingDown = false;
+      await podCache.start();
       const report = await adoptPipelinePods({
         kubeConfig: cluster.kubeConfig,
         adopted,
@@ -117,6 +122,7 @@ export async function createReconcileEngine(options: {
     },
     onStepDown: () => {
       steppingDown = true;
+      podCache.stop();
     },
     onSweep: () => health.sweep(),
     logger,
@@ -155,6 +161,7 @@ export async function createReconcileEngine(options: {
     // the next leader adopts the Pods it left.
     stop: async () => {
       await controller.stop();
+      podCache.stop();
       await elector?.stop();
       await objects.stop();
     },
