@@ -19,3 +19,12 @@ export {
   type StateStore,
   type SucceededPipelineRun,
 } from './engine/interfaces';
+export {
+  kratixResourceConditions,
+  createKratixResourceConditionalDecision,
+} from './permissions/conditions';
+export {
+  kratixResourcePermissionResourceRef,
+  type KratixResourceEntry,
+  type KratixResourceFilter,
+} from './permissions/resourceRef';

@@ -160,10 +160,7 @@ describe.each(databases.eachSupportedId())('kratix plugin on %p', id => {
   it('refuses every mutation without permission', async () => {
     const { server, stop } = await startKratix(databases, id, {
       features: [
-        mockServices.permissions.mock({
-          authorize: async requests =>
-            requests.map(() => ({ result: AuthorizeResult.DENY })),
-        }).factory,
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
       ],
     });
     try {

@@ -5,7 +5,13 @@ import {
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
+import {
+  kratixPermissions,
+  kratixResourcePermissions,
+} from '@kratix-backstage/plugin-kratix-common';
+import { resourceEntriesLoader } from './permissions/getResources';
+import { kratixResourcePermissionResourceRef } from './permissions/resourceRef';
+import { kratixResourceRules } from './permissions/rules';
 import { readKratixConfig } from './config';
 import { StatusPublisher } from './reconciler/StatusPublisher';
 import { createEmbeddedEngine } from './service/embeddedEngine';
@@ -80,14 +86,24 @@ export const kratixPlugin = createBackendPlugin({
             publisher,
           });
         }
+        const apiFor = (cluster?: string) => engine.api(cluster);
         deps.permissionsRegistry.addPermissions(kratixPermissions);
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: kratixResourcePermissionResourceRef,
+          permissions: kratixResourcePermissions,
+          rules: Object.values(kratixResourceRules),
+          getResources: resourceEntriesLoader(apiFor),
+        });
         deps.httpRouter.use(
           await createRouter({
-            apiFor: cluster => engine.api(cluster),
+            apiFor,
             clusters: kubernetes?.clusters.map(c => c.name) ?? [],
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
+            resourceRules: deps.permissionsRegistry.getPermissionRuleset(
+              kratixResourcePermissionResourceRef,
+            ),
           }),
         );
         deps.httpRouter.addAuthPolicy({

@@ -1,5 +1,20 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/**
+ * The permission resource type of a Kratix Resource: its resource
+ * permissions are checked against one Resource (resourceRef
+ * `[<cluster>/]<promise>/<namespace>/<name>`, see `stringifyResourceRef`),
+ * and policies may answer them with conditions. @public
+ */
+export const KRATIX_RESOURCE_RESOURCE_TYPE = 'kratix-resource';
+
+/**
+ * Who requested a Resource: the user entity ref of the caller that created
+ * it through the API. Set by the backend, never taken from a request's
+ * body, and never changed by a later apply. @public
+ */
+export const KRATIX_REQUESTED_BY_ANNOTATION = 'kratix.io/requested-by';
+
 /** @public */
 export const kratixPromiseReadPermission = createPermission({
   name: 'kratix.promise.read',
@@ -15,6 +30,7 @@ export const kratixPromiseManagePermission = createPermission({
 /** @public */
 export const kratixResourceReadPermission = createPermission({
   name: 'kratix.resource.read',
+  resourceType: KRATIX_RESOURCE_RESOURCE_TYPE,
   attributes: { action: 'read' },
 });
 
@@ -27,12 +43,14 @@ export const kratixResourceRequestPermission = createPermission({
 /** @public */
 export const kratixResourceDeletePermission = createPermission({
   name: 'kratix.resource.delete',
+  resourceType: KRATIX_RESOURCE_RESOURCE_TYPE,
   attributes: { action: 'delete' },
 });
 
 /** @public */
 export const kratixResourceReconcilePermission = createPermission({
   name: 'kratix.resource.reconcile',
+  resourceType: KRATIX_RESOURCE_RESOURCE_TYPE,
   attributes: { action: 'update' },
 });
 
@@ -51,4 +69,11 @@ export const kratixPermissions = [
   kratixResourceDeletePermission,
   kratixResourceReconcilePermission,
   kratixHealthRecordWritePermission,
+];
+
+/** The permissions of the resource type `kratix-resource`. @public */
+export const kratixResourcePermissions = [
+  kratixResourceReadPermission,
+  kratixResourceDeletePermission,
+  kratixResourceReconcilePermission,
 ];

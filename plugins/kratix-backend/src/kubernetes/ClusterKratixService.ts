@@ -35,6 +35,7 @@ import {
   ResourceListFilter,
 } from '../service/KratixApi';
 import { pageOf } from '../service/resourcePages';
+import { annotationsToWrite } from '../service/requestedBy';
 import { ClusterCache } from './ClusterCache';
 import { clusterError, onCluster } from './clusterErrors';
 import { HealthRecordApi } from './healthRecordApi';
@@ -236,8 +237,12 @@ export class ClusterKratixService implements KratixApi {
           name,
           namespace,
           labels: input.metadata?.labels ?? existing?.metadata.labels,
-          annotations:
-            input.metadata?.annotations ?? existing?.metadata.annotations,
+          annotations: annotationsToWrite(
+            input.metadata?.annotations,
+            existing?.metadata.annotations,
+            options.requester,
+            Boolean(existing),
+          ),
           resourceVersion:
             input.metadata?.resourceVersion ??
             existing?.metadata.resourceVersion,

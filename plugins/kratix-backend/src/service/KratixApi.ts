@@ -9,6 +9,7 @@ import {
   KratixResource,
   WorkflowRun,
 } from '@kratix-backstage/plugin-kratix-common';
+import { Requester } from './requestedBy';
 
 /** What a client sends to create or update a Resource. */
 export interface ResourceInput {
@@ -36,6 +37,11 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Create it, or fail with a ConflictError if it exists. */
   createOnly?: boolean;
+  /**
+   * The API's caller: then `kratix.io/requested-by` is the backend's to
+   * set (see requestedBy.ts), whatever the body says.
+   */
+  requester?: Requester;
 }
 
 /** The refusal of a create-only request for a Resource that exists. */
@@ -51,6 +57,11 @@ export interface ResourceListFilter {
   limit?: number;
   /** From the previous page's `continue`. */
   continue?: string;
+  /**
+   * Only the Resources the caller may see (a policy's conditions), tested
+   * before the list is cut into pages.
+   */
+  visible?: (resource: KratixResource) => boolean;
 }
 
 /** A Resource of a Promise. */

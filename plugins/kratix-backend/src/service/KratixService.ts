@@ -41,6 +41,7 @@ import {
   ResourceListFilter,
 } from './KratixApi';
 import { decodeContinue, encodeContinue } from './resourcePages';
+import { annotationsToWrite } from './requestedBy';
 
 /**
  * The engine's operations: what the REST API, the scaffolder actions and
@@ -187,7 +188,9 @@ export class KratixService implements KratixApi {
       });
       for (const row of rows) {
         const r = row.object as KratixResource;
-        if (matches(r.metadata.labels ?? {})) items.push(r);
+        if (matches(r.metadata.labels ?? {}) && (filter.visible?.(r) ?? true)) {
+          items.push(r);
+        }
         if (items.length === wanted) break;
       }
       const last = rows.at(-1);
@@ -264,7 +267,12 @@ export class KratixService implements KratixApi {
         apiVersion,
         kind,
         labels: meta.labels,
-        annotations: meta.annotations,
+        annotations: annotationsToWrite(
+          meta.annotations,
+          undefined,
+          options.requester,
+          false,
+        ),
         spec,
         status: { message: PENDING_MESSAGE },
       });
@@ -275,7 +283,12 @@ export class KratixService implements KratixApi {
     const updated = await this.store.updateObject(key, {
       resourceVersion: meta.resourceVersion,
       labels: meta.labels ?? existing.object.metadata.labels,
-      annotations: meta.annotations ?? existing.object.metadata.annotations,
+      annotations: annotationsToWrite(
+        meta.annotations,
+        existing.object.metadata.annotations,
+        options.requester,
+        true,
+      ),
       spec,
     });
     if (

@@ -42,6 +42,7 @@ async function registered(): Promise<string[]> {
     httpAuth: mockServices.httpAuth(),
     permissions: mockServices.permissions(),
     auditor: mockServices.auditor.mock(),
+    resourceRules: { getRuleByName: jest.fn() },
   });
   const routesOf = (stack: any[]) =>
     stack

@@ -2,13 +2,21 @@ import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   AuditorService,
   AuditorServiceEvent,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  KRATIX_RESOURCE_RESOURCE_TYPE,
+  KratixResource,
+  kratixPermissions,
+} from '@kratix-backstage/plugin-kratix-common';
 import { JsonObject } from '@backstage/types';
+import { notAllowed, ResourceAccess } from './resourceAccess';
 
 /** What the document says of an operation's access. */
 interface Access {
@@ -34,20 +42,26 @@ function accessOf(spec: { paths: object }): Access[] {
 
 /** The audit event of a write, open until `audited` or an error ends it. */
 const AUDIT = 'kratixAuditEvent';
+/** The caller's credentials. */
+const CALLER = 'kratixCaller';
+/** The test of the Resources a list may show (a policy's conditions). */
+const VISIBLE = 'kratixVisible';
 
 /**
  * Before a request is read or validated: authenticates the caller, opens
  * the audit event of a write (`x-kratix-audit-event`) and checks the
  * operation's permission (`x-kratix-permission`) with the caller's own
- * credentials. Also under `/clusters/:cluster`.
+ * credentials; a Resource permission against the Resource the path names
+ * (see ResourceAccess). Also under `/clusters/:cluster`.
  */
 export function authorizeOperations(options: {
   spec: { paths: object };
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  resources: ResourceAccess;
 }): RequestHandler {
-  const { httpAuth, permissions, auditor } = options;
+  const { httpAuth, permissions, auditor, resources } = options;
   const operations = accessOf(options.spec);
   const find = (method: string, path: string) => {
     for (const op of operations) {
@@ -58,42 +72,60 @@ export function authorizeOperations(options: {
   };
   return async (req, res, next) => {
     const prefixed = /^\/clusters\/([^/]+)(\/.*)$/.exec(req.path);
+    const direct = find(req.method, req.path);
     const found =
-      find(req.method, req.path) ??
-      (prefixed ? find(req.method, prefixed[2]) : undefined);
-    if (!found?.op.permission) return next();
+      direct ?? (prefixed ? find(req.method, prefixed[2]) : undefined);
+    const name = found?.op.permission;
+    if (!found || !name) return next();
     const { op, values } = found;
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    let event: AuditorServiceEvent | undefined;
+    res.locals[CALLER] = credentials;
+    const params: Record<string, string> = {};
+    op.params.forEach((param, i) => {
+      params[param] = decodeURIComponent(values[i]);
+    });
+    const cluster =
+      prefixed && !direct ? decodeURIComponent(prefixed[1]) : undefined;
     if (op.auditEvent) {
-      const meta: Record<string, string> = {};
-      op.params.forEach((name, i) => {
-        meta[name] = decodeURIComponent(values[i]);
-      });
-      if (prefixed && !find(req.method, req.path)) {
-        meta.cluster = decodeURIComponent(prefixed[1]);
-      }
-      event = await auditor.createEvent({
+      const event = await auditor.createEvent({
         eventId: op.auditEvent,
         request: req,
         severityLevel: 'medium',
-        meta: meta as JsonObject,
+        meta: { ...params, ...(cluster && { cluster }) } as JsonObject,
       });
       res.locals[AUDIT] = event;
     }
-    const permission = kratixPermissions.find(p => p.name === op.permission);
-    const [decision] = permission
-      ? await permissions.authorize([{ permission }], { credentials })
-      : [{ result: AuthorizeResult.DENY }];
+    const permission = kratixPermissions.find(p => p.name === name);
+    if (!permission) throw notAllowed(name);
+    if (isResourcePermission(permission, KRATIX_RESOURCE_RESOURCE_TYPE)) {
+      res.locals[VISIBLE] = await resources.check(permission, credentials, {
+        cluster,
+        ...params,
+      });
+      return next();
+    }
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: the permission '${op.permission}' is required`,
-      );
+      throw notAllowed(name);
     }
     return next();
   };
+}
+
+/** The caller's credentials, once authorizeOperations has read them. */
+export function callerOf(res: express.Response): BackstageCredentials {
+  return res.locals[CALLER];
+}
+
+/** The test of the Resources a list may show; none when all. */
+export function visibleOf(
+  res: express.Response,
+): ((resource: KratixResource) => boolean) | undefined {
+  return res.locals[VISIBLE];
 }
 
 /** Ends the open audit event of a write with its error. */

@@ -56,7 +56,7 @@ export function pageOf(
     ) {
       return false;
     }
-    return matches(r.metadata.labels ?? {});
+    return matches(r.metadata.labels ?? {}) && (filter.visible?.(r) ?? true);
   });
   const { limit } = filter;
   if (limit === undefined || found.length <= limit) return { items: found };

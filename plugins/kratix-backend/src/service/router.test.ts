@@ -93,21 +93,29 @@ const routes: Array<{
   },
 ];
 
-/** A permissions mock that records what it was asked, and answers `allow`. */
+/**
+ * A permissions mock that records what it was asked (`authorize`, or
+ * `authorizeConditional` for Resource permissions), and answers `allow`.
+ */
 function recordingPermissions() {
   const state = { allow: true };
-  const mock = mockServices.permissions.mock({
-    authorize: async requests =>
-      requests.map(() => ({
-        result: state.allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      })),
-  });
-  const asked = () =>
-    mock.authorize.mock.calls.map(([requests, options]) => ({
+  const calls: Array<{ permissions: string[]; principal: unknown }> = [];
+  const answer = async (requests: any[], options: any) => {
+    calls.push({
       permissions: requests.map((r: any) => r.permission.name),
-      principal: (options as any).credentials.principal,
-    }));
-  return { state, mock, asked };
+      principal: options.credentials.principal,
+    });
+    return requests.map(() => ({
+      result: state.allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+    })) as any;
+  };
+  const mock = mockServices.permissions.mock({
+    authorize: answer,
+    authorizeConditional: answer,
+  });
+  const asked = () => calls;
+  const clear = () => calls.splice(0);
+  return { state, mock, asked, clear };
 }
 
 describe.each(databases.eachSupportedId())('kratix router on %p', id => {
@@ -141,7 +149,7 @@ describe.each(databases.eachSupportedId())('kratix router on %p', id => {
       );
 
       // Allowed: a service caller is checked as itself, not as the plugin.
-      permissions.mock.authorize.mockClear();
+      permissions.clear();
       permissions.state.allow = true;
       const res = await request(server)
         .get(`${base}/promises`)

@@ -2,6 +2,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import {
   AuditorService,
+  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -12,9 +13,15 @@ import { explainValidationErrors } from './validationErrors';
 import {
   audited,
   authorizeOperations,
+  callerOf,
   failAuditedWrites,
+  visibleOf,
 } from './operationAccess';
 import { resourceKey } from '../reconciler/keys';
+import { PermissionRuleset } from '@backstage/plugin-permission-node';
+import { KratixResourceEntry } from '../permissions/resourceRef';
+import { ResourceAccess } from './resourceAccess';
+import { Requester } from './requestedBy';
 
 /**
  * An answer of the engine's types as the document's JSON, which the typed
@@ -34,6 +41,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  /** The rules of policies' conditions on Resources (permissionsRegistry's). */
+  resourceRules: PermissionRuleset<KratixResourceEntry>;
 }
 
 /**
@@ -52,7 +61,12 @@ export async function createRouter(
     validatorOptions: { validateSecurity: false },
   });
   // Authorized as the caller, then read and validated.
-  router.use(authorizeOperations({ ...options, spec }));
+  const resources = new ResourceAccess({
+    permissions: options.permissions,
+    ruleset: options.resourceRules,
+    apiFor,
+  });
+  router.use(authorizeOperations({ ...options, spec, resources }));
   router.use(...bodyParsers(), readBodies());
   router.use(
     '/clusters/:cluster',
@@ -108,7 +122,10 @@ export async function createRouter(
   });
 
   routes.get('/promises/:promise/resources', async (req, res) => {
-    const page = await api(res).listResources(req.params.promise, req.query);
+    const page = await api(res).listResources(req.params.promise, {
+      ...req.query,
+      visible: visibleOf(res),
+    });
     res.json({
       items: documented(page.items),
       ...(page.continue && { metadata: { continue: page.continue } }),
@@ -131,6 +148,7 @@ export async function createRouter(
       api(res).applyResource(promise, namespace, name, req.body, {
         dryRun: dryRun === 'true' || dryRun === 'All',
         createOnly,
+        requester: requesterOf(callerOf(res)),
       }),
     );
     res.status(applied.created ? 201 : 200).json(documented(applied.object));
@@ -186,6 +204,14 @@ export async function createRouter(
   });
 
   return router;
+}
+
+/** Who requests a Resource: a user by their entity ref, a service unnamed. */
+function requesterOf(credentials: BackstageCredentials): Requester {
+  const { principal } = credentials as BackstageCredentials<any>;
+  return principal.type === 'user'
+    ? { userEntityRef: principal.userEntityRef }
+    : {};
 }
 
 /**

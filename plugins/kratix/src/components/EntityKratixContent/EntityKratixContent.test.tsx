@@ -29,7 +29,10 @@ const CHANNEL = 'kratix:postgres:team-a:orders-db';
 function renderTab(
   options: {
     annotation?: string;
-    authorize?: () => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    authorize?: (request?: {
+      permission: { name: string };
+      resourceRef?: string;
+    }) => AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     signals?: FakeSignalApi;
     logFollowIntervalMs?: number;
   } = {},
@@ -109,6 +112,23 @@ describe('EntityKratixContent', () => {
     expect(
       screen.queryByRole('button', { name: 'Reconcile now' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('asks about this Resource: Reconcile now shows where the policy allows it', async () => {
+    // A policy with conditions: this user may reconcile this Resource only.
+    const authorize = jest.fn((request?: { resourceRef?: string }) =>
+      request?.resourceRef === 'postgres/team-a/orders-db'
+        ? AuthorizeResult.ALLOW
+        : AuthorizeResult.DENY,
+    );
+    renderTab({ authorize });
+    expect(
+      await screen.findByRole('button', { name: 'Reconcile now' }),
+    ).toBeInTheDocument();
+    expect(authorize.mock.calls[0][0]).toMatchObject({
+      permission: { name: 'kratix.resource.reconcile' },
+      resourceRef: 'postgres/team-a/orders-db',
+    });
   });
 
   it('shows the full status as YAML with a copy button', async () => {

@@ -14,7 +14,8 @@ import { errorKind, errorMessage } from '../../lib/errors';
 
 /**
  * Asks for the Resource's configure workflow to run again. Shown only to
- * users allowed `kratix.resource.reconcile`.
+ * users allowed `kratix.resource.reconcile` on this Resource (a policy may
+ * allow it for some Resources only, e.g. those the user requested).
  */
 export const ReconcileButton = (props: {
   resourceRef: ResourceRef;
@@ -25,6 +26,7 @@ export const ReconcileButton = (props: {
   const api = useApi(kratixApiRef);
   const { allowed } = usePermission({
     permission: kratixResourceReconcilePermission,
+    resourceRef: stringifyResourceRef(props.resourceRef),
   });
   const [state, setState] = useState<
     | { kind: 'idle' }

@@ -1,0 +1,212 @@
+// Resource permissions with a policy's conditions: who requested a
+// Resource may delete and reconcile it, others not; lists show what the
+// caller may read; `kratix.io/requested-by` comes from the caller alone.
+import request from 'supertest';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  isPermission,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { kratixResourceReadPermission } from '@kratix-backstage/plugin-kratix-common';
+import { createTestDatabases } from '../database/__testUtils__/databases';
+import { startKratix } from '../__testUtils__/startKratix';
+import { putIamPromise } from '../__testUtils__/iamPromise';
+import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
+import {
+  createKratixResourceConditionalDecision,
+  kratixResourceConditions,
+} from '../permissions/conditions';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const base = '/api/kratix/promises/iam/resources';
+const REQUESTED_BY = 'kratix.io/requested-by';
+const ALLOW = { result: AuthorizeResult.ALLOW } as const;
+const DENY = { result: AuthorizeResult.DENY } as const;
+
+/**
+ * Delete and reconcile: the platform team all, others what they (or their
+ * groups) requested. Read: carol only namespace team-a; mallory nothing.
+ */
+const policy: PermissionPolicy = {
+  async handle({ permission }, user) {
+    const me = user!.info.userEntityRef;
+    if (me === 'user:default/platform') return ALLOW;
+    if (!isResourcePermission(permission, 'kratix-resource')) return ALLOW;
+    if (isPermission(permission, kratixResourceReadPermission)) {
+      if (me === 'user:default/mallory') return DENY;
+      if (me !== 'user:default/carol') return ALLOW;
+      return createKratixResourceConditionalDecision(
+        permission,
+        kratixResourceConditions.isInNamespace({ namespaces: ['team-a'] }),
+      );
+    }
+    return createKratixResourceConditionalDecision(
+      permission,
+      kratixResourceConditions.isRequestedBy({
+        claims: user!.info.ownershipEntityRefs,
+      }),
+    );
+  },
+};
+
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+
+describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
+  async function start() {
+    const kratix = await startKratix(databases, id, {
+      features: [policyPermissionsFactory(policy)],
+    });
+    await putIamPromise(kratix.server, kratix.markers);
+    return kratix;
+  }
+
+  it('lets the requester delete and reconcile a Resource, and nobody else but the platform team', async () => {
+    const { server, stop } = await start();
+    const api = () => request(server);
+    const alice = `${base}/default/alice`;
+    try {
+      // ada requests it, claiming bob requested it: the claim is dropped.
+      const created = await api()
+        .put(alice)
+        .set('Authorization', as('ada'))
+        .send({
+          metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
+          spec: { user: 'ada' },
+        })
+        .expect(201);
+      expect(created.body.metadata.annotations[REQUESTED_BY]).toBe(
+        'user:default/ada',
+      );
+
+      // bob may read it, and apply to it, but it stays ada's.
+      const updated = await api()
+        .put(alice)
+        .set('Authorization', as('bob'))
+        .send({
+          metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
+          spec: { user: 'ada2' },
+        })
+        .expect(200);
+      expect(updated.body.metadata.annotations).toEqual({
+        [REQUESTED_BY]: 'user:default/ada',
+      });
+
+      // bob may not delete or reconcile it: 403, and nothing changes.
+      const refused = await api()
+        .delete(alice)
+        .set('Authorization', as('bob'))
+        .expect(403);
+      expect(refused.body.error.message).toBe(
+        `Not allowed: the permission 'kratix.resource.delete' is required`,
+      );
+      await api()
+        .post(`${alice}/reconcile`)
+        .set('Authorization', as('bob'))
+        .expect(403);
+      const still = await api()
+        .get(alice)
+        .set('Authorization', as('bob'))
+        .expect(200);
+      expect(still.body.metadata.deletionTimestamp).toBeUndefined();
+      expect(
+        still.body.metadata.labels?.['kratix.io/manual-reconciliation'],
+      ).toBeUndefined();
+
+      // The platform team may reconcile it; ada may delete it.
+      await api()
+        .post(`${alice}/reconcile`)
+        .set('Authorization', as('platform'))
+        .expect(202);
+      await api()
+        .post(`${alice}/reconcile`)
+        .set('Authorization', as('ada'))
+        .expect(202);
+      await api().delete(alice).set('Authorization', as('ada')).expect(202);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('tells whether a Resource exists only to those who may read it', async () => {
+    const { server, stop } = await start();
+    const api = () => request(server);
+    try {
+      await api()
+        .put(`${base}/default/alice`)
+        .set('Authorization', as('ada'))
+        .send({ spec: { user: 'ada' } })
+        .expect(201);
+      for (const name of ['alice', 'nobody']) {
+        const url = `${base}/default/${name}`;
+        // carol may read team-a only: the same 404 for both.
+        for (const call of [
+          api().get(url),
+          api().get(`${url}/runs`),
+          api().delete(url),
+          api().post(`${url}/reconcile`),
+        ]) {
+          const res = await call.set('Authorization', as('carol'));
+          expect([name, res.status, res.body.error.message]).toEqual([
+            name,
+            404,
+            `Resource 'default/${name}' of Promise 'iam' not found`,
+          ]);
+        }
+        // mallory may read none: 403 for both.
+        await api().get(url).set('Authorization', as('mallory')).expect(403);
+        await api().delete(url).set('Authorization', as('mallory')).expect(403);
+      }
+      // Whoever may read it is told it is missing.
+      await api()
+        .delete(`${base}/default/nobody`)
+        .set('Authorization', as('ada'))
+        .expect(404);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('lists only what the caller may read, before cutting pages', async () => {
+    const { server, stop } = await start();
+    const api = () => request(server);
+    try {
+      for (const [namespace, name] of [
+        ['default', 'alice'],
+        ['team-a', 'bert'],
+        ['team-a', 'cleo'],
+        ['team-b', 'dora'],
+      ]) {
+        await api()
+          .put(`${base}/${namespace}/${name}`)
+          .set('Authorization', as('ada'))
+          .send({ spec: { user: name } })
+          .expect(201);
+      }
+      const names = (res: request.Response) =>
+        res.body.items.map((r: any) => r.metadata.name);
+      const all = await api().get(base).set('Authorization', as('ada'));
+      expect(names(all)).toEqual(['alice', 'bert', 'cleo', 'dora']);
+
+      const first = await api()
+        .get(`${base}?limit=1`)
+        .set('Authorization', as('carol'))
+        .expect(200);
+      expect(names(first)).toEqual(['bert']);
+      const next = await api()
+        .get(`${base}?limit=1&continue=${first.body.metadata.continue}`)
+        .set('Authorization', as('carol'))
+        .expect(200);
+      expect(names(next)).toEqual(['cleo']);
+      expect(next.body.metadata).toBeUndefined();
+
+      await api().get(base).set('Authorization', as('mallory')).expect(403);
+    } finally {
+      await stop();
+    }
+  });
+});
