@@ -1,13 +1,20 @@
 // Reconcile mode's HealthRecords are the cluster's, on a real
 // kube-apiserver: one created there (as kubectl would) shows in its
 // Resource's status, as the embedded engine shows it; changed or deleted,
-// the status follows. The REST API reads and writes the cluster's.
+// the status follows. The REST API reads and writes the cluster's. The
+// records are read from the watch cache: a sweep lists none.
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { HealthRecord } from '@kratix-backstage/plugin-kratix-common';
+import { countsSince, scrapeRequestCounts } from '../../../bench/apiCalls';
 import { eventually } from '../../__testUtils__/startKratix';
 import {
   reconcileFixture,
   resourceWorkflows,
   testApi,
+  testLogger,
 } from '../__testUtils__/reconcileFixture';
+import { ClusterCache } from '../ClusterCache';
+import { ClusterHealthRecords } from './clusterHealthRecords';
 
 jest.setTimeout(180_000);
 
@@ -20,13 +27,18 @@ const HEALTH = {
   plural: 'healthrecords',
 };
 
-const record = (name: string, state: string, lastRun: number) => ({
+const record = (
+  name: string,
+  state: string,
+  lastRun: number,
+  target = { promise: 'note', name: 'n' },
+) => ({
   apiVersion: 'platform.kratix.io/v1alpha1',
   kind: 'HealthRecord',
   metadata: { name, namespace: 'default' },
   data: {
-    promiseRef: { name: 'note' },
-    resourceRef: { name: 'n', namespace: 'default', generation: 1 },
+    promiseRef: { name: target.promise },
+    resourceRef: { name: target.name, namespace: 'default', generation: 1 },
     state,
     lastRun,
     details: { checked: 'disk' },
@@ -117,4 +129,108 @@ it("applies the cluster's HealthRecords to their Resource's status", async () =>
   });
   expect(plain.status.healthStatus).toBeUndefined();
   expect(plain.status.observedGeneration).toBe(1);
+  await engine.stop();
+});
+
+it('reads the HealthRecords from the watch cache: sweeps list none', async () => {
+  const engine = await f.startEngine({ sweepMs: 100 });
+  const MEMOS = testApi('memos');
+  const memo = { promise: 'memo', name: 'm' };
+  await f.applyPromise(
+    { name: 'memo', kind: 'Memo', plural: 'memos' },
+    resourceWorkflows({
+      configure: {
+        write: `              - { name: write, image: write:v1, command: [sh, -c, 'echo hi'] }`,
+      },
+    }),
+  );
+  await f.applyResource('Memo', 'm');
+  const readMemo = () => f.read(MEMOS, 'm', 'default');
+  const healthState = async () =>
+    (await readMemo())?.status?.healthRecord?.state;
+  await eventually(async () =>
+    (await readMemo())?.status?.observedGeneration === 1 ? true : undefined,
+  );
+  const before = await scrapeRequestCounts(f.cluster);
+
+  // A new record (as kubectl makes it) reaches the status.
+  await f.custom.createNamespacedCustomObject({
+    ...HEALTH,
+    namespace: 'default',
+    body: record('memo-disk', 'healthy', 1700000000, memo),
+  });
+  await eventually(async () =>
+    (await healthState()) === 'healthy' ? true : undefined,
+  );
+  // Health fields lost from the status: a sweep writes them again.
+  await f.custom.patchNamespacedCustomObjectStatus(
+    {
+      ...MEMOS,
+      namespace: 'default',
+      name: 'm',
+      body: { status: { healthRecord: null, healthStatus: null } },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+  await eventually(async () =>
+    (await healthState()) === 'healthy' ? true : undefined,
+  );
+  await new Promise(resolve => setTimeout(resolve, 500)); // more sweeps
+
+  const calls = countsSince(await scrapeRequestCounts(f.cluster), before);
+  expect(calls.get('LIST healthrecords') ?? 0).toBe(0);
+  // Both written by the engine (the API server counted them).
+  expect(calls.get('PUT memos/status')).toBeGreaterThanOrEqual(2);
+
+  // The REST API's writes show in the status at once.
+  await engine
+    .api()
+    .putHealthRecord(
+      'default',
+      'memo-net',
+      record('memo-net', 'degraded', 1700000100, memo),
+    );
+  expect(await healthState()).toBe('degraded');
+  await engine.api().deleteHealthRecord('default', 'memo-net');
+  expect(await healthState()).toBe('healthy');
+});
+
+it('reads its own writes before the watch shows them', async () => {
+  const cache = new ClusterCache(
+    { name: 'test', kubeConfig: f.cluster.kubeConfig },
+    { onResource: () => {} },
+    testLogger(),
+  );
+  await cache.start();
+  f.onTeardown(() => cache.stop());
+  const store = new ClusterHealthRecords(cache);
+  const own = { promise: 'own', namespace: 'default', name: 'o' };
+  const names = async () =>
+    (await store.listHealthRecordsForResource(own)).map(r => r.metadata.name);
+  // The watch lags: it still shows what it had now.
+  const lagging = () => {
+    const shown = cache.healthRecords();
+    const find = (namespace: string, name: string) =>
+      shown.find(
+        r => r.metadata?.namespace === namespace && r.metadata?.name === name,
+      );
+    return [
+      jest.spyOn(cache, 'healthRecords').mockReturnValue(shown),
+      jest.spyOn(cache, 'healthRecord').mockImplementation(find),
+    ];
+  };
+
+  let lag = lagging();
+  const written = record('own', 'healthy', 1700000000, own);
+  await store.putHealthRecord(written as HealthRecord);
+  expect(await names()).toEqual(['own']);
+  lag.forEach(spy => spy.mockRestore());
+  await eventually(async () =>
+    cache.healthRecord('default', 'own') ? true : undefined,
+  );
+
+  lag = lagging();
+  expect(await store.deleteHealthRecord('default', 'own')).toBe(true);
+  expect(await names()).toEqual([]);
+  lag.forEach(spy => spy.mockRestore());
 });

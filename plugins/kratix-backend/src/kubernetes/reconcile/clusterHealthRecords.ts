@@ -2,7 +2,8 @@
 // `healthrecords.platform.kratix.io`): the REST API reads and writes them
 // on the API server, and the leader applies them to their Resources'
 // status (reconciler/resourceHealth.ts, as the embedded engine does) when
-// the watch sees one change, and on each sweep of the watch cache.
+// the watch sees one change, and on each sweep of the watch cache; both
+// read the records from that cache, not by listing them again.
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { KubernetesObject } from '@kubernetes/client-node';
@@ -40,18 +41,36 @@ function parseAll(
   });
 }
 
-/** HealthRecordStore on the API server (it reads its own writes). */
+/** How long a write of this store may wait for the watch to show it. */
+const OWN_WRITE_WAIT_MS = 10_000;
+
+/**
+ * HealthRecordStore on the API server. It reads its own writes: records
+ * are listed from the watch cache, unless the cache is not synced or has
+ * not yet shown one of this store's writes (then from the API server).
+ */
 export class ClusterHealthRecords implements HealthRecordStore {
   private readonly api: HealthRecordApi;
+  /** Own writes the cache may not show yet (no version: deleted). */
+  private readonly ownWrites = new Map<
+    string,
+    { namespace: string; name: string; version?: string; until: number }
+  >();
 
-  constructor(cache: ClusterCache) {
+  constructor(private readonly cache: ClusterCache) {
     this.api = new HealthRecordApi(cache.cluster);
   }
 
   async putHealthRecord(record: HealthRecord): Promise<{ created: boolean }> {
     const { name, namespace = 'default' } = record.metadata;
     const existing = await this.api.read(namespace, name);
-    const { created } = await this.api.write(namespace, name, record, existing);
+    const { object, created } = await this.api.write(
+      namespace,
+      name,
+      record,
+      existing,
+    );
+    this.wrote(namespace, name, object.metadata?.resourceVersion);
     return { created };
   }
 
@@ -70,13 +89,16 @@ export class ClusterHealthRecords implements HealthRecordStore {
       if (e instanceof NotFoundError) return false;
       throw e;
     }
+    this.wrote(namespace, name, undefined);
     return true;
   }
 
   async listHealthRecordsForResource(
     ref: ResourceRef,
   ): Promise<HealthRecord[]> {
-    const objects = await this.api.list();
+    const objects = this.cacheCurrent()
+      ? this.cache.healthRecords()
+      : await this.api.list();
     const id = idOf(ref);
     return parseAll(objects)
       .filter(r => idOf(healthTarget(r)) === id)
@@ -85,6 +107,29 @@ export class ClusterHealthRecords implements HealthRecordStore {
           `${b.metadata.namespace}/${b.metadata.name}`,
         ),
       );
+  }
+
+  private wrote(namespace: string, name: string, version?: string) {
+    this.ownWrites.set(JSON.stringify([namespace, name]), {
+      namespace,
+      name,
+      version,
+      until: Date.now() + OWN_WRITE_WAIT_MS,
+    });
+  }
+
+  /** Synced, and showing this store's writes (each, or a later version). */
+  private cacheCurrent(): boolean {
+    if (this.cache.unavailable) return false;
+    for (const [key, w] of this.ownWrites) {
+      const cached = this.cache.healthRecord(w.namespace, w.name);
+      const shown = w.version
+        ? cached?.metadata?.resourceVersion === w.version
+        : !cached;
+      // Not shown after the wait: another write came after it.
+      if (shown || Date.now() > w.until) this.ownWrites.delete(key);
+    }
+    return this.ownWrites.size === 0;
   }
 }
 
