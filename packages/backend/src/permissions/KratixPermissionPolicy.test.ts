@@ -2,7 +2,11 @@ import { ConfigReader } from '@backstage/config';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
-import { kratixPermissions } from '@kratix-backstage/plugin-kratix-common';
+import {
+  kratixPermissions,
+  kratixResourceDeletePermission,
+  kratixResourceReconcilePermission,
+} from '@kratix-backstage/plugin-kratix-common';
 import {
   templateDryRunPermission,
   taskCreatePermission,
@@ -12,7 +16,18 @@ import { readPlatformTeam } from './platformTeam';
 
 const groups: Record<string, string[]> = {
   'user:default/ada': ['group:default/Platform'],
-  'user:development/guest': [],
+  'user:development/guest': ['group:default/guests'],
+};
+
+const userInfo = {
+  getUserInfo: async (credentials: any) => {
+    const ref = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs: [ref, ...groups[ref]],
+    };
+  },
 };
 
 function policy(platformTeam: string[]) {
@@ -20,16 +35,7 @@ function policy(platformTeam: string[]) {
     readPlatformTeam(
       new ConfigReader({ permission: { kratix: { platformTeam } } }),
     ),
-    {
-      getUserInfo: async credentials => {
-        const ref = (credentials.principal as { userEntityRef: string })
-          .userEntityRef;
-        return {
-          userEntityRef: ref,
-          ownershipEntityRefs: [ref, ...groups[ref]],
-        };
-      },
-    },
+    userInfo,
   );
 }
 
@@ -55,10 +61,10 @@ const everyone = [
   'kratix.promise.read',
   'kratix.resource.read',
   'kratix.resource.request',
-  'kratix.resource.delete',
-  'kratix.resource.reconcile',
   'scaffolder.task.create',
 ];
+/** Allowed for every Resource to the platform team, to others on conditions. */
+const requester = ['kratix.resource.delete', 'kratix.resource.reconcile'];
 const platform = [
   'kratix.promise.manage',
   'kratix.healthrecord.write',
@@ -70,17 +76,38 @@ describe('KratixPermissionPolicy', () => {
     const p = policy(['group:default/platform']);
     expect(await allowed(p, user('user:development/guest'))).toEqual(everyone);
     expect((await allowed(p, user('user:default/ada'))).sort()).toEqual(
-      [...everyone, ...platform].sort(),
+      [...everyone, ...requester, ...platform].sort(),
     );
     expect(await allowed(p, undefined)).toEqual([]);
+  });
+
+  it('lets users delete and reconcile the Resources they or their groups requested', async () => {
+    const p = policy(['group:default/platform']);
+    for (const permission of [
+      kratixResourceDeletePermission,
+      kratixResourceReconcilePermission,
+    ]) {
+      expect(
+        await p.handle({ permission }, user('user:development/guest')),
+      ).toEqual({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'kratix',
+        resourceType: 'kratix-resource',
+        conditions: {
+          rule: 'IS_REQUESTED_BY',
+          resourceType: 'kratix-resource',
+          params: {
+            claims: ['user:development/guest', 'group:default/guests'],
+          },
+        },
+      });
+    }
   });
 
   it('gives nobody the platform permissions when the team is unset', async () => {
     const p = new KratixPermissionPolicy(
       readPlatformTeam(new ConfigReader({})),
-      {
-        getUserInfo: jest.fn(),
-      },
+      userInfo,
     );
     expect(await allowed(p, user('user:default/ada'))).toEqual(everyone);
   });

@@ -1,8 +1,17 @@
 import { UserInfoService } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
+  isPermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import {
+  kratixResourceDeletePermission,
+  kratixResourceReconcilePermission,
+} from '@kratix-backstage/plugin-kratix-common';
+import {
+  createKratixResourceConditionalDecision,
+  kratixResourceConditions,
+} from '@kratix-backstage/plugin-kratix-backend/alpha';
 import {
   PermissionPolicy,
   PolicyQuery,
@@ -14,11 +23,19 @@ import { normalize } from './platformTeam';
 const allow: PolicyDecision = { result: AuthorizeResult.ALLOW };
 const deny: PolicyDecision = { result: AuthorizeResult.DENY };
 
+/** What users may do to the Resources they (or their groups) requested. */
+const requesterPermissions = [
+  kratixResourceDeletePermission,
+  kratixResourceReconcilePermission,
+];
+
 /**
  * The portal's policy. Signed-in users may do what a self-service portal
- * offers: read the catalog, run templates, read Promises, and read, request,
- * reconcile and delete Resources. The platform permissions (installing a
- * Promise, above all) only for the members of the platform team.
+ * offers: read the catalog, run templates, read Promises, read and request
+ * Resources, and reconcile and delete the Resources they or one of their
+ * groups requested (`kratix.io/requested-by`). The members of the platform
+ * team may do all that to every Resource, and the platform permissions
+ * (installing a Promise, above all) are theirs alone.
  *
  * Service principals never get here: Backstage allows them before any
  * policy, within the access restrictions the operator gave them.
@@ -34,15 +51,24 @@ export class KratixPermissionPolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     if (!user) return deny;
-    if (!platformPermissions.has(request.permission.name)) return allow;
-    return (await this.inPlatformTeam(user)) ? allow : deny;
-  }
-
-  private async inPlatformTeam(user: PolicyQueryUser): Promise<boolean> {
-    if (this.platformTeam.size === 0) return false;
+    const { permission } = request;
+    const requesterOnly = requesterPermissions.find(p =>
+      isPermission(permission, p),
+    );
+    if (!requesterOnly && !platformPermissions.has(permission.name)) {
+      return allow;
+    }
     const info = await this.userInfo.getUserInfo(user.credentials);
-    return [info.userEntityRef, ...info.ownershipEntityRefs].some(ref =>
-      this.platformTeam.has(normalize(ref)),
+    const claims = [
+      ...new Set([info.userEntityRef, ...info.ownershipEntityRefs]),
+    ];
+    if (claims.some(ref => this.platformTeam.has(normalize(ref)))) {
+      return allow;
+    }
+    if (!requesterOnly) return deny;
+    return createKratixResourceConditionalDecision(
+      requesterOnly,
+      kratixResourceConditions.isRequestedBy({ claims }),
     );
   }
 }
