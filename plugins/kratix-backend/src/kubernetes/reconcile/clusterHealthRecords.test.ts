@@ -20,7 +20,6 @@ jest.setTimeout(180_000);
 
 const f = reconcileFixture({ name: 'health' });
 
-const NOTES = testApi('notes');
 const HEALTH = {
   group: 'platform.kratix.io',
   version: 'v1alpha1',
@@ -45,21 +44,32 @@ const record = (
   },
 });
 
-const readNote = () => f.read(NOTES, 'n', 'default');
-
-it("applies the cluster's HealthRecords to their Resource's status", async () => {
-  const engine = await f.startEngine();
+/** A Promise with one short Pipeline; its Resource, once reconciled: a reader. */
+async function reconciledResource(
+  names: { name: string; kind: string; plural: string },
+  resource: string,
+) {
   await f.applyPromise(
-    { name: 'note', kind: 'Note', plural: 'notes' },
+    names,
     resourceWorkflows({
       configure: {
         write: `              - { name: write, image: write:v1, command: [sh, -c, 'echo hi'] }`,
       },
     }),
   );
-  await f.applyResource('Note', 'n');
+  await f.applyResource(names.kind, resource);
+  const read = () => f.read(testApi(names.plural), resource, 'default');
   await eventually(async () =>
-    (await readNote())?.status?.observedGeneration === 1 ? true : undefined,
+    (await read())?.status?.observedGeneration === 1 ? true : undefined,
+  );
+  return read;
+}
+
+it("applies the cluster's HealthRecords to their Resource's status", async () => {
+  const engine = await f.startEngine();
+  const readNote = await reconciledResource(
+    { name: 'note', kind: 'Note', plural: 'notes' },
+    'n',
   );
 
   await f.custom.createNamespacedCustomObject({
@@ -134,23 +144,13 @@ it("applies the cluster's HealthRecords to their Resource's status", async () =>
 
 it('reads the HealthRecords from the watch cache: sweeps list none', async () => {
   const engine = await f.startEngine({ sweepMs: 100 });
-  const MEMOS = testApi('memos');
   const memo = { promise: 'memo', name: 'm' };
-  await f.applyPromise(
+  const readMemo = await reconciledResource(
     { name: 'memo', kind: 'Memo', plural: 'memos' },
-    resourceWorkflows({
-      configure: {
-        write: `              - { name: write, image: write:v1, command: [sh, -c, 'echo hi'] }`,
-      },
-    }),
+    'm',
   );
-  await f.applyResource('Memo', 'm');
-  const readMemo = () => f.read(MEMOS, 'm', 'default');
   const healthState = async () =>
     (await readMemo())?.status?.healthRecord?.state;
-  await eventually(async () =>
-    (await readMemo())?.status?.observedGeneration === 1 ? true : undefined,
-  );
   const before = await scrapeRequestCounts(f.cluster);
 
   // A new record (as kubectl makes it) reaches the status.
@@ -165,7 +165,7 @@ it('reads the HealthRecords from the watch cache: sweeps list none', async () =>
   // Health fields lost from the status: a sweep writes them again.
   await f.custom.patchNamespacedCustomObjectStatus(
     {
-      ...MEMOS,
+      ...testApi('memos'),
       namespace: 'default',
       name: 'm',
       body: { status: { healthRecord: null, healthStatus: null } },
