@@ -10,10 +10,20 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
+  isPermission,
+  isResourcePermission,
   Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { kratixResourceReadPermission } from '@kratix-backstage/plugin-kratix-common';
+import {
+  createKratixResourceConditionalDecision,
+  kratixResourceConditions,
+} from '../permissions/conditions';
+
+const ALLOW = { result: AuthorizeResult.ALLOW } as const;
+const DENY = { result: AuthorizeResult.DENY } as const;
 
 export function policyPermissionsFactory(
   policy: PermissionPolicy,
@@ -63,3 +73,29 @@ export function policyPermissionsFactory(
     factory: () => service,
   });
 }
+
+/**
+ * Delete and reconcile: the platform team all, others what they (or their
+ * groups) requested. Read: carol only namespace team-a; mallory nothing.
+ */
+export const requesterPolicy: PermissionPolicy = {
+  async handle({ permission }, user) {
+    const me = user!.info.userEntityRef;
+    if (me === 'user:default/platform') return ALLOW;
+    if (!isResourcePermission(permission, 'kratix-resource')) return ALLOW;
+    if (isPermission(permission, kratixResourceReadPermission)) {
+      if (me === 'user:default/mallory') return DENY;
+      if (me !== 'user:default/carol') return ALLOW;
+      return createKratixResourceConditionalDecision(
+        permission,
+        kratixResourceConditions.isInNamespace({ namespaces: ['team-a'] }),
+      );
+    }
+    return createKratixResourceConditionalDecision(
+      permission,
+      kratixResourceConditions.isRequestedBy({
+        claims: user!.info.ownershipEntityRefs,
+      }),
+    );
+  },
+};

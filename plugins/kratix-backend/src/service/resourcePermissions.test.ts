@@ -3,55 +3,19 @@
 // caller may read; `kratix.io/requested-by` comes from the caller alone.
 import request from 'supertest';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import {
-  AuthorizeResult,
-  isPermission,
-  isResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { PermissionPolicy } from '@backstage/plugin-permission-node';
-import { kratixResourceReadPermission } from '@kratix-backstage/plugin-kratix-common';
 import { createTestDatabases } from '../database/__testUtils__/databases';
 import { startKratix } from '../__testUtils__/startKratix';
 import { putIamPromise } from '../__testUtils__/iamPromise';
-import { policyPermissionsFactory } from '../__testUtils__/policyPermissions';
 import {
-  createKratixResourceConditionalDecision,
-  kratixResourceConditions,
-} from '../permissions/conditions';
+  policyPermissionsFactory,
+  requesterPolicy as policy,
+} from '../__testUtils__/policyPermissions';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 const base = '/api/kratix/promises/iam/resources';
 const REQUESTED_BY = 'kratix.io/requested-by';
-const ALLOW = { result: AuthorizeResult.ALLOW } as const;
-const DENY = { result: AuthorizeResult.DENY } as const;
-
-/**
- * Delete and reconcile: the platform team all, others what they (or their
- * groups) requested. Read: carol only namespace team-a; mallory nothing.
- */
-const policy: PermissionPolicy = {
-  async handle({ permission }, user) {
-    const me = user!.info.userEntityRef;
-    if (me === 'user:default/platform') return ALLOW;
-    if (!isResourcePermission(permission, 'kratix-resource')) return ALLOW;
-    if (isPermission(permission, kratixResourceReadPermission)) {
-      if (me === 'user:default/mallory') return DENY;
-      if (me !== 'user:default/carol') return ALLOW;
-      return createKratixResourceConditionalDecision(
-        permission,
-        kratixResourceConditions.isInNamespace({ namespaces: ['team-a'] }),
-      );
-    }
-    return createKratixResourceConditionalDecision(
-      permission,
-      kratixResourceConditions.isRequestedBy({
-        claims: user!.info.ownershipEntityRefs,
-      }),
-    );
-  },
-};
 
 const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);

@@ -1,0 +1,107 @@
+// Kubernetes observe mode against a real kube-apiserver: a Resource
+// requested through the API carries its requester on the cluster object,
+// and the policy's conditions see it.
+import request from 'supertest';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { eventually } from '../__testUtils__/startKratix';
+import {
+  policyPermissionsFactory,
+  requesterPolicy,
+} from '../__testUtils__/policyPermissions';
+import {
+  KubeTestCluster,
+  startKubeTestCluster,
+} from './__testUtils__/kubeTestCluster';
+import {
+  installPromise,
+  promiseFixture,
+  startClusterBackend,
+} from './__testUtils__/promiseFixture';
+
+jest.setTimeout(120_000);
+
+const thing = promiseFixture({
+  name: 'thing',
+  group: 'test.kratix.io',
+  kind: 'Thing',
+  plural: 'things',
+});
+const REQUESTED_BY = 'kratix.io/requested-by';
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+
+describe('Kubernetes observe mode: who requested a Resource', () => {
+  let cluster: KubeTestCluster;
+  let backend: Awaited<ReturnType<typeof startClusterBackend>>;
+
+  beforeAll(async () => {
+    cluster = await startKubeTestCluster();
+    await installPromise(cluster, thing);
+    backend = await startClusterBackend(
+      [{ name: 'prod', kubeconfig: cluster.kubeconfig }],
+      [policyPermissionsFactory(requesterPolicy)],
+    );
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    cluster?.stop();
+  });
+
+  it('sets kratix.io/requested-by on the cluster object from the caller, and keeps it', async () => {
+    const api = () => request(backend.server);
+    const url =
+      '/api/kratix/clusters/prod/promises/thing/resources/default/one';
+    const onCluster = async () =>
+      (
+        (await cluster.kubeConfig
+          .makeApiClient(CustomObjectsApi)
+          .getNamespacedCustomObject({
+            ...thing.where,
+            namespace: 'default',
+            name: 'one',
+          })) as any
+      ).metadata;
+    await eventually(async () =>
+      (
+        await api().get('/api/kratix/promises')
+      ).body.items?.length
+        ? true
+        : undefined,
+    );
+
+    await api()
+      .put(url)
+      .set('Authorization', as('ada'))
+      .send({
+        metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
+        spec: { size: 1 },
+      })
+      .expect(201);
+    expect((await onCluster()).annotations).toEqual({
+      [REQUESTED_BY]: 'user:default/ada',
+    });
+
+    // bob's apply, once the backend has seen the object, leaves it ada's.
+    await eventually(async () =>
+      (await api().get(url).set('Authorization', as('bob'))).status === 200
+        ? true
+        : undefined,
+    );
+    await api()
+      .put(url)
+      .set('Authorization', as('bob'))
+      .send({
+        metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
+        spec: { size: 2 },
+      })
+      .expect(200);
+    const after = await onCluster();
+    expect(after.annotations).toEqual({ [REQUESTED_BY]: 'user:default/ada' });
+
+    // The policy's conditions read it: bob may not delete it, ada may.
+    await api().delete(url).set('Authorization', as('bob')).expect(403);
+    expect((await onCluster()).deletionTimestamp).toBeUndefined();
+    await api().delete(url).set('Authorization', as('ada')).expect(202);
+  });
+});
