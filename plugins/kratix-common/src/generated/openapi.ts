@@ -102,7 +102,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** @description Permission: `kratix.resource.read`. */
+    /**
+     * @description The Resources the caller may read (a policy's conditions apply
+     *     before `limit` cuts the page). Permission: `kratix.resource.read`.
+     */
     get: operations['listResources'];
     put?: never;
     post?: never;
@@ -127,6 +130,10 @@ export interface paths {
      *     `metadata.generation` and runs the configure workflow again.
      *     With `If-None-Match: *` it only creates: a Resource that exists
      *     answers 409 and is left as it is.
+     *     The annotation `kratix.io/requested-by` is not taken from the body
+     *     (a value there is dropped, so a GET's object can be sent back): a
+     *     new Resource gets the calling user's entity ref, and an update
+     *     keeps the one the Resource has.
      *     Permission: `kratix.resource.request`.
      */
     put: operations['applyResource'];
@@ -466,7 +473,8 @@ export interface components {
     };
     /**
      * @description The caller lacks the permission, e.g. `Not allowed: the permission
-     *     'kratix.resource.request' is required`. In Kubernetes mode also the
+     *     'kratix.resource.request' is required`, or a Resource permission's
+     *     conditions do not hold for this Resource. In Kubernetes mode also the
      *     API server's refusal of the plugin's own ServiceAccount, e.g.
      *     `cluster prod: ... is forbidden: User "system:serviceaccount:..."
      *     cannot create resource ...`.
@@ -479,7 +487,11 @@ export interface components {
         'application/json': components['schemas']['Error'];
       };
     };
-    /** @description The Promise, Resource, run or HealthRecord does not exist. */
+    /**
+     * @description The Promise, Resource, run or HealthRecord does not exist, or (when
+     *     a policy allows `kratix.resource.read` on conditions) the caller
+     *     may not read the Resource.
+     */
     NotFound: {
       headers: {
         [name: string]: unknown;

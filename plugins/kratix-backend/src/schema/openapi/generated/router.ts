@@ -14,7 +14,7 @@ export const spec = {
     title: 'kratix',
     version: '0.1.0',
     description:
-      "The REST API of the Kratix backend plugin: Promises, the Resources\nrequested from them, their workflow runs and logs, and HealthRecords.\nEvery route but `/health` needs a Backstage user or service token, and\nthe permission named in its description (and its\n`x-kratix-permission`), checked as the caller before the request is\nread; each write is audited under its `x-kratix-audit-event`.\nRequest bodies are JSON (`application/json`) or YAML\n(`application/yaml`), at most 1 MiB and nested at most 100 levels; a\nYAML body that takes more than 2 s of CPU time to parse is refused\n(400).\nIn Kubernetes mode (`kratix.kubernetes`) the same routes read and\nwrite a cluster where upstream Kratix reconciles: its API server's\nanswers add 422 and 503, and errors from the cluster name it;\n`/clusters` lists the configured clusters. Every route is also served\nunder `/clusters/{cluster}` (the second server, e.g.\n`/clusters/prod/promises`), the same in every other respect; with\nseveral clusters configured that prefix is required (400 without it,\n404 for a cluster that is not configured).\n",
+      "The REST API of the Kratix backend plugin: Promises, the Resources\nrequested from them, their workflow runs and logs, and HealthRecords.\nEvery route but `/health` needs a Backstage user or service token, and\nthe permission named in its description (and its\n`x-kratix-permission`), checked as the caller before the request is\nread; each write is audited under its `x-kratix-audit-event`.\nRequest bodies are JSON (`application/json`) or YAML\n(`application/yaml`), at most 1 MiB and nested at most 100 levels; a\nYAML body that takes more than 2 s of CPU time to parse is refused\n(400).\nIn Kubernetes mode (`kratix.kubernetes`) the same routes read and\nwrite a cluster where upstream Kratix reconciles: its API server's\nanswers add 422 and 503, and errors from the cluster name it;\n`/clusters` lists the configured clusters. Every route is also served\nunder `/clusters/{cluster}` (the second server, e.g.\n`/clusters/prod/promises`), the same in every other respect; with\nseveral clusters configured that prefix is required (400 without it,\n404 for a cluster that is not configured).\n`kratix.resource.read`, `.delete` and `.reconcile` are resource\npermissions (resource type `kratix-resource`): a policy may allow them\non conditions (e.g. Resources the caller requested). Then an operation\non one Resource is checked against that Resource (403 when the\nconditions do not hold; for a Resource the caller may not read, the\n404 of a missing one, so that only those who may read a Resource learn\nwhether it exists), and a list holds only the Resources the caller may\nread. A Resource's `kratix.io/requested-by` annotation is the user\nentity ref of whoever requested it through this API (none for a\nservice caller); the backend sets it, and keeps it on later applies.\n",
     license: {
       name: 'Apache-2.0',
     },
@@ -308,7 +308,8 @@ export const spec = {
         operationId: 'listResources',
         'x-kratix-permission': 'kratix.resource.read',
         tags: ['Resource'],
-        description: 'Permission: `kratix.resource.read`.',
+        description:
+          "The Resources the caller may read (a policy's conditions apply\nbefore `limit` cuts the page). Permission: `kratix.resource.read`.\n",
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -467,7 +468,7 @@ export const spec = {
         'x-kratix-audit-event': 'resource-request',
         tags: ['Resource'],
         description:
-          "Requests a Resource, or updates it. `spec` is validated against the\nPromise API's openAPIV3Schema; a spec change bumps\n`metadata.generation` and runs the configure workflow again.\nWith `If-None-Match: *` it only creates: a Resource that exists\nanswers 409 and is left as it is.\nPermission: `kratix.resource.request`.\n",
+          "Requests a Resource, or updates it. `spec` is validated against the\nPromise API's openAPIV3Schema; a spec change bumps\n`metadata.generation` and runs the configure workflow again.\nWith `If-None-Match: *` it only creates: a Resource that exists\nanswers 409 and is left as it is.\nThe annotation `kratix.io/requested-by` is not taken from the body\n(a value there is dropped, so a GET's object can be sent back): a\nnew Resource gets the calling user's entity ref, and an update\nkeeps the one the Resource has.\nPermission: `kratix.resource.request`.\n",
         parameters: [
           {
             $ref: '#/components/parameters/promise',
@@ -1070,7 +1071,7 @@ export const spec = {
       },
       Forbidden: {
         description:
-          "The caller lacks the permission, e.g. `Not allowed: the permission\n'kratix.resource.request' is required`. In Kubernetes mode also the\nAPI server's refusal of the plugin's own ServiceAccount, e.g.\n`cluster prod: ... is forbidden: User \"system:serviceaccount:...\"\ncannot create resource ...`.\n",
+          "The caller lacks the permission, e.g. `Not allowed: the permission\n'kratix.resource.request' is required`, or a Resource permission's\nconditions do not hold for this Resource. In Kubernetes mode also the\nAPI server's refusal of the plugin's own ServiceAccount, e.g.\n`cluster prod: ... is forbidden: User \"system:serviceaccount:...\"\ncannot create resource ...`.\n",
         content: {
           'application/json': {
             schema: {
@@ -1081,7 +1082,7 @@ export const spec = {
       },
       NotFound: {
         description:
-          'The Promise, Resource, run or HealthRecord does not exist.',
+          'The Promise, Resource, run or HealthRecord does not exist, or (when\na policy allows `kratix.resource.read` on conditions) the caller\nmay not read the Resource.\n',
         content: {
           'application/json': {
             schema: {
