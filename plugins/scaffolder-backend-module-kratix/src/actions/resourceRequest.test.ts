@@ -66,6 +66,23 @@ describe('kratix:resource:request', () => {
     expect(again.outputs.generation).toBe(2);
   });
 
+  it('records the template user as the requester, whatever the template says', async () => {
+    await runAction(
+      action,
+      {
+        promise: 'iam',
+        name: 'requested-by-ada',
+        spec: { user: 'ada' },
+        annotations: { 'kratix.io/requested-by': 'user:default/bob' },
+      },
+      { user: 'user:default/ada' },
+    );
+    const stored = await (await getResource('requested-by-ada')).json();
+    expect(stored.metadata.annotations).toEqual({
+      'kratix.io/requested-by': 'user:default/ada',
+    });
+  });
+
   it("requests on the named cluster's route: the embedded engine has none", async () => {
     await expect(
       runAction(action, {
