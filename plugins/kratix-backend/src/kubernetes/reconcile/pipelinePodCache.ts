@@ -46,7 +46,15 @@ export class PipelinePodCache {
   private controller?: AbortController;
   private retry?: NodeJS.Timeout;
 
-  constructor(kubeConfig: KubeConfig, private readonly relistDelayMs = 1000) {
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly options: {
+      /** Wait before listing again after the watch ended; default 1 s. */
+      relistDelayMs?: number;
+      /** The API server ends each watch after this; default its own. */
+      watchTimeoutSeconds?: number;
+    } = {},
+  ) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.watch = new Watch(kubeConfig);
   }
@@ -92,6 +100,7 @@ export class PipelinePodCache {
           labelSelector: PIPELINE_PODS_SELECTOR,
           resourceVersion: list.metadata?.resourceVersion,
           allowWatchBookmarks: true,
+          timeoutSeconds: this.options.watchTimeoutSeconds,
         },
         (type, pod: V1Pod) => {
           if (!current()) return;
@@ -120,6 +129,9 @@ export class PipelinePodCache {
     this.controller?.abort();
     this.controller = undefined;
     const next = ++this.generation;
-    this.retry = setTimeout(() => void this.sync(next), this.relistDelayMs);
+    this.retry = setTimeout(
+      () => void this.sync(next),
+      this.options.relistDelayMs ?? 1000,
+    );
   }
 }
