@@ -18,6 +18,8 @@ export async function startKratix(
   options: {
     features?: any[];
     kratix?: { engine?: object; [key: string]: unknown };
+    /** Other top-level config (e.g. `permission`). */
+    config?: Record<string, unknown>;
     /** Share a database with another instance, as a second replica does. */
     knex?: Knex;
   } = {},
@@ -38,6 +40,7 @@ export async function startKratix(
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: {
+          ...options.config,
           kratix: {
             stateStore: { path: path.join(dir, 'state') },
             runner: { process: { sandbox: { writablePaths: [markers] } } },
