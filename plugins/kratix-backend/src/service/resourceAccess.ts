@@ -59,7 +59,7 @@ export class ResourceAccess {
       apiFor(cluster?: string): KratixApi;
     },
   ) {
-    this.authorized = createConditionAuthorizer(options.ruleset) as any;
+    this.authorized = createConditionAuthorizer(options.ruleset);
   }
 
   /**
