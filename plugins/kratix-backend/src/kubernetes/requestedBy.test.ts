@@ -15,18 +15,13 @@ import {
 } from './__testUtils__/kubeTestCluster';
 import {
   installPromise,
-  promiseFixture,
   startClusterBackend,
+  thingPromise,
 } from './__testUtils__/promiseFixture';
 
 jest.setTimeout(120_000);
 
-const thing = promiseFixture({
-  name: 'thing',
-  group: 'test.kratix.io',
-  kind: 'Thing',
-  plural: 'things',
-});
+const thing = thingPromise();
 const REQUESTED_BY = 'kratix.io/requested-by';
 const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
@@ -70,14 +65,16 @@ describe('Kubernetes observe mode: who requested a Resource', () => {
         : undefined,
     );
 
-    await api()
-      .put(url)
-      .set('Authorization', as('ada'))
-      .send({
-        metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
-        spec: { size: 1 },
-      })
-      .expect(201);
+    // Each apply claims bob requested it.
+    const apply = (user: string, size: number) =>
+      api()
+        .put(url)
+        .set('Authorization', as(user))
+        .send({
+          metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
+          spec: { size },
+        });
+    await apply('ada', 1).expect(201);
     expect((await onCluster()).annotations).toEqual({
       [REQUESTED_BY]: 'user:default/ada',
     });
@@ -88,14 +85,7 @@ describe('Kubernetes observe mode: who requested a Resource', () => {
         ? true
         : undefined,
     );
-    await api()
-      .put(url)
-      .set('Authorization', as('bob'))
-      .send({
-        metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
-        spec: { size: 2 },
-      })
-      .expect(200);
+    await apply('bob', 2).expect(200);
     const after = await onCluster();
     expect(after.annotations).toEqual({ [REQUESTED_BY]: 'user:default/ada' });
 

@@ -20,6 +20,24 @@ const REQUESTED_BY = 'kratix.io/requested-by';
 const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
 
+/** A body that claims bob requested the Resource. */
+const claimsBob = (user: string) => ({
+  metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
+  spec: { user },
+});
+
+/** `user` applies the iam Resource `namespace/name`. */
+const apply = (
+  server: Parameters<typeof request>[0],
+  user: string,
+  [namespace, name]: string[],
+  body: object = { spec: { user: name } },
+) =>
+  request(server)
+    .put(`${base}/${namespace}/${name}`)
+    .set('Authorization', as(user))
+    .send(body);
+
 describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
   async function start() {
     const kratix = await startKratix(databases, id, {
@@ -35,27 +53,23 @@ describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
     const alice = `${base}/default/alice`;
     try {
       // ada requests it, claiming bob requested it: the claim is dropped.
-      const created = await api()
-        .put(alice)
-        .set('Authorization', as('ada'))
-        .send({
-          metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
-          spec: { user: 'ada' },
-        })
-        .expect(201);
+      const created = await apply(
+        server,
+        'ada',
+        ['default', 'alice'],
+        claimsBob('ada'),
+      ).expect(201);
       expect(created.body.metadata.annotations[REQUESTED_BY]).toBe(
         'user:default/ada',
       );
 
       // bob may read it, and apply to it, but it stays ada's.
-      const updated = await api()
-        .put(alice)
-        .set('Authorization', as('bob'))
-        .send({
-          metadata: { annotations: { [REQUESTED_BY]: 'user:default/bob' } },
-          spec: { user: 'ada2' },
-        })
-        .expect(200);
+      const updated = await apply(
+        server,
+        'bob',
+        ['default', 'alice'],
+        claimsBob('ada2'),
+      ).expect(200);
       expect(updated.body.metadata.annotations).toEqual({
         [REQUESTED_BY]: 'user:default/ada',
       });
@@ -100,11 +114,7 @@ describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
     const { server, stop } = await start();
     const api = () => request(server);
     try {
-      await api()
-        .put(`${base}/default/alice`)
-        .set('Authorization', as('ada'))
-        .send({ spec: { user: 'ada' } })
-        .expect(201);
+      await apply(server, 'ada', ['default', 'alice']).expect(201);
       for (const name of ['alice', 'nobody']) {
         const url = `${base}/default/${name}`;
         // carol may read team-a only: the same 404 for both.
@@ -145,11 +155,7 @@ describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
         ['team-a', 'cleo'],
         ['team-b', 'dora'],
       ]) {
-        await api()
-          .put(`${base}/${namespace}/${name}`)
-          .set('Authorization', as('ada'))
-          .send({ spec: { user: name } })
-          .expect(201);
+        await apply(server, 'ada', [namespace, name]).expect(201);
       }
       const names = (res: request.Response) =>
         res.body.items.map((r: any) => r.metadata.name);

@@ -72,6 +72,15 @@ ${crd
   };
 }
 
+/** The tests' usual Promise: `thing`, of `Thing`s (`test.kratix.io/v1`). */
+export const thingPromise = () =>
+  promiseFixture({
+    name: 'thing',
+    group: 'test.kratix.io',
+    kind: 'Thing',
+    plural: 'things',
+  });
+
 /** Retries while the API server has not established a new CRD yet. */
 export async function retry<T>(work: () => Promise<T>): Promise<T> {
   let last: unknown;
