@@ -144,6 +144,11 @@ export class Reconciler {
         await this.sleep(wakes);
         continue;
       }
+      if (this.stopped) {
+        // Claimed as it stopped (a leader stepping down): not started.
+        await this.releaseUnstarted(item);
+        break;
+      }
       this.running.set(keyId(item.key), item.key);
       try {
         await this.reconcile(item);
@@ -187,6 +192,17 @@ export class Reconciler {
         failures,
       })
       .catch(e => logger.error(`${id}: could not schedule its retry: ${e}`));
+  }
+
+  /** Frees a claim this stopped reconciler will not run: due again now. */
+  private async releaseUnstarted(item: WorkItem): Promise<void> {
+    await this.options.store
+      .release(item.key, this.owner, { notBefore: new Date() })
+      .catch(e =>
+        this.options.logger.error(
+          `${keyId(item.key)}: could not release its claim: ${e}`,
+        ),
+      );
   }
 
   /** Until the next entry is due, a poll, or a wake() since `wakes`. */
@@ -419,6 +435,9 @@ export class Reconciler {
     retryAt?: Date;
   }> {
     const { store, config, logger } = this.options;
+    // Stopped since the claim: no new run (another replica may lead now).
+    const shutdown = this.shutdown.signal;
+    if (this.stopped || shutdown.aborted) return { outcome: 'interrupted' };
     if (!promiseStored) {
       logger.warn(`${keyId(item.key)}: its Promise is gone; nothing to run`);
       return { outcome: 'failed' };
@@ -444,8 +463,8 @@ export class Reconciler {
     const controller = new AbortController();
     const superseded = new AbortController();
     const onShutdown = () => controller.abort();
-    const shutdown = this.shutdown.signal;
     shutdown.addEventListener('abort', onShutdown);
+    if (shutdown.aborted) onShutdown(); // while the run was recorded
     const watch = setInterval(() => {
       void this.checkLease(item, action, stored, controller, superseded);
     }, Math.min(500, config.leaseMs / 3));
