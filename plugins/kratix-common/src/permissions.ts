@@ -40,6 +40,16 @@ export const kratixResourceRequestPermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Changing a Resource that exists (an apply that updates it); creating one
+ * needs `kratix.resource.request` only. @public
+ */
+export const kratixResourceUpdatePermission = createPermission({
+  name: 'kratix.resource.update',
+  resourceType: KRATIX_RESOURCE_RESOURCE_TYPE,
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const kratixResourceDeletePermission = createPermission({
   name: 'kratix.resource.delete',
@@ -66,6 +76,7 @@ export const kratixPermissions = [
   kratixPromiseManagePermission,
   kratixResourceReadPermission,
   kratixResourceRequestPermission,
+  kratixResourceUpdatePermission,
   kratixResourceDeletePermission,
   kratixResourceReconcilePermission,
   kratixHealthRecordWritePermission,
@@ -74,6 +85,7 @@ export const kratixPermissions = [
 /** The permissions of the resource type `kratix-resource`. @public */
 export const kratixResourcePermissions = [
   kratixResourceReadPermission,
+  kratixResourceUpdatePermission,
   kratixResourceDeletePermission,
   kratixResourceReconcilePermission,
 ];
