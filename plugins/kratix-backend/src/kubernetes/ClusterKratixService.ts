@@ -13,6 +13,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import {
+  ConflictError,
   InputError,
   NotFoundError,
   ServiceUnavailableError,
@@ -28,6 +29,7 @@ import { parseHealthRecord } from '../engine';
 import {
   alreadyExists,
   Applied,
+  APPLY_ATTEMPTS,
   ApplyOptions,
   KratixApi,
   ResourceInput,
@@ -258,15 +260,53 @@ export class ClusterKratixService implements KratixApi {
           })
         : this.custom.createNamespacedCustomObject({ ...where, body, dryRun });
     };
-    const existing = this.resource(promise, namespace, name);
+    // The watch cache's copy first; the API server's when it is stale.
+    let existing = this.resource(promise, namespace, name);
     if (existing && options.createOnly) {
       throw alreadyExists(promise, { promise, namespace, name });
     }
-    // Create-only: the API server refuses one that exists (409).
-    const object = await this.call(() =>
-      write(options.createOnly ? undefined : existing),
-    );
-    return { object: object as KratixResource, created: !existing };
+    for (let attempt = 1; ; attempt++) {
+      if (existing) await options.mayUpdate?.(existing);
+      try {
+        // Create-only: the API server refuses one that exists (409). An
+        // update is of the version that was checked (409 when stale).
+        const object = await this.call(() =>
+          write(options.createOnly ? undefined : existing),
+        );
+        return { object: object as KratixResource, created: !existing };
+      } catch (error) {
+        // Created or changed since it was read (and checked): read it from
+        // the API server and try again, unless the caller named the
+        // version it expected.
+        const again =
+          error instanceof ConflictError &&
+          !options.createOnly &&
+          attempt < APPLY_ATTEMPTS &&
+          !(existing && input.metadata?.resourceVersion);
+        if (!again) throw error;
+        existing = await this.fetchResource(where, name);
+      }
+    }
+  }
+
+  /** The Resource as the API server has it now; undefined when missing. */
+  private async fetchResource(
+    where: {
+      group: string;
+      version: string;
+      plural: string;
+      namespace: string;
+    },
+    name: string,
+  ): Promise<KratixResource | undefined> {
+    try {
+      return (await this.call(() =>
+        this.custom.getNamespacedCustomObject({ ...where, name }),
+      )) as KratixResource;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 
   async deleteResource(

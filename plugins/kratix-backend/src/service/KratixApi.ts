@@ -42,7 +42,16 @@ export interface ApplyOptions {
    * set (see requestedBy.ts), whatever the body says.
    */
   requester?: Requester;
+  /**
+   * Throws unless the caller may change the Resource as it is stored:
+   * called with the stored Resource before an apply updates it (also when
+   * a create finds it there), and again if it changed meanwhile.
+   */
+  mayUpdate?(stored: KratixResource): Promise<void>;
 }
+
+/** How often an apply retries when the Resource changed under it. */
+export const APPLY_ATTEMPTS = 5;
 
 /** The refusal of a create-only request for a Resource that exists. */
 export function alreadyExists(promise: string, key: ResourceKey): Error {

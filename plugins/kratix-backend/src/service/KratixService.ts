@@ -37,11 +37,12 @@ import {
   ApplyOptions,
   KratixApi,
   alreadyExists,
+  APPLY_ATTEMPTS,
   ResourceInput,
   ResourceListFilter,
 } from './KratixApi';
 import { decodeContinue, encodeContinue } from './resourcePages';
-import { annotationsToWrite } from './requestedBy';
+import { annotationsToWrite, Requester } from './requestedBy';
 
 /**
  * The engine's operations: what the REST API, the scaffolder actions and
@@ -250,46 +251,83 @@ export class KratixService implements KratixApi {
       spec: input.spec,
     });
     const key = resourceKey(promise, namespace, name);
-    const existing = await this.store.getObject(key);
-    if (existing && options.createOnly) throw alreadyExists(promise, key);
-    if (options.dryRun) {
-      const preview = {
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.store.getObject(key);
+      if (existing && options.createOnly) throw alreadyExists(promise, key);
+      if (existing)
+        await options.mayUpdate?.(existing.object as KratixResource);
+      if (options.dryRun) {
+        const preview = {
+          apiVersion,
+          kind,
+          metadata: { ...existing?.object.metadata, name, namespace },
+          spec,
+          status: existing?.object.status,
+        };
+        return { object: preview as KratixResource, created: !existing };
+      }
+      if (existing) this.refuseWhileDeleting(existing);
+      const written = await this.writeResource(key, existing, {
         apiVersion,
         kind,
-        metadata: { ...existing?.object.metadata, name, namespace },
+        meta,
         spec,
-        status: existing?.object.status,
-      };
-      return { object: preview as KratixResource, created: !existing };
+        requester: options.requester,
+      }).catch(error => {
+        // Created or changed since it was read (and checked): again, unless
+        // the caller named the version it expected.
+        const again =
+          error instanceof ConflictError &&
+          attempt < APPLY_ATTEMPTS &&
+          !(existing && meta.resourceVersion);
+        if (again) return undefined;
+        throw error;
+      });
+      if (written) return written;
     }
+  }
+
+  /** Creates the Resource, or updates the version that was read. */
+  private async writeResource(
+    key: ObjectKey,
+    existing: StoredObject | undefined,
+    input: {
+      apiVersion: string;
+      kind: string;
+      meta: NonNullable<ResourceInput['metadata']>;
+      spec: Record<string, unknown>;
+      requester?: Requester;
+    },
+  ): Promise<Applied<KratixResource>> {
+    const { meta, requester } = input;
     if (!existing) {
       const created = await this.store.createObject(key, {
-        apiVersion,
-        kind,
+        apiVersion: input.apiVersion,
+        kind: input.kind,
         labels: meta.labels,
         annotations: annotationsToWrite(
           meta.annotations,
           undefined,
-          options.requester,
+          requester,
           false,
         ),
-        spec,
+        spec: input.spec,
         status: { message: PENDING_MESSAGE },
       });
       await this.enqueue(key, 'created');
       return { object: created.object as KratixResource, created: true };
     }
-    this.refuseWhileDeleting(existing);
     const updated = await this.store.updateObject(key, {
-      resourceVersion: meta.resourceVersion,
+      resourceVersion:
+        meta.resourceVersion ?? existing.object.metadata.resourceVersion,
       labels: meta.labels ?? existing.object.metadata.labels,
       annotations: annotationsToWrite(
         meta.annotations,
         existing.object.metadata.annotations,
-        options.requester,
+        requester,
         true,
       ),
-      spec,
+      spec: input.spec,
     });
     if (
       updated.specHash !== existing.specHash ||

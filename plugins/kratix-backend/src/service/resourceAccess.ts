@@ -1,7 +1,7 @@
-// Resource permissions (`kratix.resource.read`, `.delete`, `.reconcile`)
-// checked against the Resources themselves: a policy may answer them with
-// conditions, which are applied here to the Resource an operation names,
-// or to each Resource of a list.
+// Resource permissions (`kratix.resource.read`, `.update`, `.delete`,
+// `.reconcile`) checked against the Resources themselves: a policy may
+// answer them with conditions, which are applied here to the Resource an
+// operation names, or to each Resource of a list.
 import {
   BackstageCredentials,
   PermissionsService,
@@ -84,15 +84,7 @@ export class ResourceAccess {
     }
     const { cluster, promise } = target;
     const test = (resource: KratixResource) =>
-      this.authorized(decision, {
-        ref: {
-          cluster,
-          promise,
-          namespace: resource.metadata.namespace ?? '',
-          name: resource.metadata.name,
-        },
-        resource,
-      });
+      this.authorized(decision, entryOf(cluster, promise, resource));
     if (target.name === undefined) return test;
     const ref = {
       ...target,
@@ -113,6 +105,28 @@ export class ResourceAccess {
     }
     if (!test(resource)) throw notAllowed(permission.name);
     return undefined;
+  }
+
+  /**
+   * Throws 403 unless the caller may do the operation on this Resource as
+   * the operation found it stored (an apply that updates it checks the
+   * version it writes over).
+   */
+  async checkStored(
+    permission: KratixResourcePermission,
+    credentials: BackstageCredentials,
+    target: { cluster?: string; promise: string },
+    resource: KratixResource,
+  ): Promise<void> {
+    const decision = await this.decide(permission, credentials);
+    const allowed =
+      decision.result === AuthorizeResult.ALLOW ||
+      (decision.result === AuthorizeResult.CONDITIONAL &&
+        this.authorized(
+          decision,
+          entryOf(target.cluster, target.promise, resource),
+        ));
+    if (!allowed) throw notAllowed(permission.name);
   }
 
   private async decide(
@@ -147,4 +161,14 @@ export class ResourceAccess {
   private async load(ref: ResourceRef): Promise<KratixResource | undefined> {
     return (await loadResourceEntry(this.options.apiFor, ref))?.resource;
   }
+}
+
+/** What a policy's rules see of a Resource of a Promise. */
+function entryOf(
+  cluster: string | undefined,
+  promise: string,
+  resource: KratixResource,
+): KratixResourceEntry {
+  const { namespace = '', name } = resource.metadata;
+  return { ref: { cluster, promise, namespace, name }, resource };
 }

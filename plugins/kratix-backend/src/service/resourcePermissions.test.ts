@@ -1,5 +1,5 @@
 // Resource permissions with a policy's conditions: who requested a
-// Resource may delete and reconcile it, others not; lists show what the
+// Resource may update, delete and reconcile it, others not; lists show what the
 // caller may read; `kratix.io/requested-by` comes from the caller alone.
 import request from 'supertest';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -63,10 +63,10 @@ describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
         'user:default/ada',
       );
 
-      // bob may read it, and apply to it, but it stays ada's.
+      // The platform team may apply to it, but it stays ada's.
       const updated = await apply(
         server,
-        'bob',
+        'platform',
         ['default', 'alice'],
         claimsBob('ada2'),
       ).expect(200);
@@ -105,6 +105,72 @@ describe.each(databases.eachSupportedId())('Resource permissions on %p', id => {
         .set('Authorization', as('ada'))
         .expect(202);
       await api().delete(alice).set('Authorization', as('ada')).expect(202);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('lets the requester and the platform team change a Resource, nobody else', async () => {
+    const { server, stop } = await start();
+    const alice = `${base}/default/alice`;
+    const spec = async () =>
+      (await request(server).get(alice).set('Authorization', as('ada'))).body
+        .spec;
+    try {
+      await apply(server, 'ada', ['default', 'alice']).expect(201);
+      // bob may request Resources, but not change ada's: 403, even a dry run.
+      for (const query of ['', '?dryRun=true']) {
+        const refused = await request(server)
+          .put(`${alice}${query}`)
+          .set('Authorization', as('bob'))
+          .send({ spec: { user: 'bob' } })
+          .expect(403);
+        expect(refused.body.error.message).toBe(
+          `Not allowed: the permission 'kratix.resource.update' is required`,
+        );
+      }
+      expect(await spec()).toEqual({ user: 'alice' });
+      await apply(server, 'bob', ['default', 'bobs']).expect(201);
+
+      await apply(server, 'ada', ['default', 'alice'], {
+        spec: { user: 'ada2' },
+      }).expect(200);
+      expect(await spec()).toEqual({ user: 'ada2' });
+      await apply(server, 'platform', ['default', 'alice'], {
+        spec: { user: 'platform' },
+      }).expect(200);
+      expect(await spec()).toEqual({ user: 'platform' });
+    } finally {
+      await stop();
+    }
+  });
+
+  it('checks a create that finds the Resource there as an update', async () => {
+    const { server, stop } = await start();
+    try {
+      // ada and bob request the same names at once: whoever comes second
+      // changes the first one's Resource, so is refused.
+      const names = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
+      for (const name of names) {
+        const answers = await Promise.all(
+          ['ada', 'bob'].map(async user => {
+            const res = await apply(server, user, ['default', name], {
+              spec: { user },
+            });
+            return { user, status: res.status };
+          }),
+        );
+        const first = answers.find(a => a.status === 201);
+        expect(answers.map(a => a.status).sort()).toEqual([201, 403]);
+        const stored = await request(server)
+          .get(`${base}/default/${name}`)
+          .set('Authorization', as('platform'))
+          .expect(200);
+        expect(stored.body.spec).toEqual({ user: first!.user });
+        expect(stored.body.metadata.annotations[REQUESTED_BY]).toBe(
+          `user:default/${first!.user}`,
+        );
+      }
     } finally {
       await stop();
     }

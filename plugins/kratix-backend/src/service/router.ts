@@ -22,6 +22,7 @@ import { PermissionRuleset } from '@backstage/plugin-permission-node';
 import { KratixResourceEntry } from '../permissions/resourceRef';
 import { ResourceAccess } from './resourceAccess';
 import { Requester } from './requestedBy';
+import { kratixResourceUpdatePermission } from '@kratix-backstage/plugin-kratix-common';
 
 /**
  * An answer of the engine's types as the document's JSON, which the typed
@@ -144,11 +145,20 @@ export async function createRouter(
     const { dryRun } = req.query;
     // `If-None-Match: *`: create it, never update one that exists.
     const createOnly = req.header('if-none-match') === '*';
+    const caller = callerOf(res);
     const applied = await audited(res, () =>
       api(res).applyResource(promise, namespace, name, req.body, {
         dryRun: dryRun === 'true' || dryRun === 'All',
         createOnly,
-        requester: requesterOf(callerOf(res)),
+        requester: requesterOf(caller),
+        // Changing one that exists also needs `kratix.resource.update`.
+        mayUpdate: stored =>
+          resources.checkStored(
+            kratixResourceUpdatePermission,
+            caller,
+            { cluster: res.locals.cluster, promise },
+            stored,
+          ),
       }),
     );
     res.status(applied.created ? 201 : 200).json(documented(applied.object));
