@@ -6,6 +6,7 @@ import {
   kratixPermissions,
   kratixResourceDeletePermission,
   kratixResourceReconcilePermission,
+  kratixResourceUpdatePermission,
 } from '@kratix-backstage/plugin-kratix-common';
 import {
   templateDryRunPermission,
@@ -64,7 +65,11 @@ const everyone = [
   'scaffolder.task.create',
 ];
 /** Allowed for every Resource to the platform team, to others on conditions. */
-const requester = ['kratix.resource.delete', 'kratix.resource.reconcile'];
+const requester = [
+  'kratix.resource.update',
+  'kratix.resource.delete',
+  'kratix.resource.reconcile',
+];
 const platform = [
   'kratix.promise.manage',
   'kratix.healthrecord.write',
@@ -81,9 +86,10 @@ describe('KratixPermissionPolicy', () => {
     expect(await allowed(p, undefined)).toEqual([]);
   });
 
-  it('lets users delete and reconcile the Resources they or their groups requested', async () => {
+  it('lets users update, delete and reconcile the Resources they or their groups requested', async () => {
     const p = policy(['group:default/platform']);
     for (const permission of [
+      kratixResourceUpdatePermission,
       kratixResourceDeletePermission,
       kratixResourceReconcilePermission,
     ]) {

@@ -7,6 +7,7 @@ import {
 import {
   kratixResourceDeletePermission,
   kratixResourceReconcilePermission,
+  kratixResourceUpdatePermission,
 } from '@kratix-backstage/plugin-kratix-common';
 import {
   createKratixResourceConditionalDecision,
@@ -25,6 +26,7 @@ const deny: PolicyDecision = { result: AuthorizeResult.DENY };
 
 /** What users may do to the Resources they (or their groups) requested. */
 const requesterPermissions = [
+  kratixResourceUpdatePermission,
   kratixResourceDeletePermission,
   kratixResourceReconcilePermission,
 ];
@@ -32,8 +34,8 @@ const requesterPermissions = [
 /**
  * The portal's policy. Signed-in users may do what a self-service portal
  * offers: read the catalog, run templates, read Promises, read and request
- * Resources, and reconcile and delete the Resources they or one of their
- * groups requested (`kratix.io/requested-by`). The members of the platform
+ * Resources, and update, reconcile and delete the Resources they or one of
+ * their groups requested (`kratix.io/requested-by`). The members of the platform
  * team may do all that to every Resource, and the platform permissions
  * (installing a Promise, above all) are theirs alone.
  *
