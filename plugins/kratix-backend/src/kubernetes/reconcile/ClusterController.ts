@@ -15,7 +15,7 @@ import { promiseKey, resourceKey } from '../../reconciler/keys';
 import { ReconcileObjectStore } from './ReconcileObjectStore';
 import { Leadership } from './leadership';
 import { applyPromiseCrd } from './promiseCrd';
-import { Seen, decide } from './watchTriggers';
+import { Seen, WatchDecision, decide } from './watchTriggers';
 
 export interface ClusterControllerOptions {
   store: ReconcileObjectStore;
@@ -189,7 +189,7 @@ export class ClusterController {
         // Its reconcile lists its Resources: their watch first.
         await this.resourcesListed(key.name);
       }
-      const wanted = decision.enqueue;
+      const wanted = await this.unlessReconciled(key, object, last, decision);
       if (wanted) {
         const notBefore = wanted.afterInterval
           ? new Date(Date.now() + this.intervalOf(key))
@@ -211,6 +211,27 @@ export class ClusterController {
       // Not seen: the next event or sweep tries again.
       logger.warn(`Kratix reconcile mode: ${id}: ${e}`);
     }
+  }
+
+  /**
+   * What `decision` queues; but a first sight's `created` is checked on the
+   * API server: the watch cache may not show yet the run that reconciled
+   * the object just now (a new term's first sweep), which must not run
+   * again as a new object's.
+   */
+  private async unlessReconciled(
+    key: ObjectKey,
+    object: KratixObject,
+    last: Seen | undefined,
+    decision: WatchDecision,
+  ): Promise<WatchDecision['enqueue']> {
+    const wanted = decision.enqueue;
+    if (last || wanted?.reason !== 'created') return wanted;
+    const fresh = await this.options.store.getObject(key);
+    const generation = object.metadata.generation ?? 1;
+    return fresh?.object.status?.observedGeneration === generation
+      ? { reason: 'interval', afterInterval: true }
+      : wanted;
   }
 
   /** Until the watch of the Promise's Resources has listed them. */
