@@ -1,6 +1,6 @@
 // Kubernetes observe mode against a real kube-apiserver: a Resource
 // requested through the API carries its requester on the cluster object,
-// and the policy's conditions see it.
+// and the policy's conditions see it (update and delete).
 import request from 'supertest';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { CustomObjectsApi } from '@kubernetes/client-node';
@@ -79,15 +79,26 @@ describe('Kubernetes observe mode: who requested a Resource', () => {
       [REQUESTED_BY]: 'user:default/ada',
     });
 
-    // bob's apply, once the backend has seen the object, leaves it ada's.
+    // bob may not change it: at once (the backend's watch may not have
+    // seen it yet, so his create finds it there), and once it has.
+    const refused = await apply('bob', 2).expect(403);
+    expect(refused.body.error.message).toBe(
+      `Not allowed: the permission 'kratix.resource.update' is required`,
+    );
     await eventually(async () =>
       (await api().get(url).set('Authorization', as('bob'))).status === 200
         ? true
         : undefined,
     );
-    await apply('bob', 2).expect(200);
+    await apply('bob', 2).expect(403);
+    expect((await onCluster()).generation).toBe(1);
+
+    // The platform team's apply changes it, and leaves it ada's.
+    await apply('platform', 2).expect(200);
     const after = await onCluster();
     expect(after.annotations).toEqual({ [REQUESTED_BY]: 'user:default/ada' });
+    expect(after.generation).toBe(2);
+    await apply('ada', 3).expect(200);
 
     // The policy's conditions read it: bob may not delete it, ada may.
     await api().delete(url).set('Authorization', as('bob')).expect(403);
