@@ -1,4 +1,4 @@
-import { MALLORY, denyMallory } from '../__testUtils__/denyMallory';
+import { MALLORY, NEWCOMER, denyMallory } from '../__testUtils__/denyMallory';
 import { checkpointStore, runAction } from '../__testUtils__/runAction';
 import { TestEngine, startEngine } from '../__testUtils__/startEngine';
 import { createKratixResourceRequestAction } from './resourceRequest';
@@ -132,6 +132,39 @@ describe('kratix:resource:request', () => {
       "Could not request Resource iam/default/mallory: Not allowed: the permission 'kratix.resource.request' is required (HTTP 403)",
     );
     expect((await getResource('mallory')).status).toBe(404);
+  });
+
+  it('updates an existing Resource only with kratix.resource.update on it, and says so', async () => {
+    await runAction(action, {
+      promise: 'iam',
+      name: 'kept',
+      spec: { user: 'kept' },
+    });
+    await expect(
+      runAction(
+        action,
+        {
+          promise: 'iam',
+          name: 'kept',
+          spec: { user: 'newcomer' },
+          updateExisting: true,
+        },
+        { user: NEWCOMER },
+      ),
+    ).rejects.toThrow(
+      "Could not request Resource iam/default/kept: Not allowed: the permission 'kratix.resource.update' is required (HTTP 403)",
+    );
+    const stored = await (await getResource('kept')).json();
+    expect(stored.spec).toEqual({ user: 'kept' });
+    expect(stored.metadata.generation).toBe(1);
+
+    // A new one needs kratix.resource.request only.
+    const created = await runAction(
+      action,
+      { promise: 'iam', name: 'newcomers', spec: { user: 'newcomer' } },
+      { user: NEWCOMER },
+    );
+    expect(created.outputs.generation).toBe(1);
   });
 
   it('does not request again when the task is recovered', async () => {
