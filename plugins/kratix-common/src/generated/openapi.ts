@@ -134,7 +134,11 @@ export interface paths {
      *     (a value there is dropped, so a GET's object can be sent back): a
      *     new Resource gets the calling user's entity ref, and an update
      *     keeps the one the Resource has.
-     *     Permission: `kratix.resource.request`.
+     *     Permission: `kratix.resource.request`; to change a Resource that
+     *     exists (also a dry run, and a create that finds it there) also
+     *     `kratix.resource.update`, checked against the Resource as stored
+     *     when it is written (403 naming it otherwise, and the Resource is
+     *     left as it is).
      */
     put: operations['applyResource'];
     post?: never;
@@ -474,7 +478,8 @@ export interface components {
     /**
      * @description The caller lacks the permission, e.g. `Not allowed: the permission
      *     'kratix.resource.request' is required`, or a Resource permission's
-     *     conditions do not hold for this Resource. In Kubernetes mode also the
+     *     conditions do not hold for this Resource (e.g.
+     *     `'kratix.resource.update'` for an apply to another user's Resource). In Kubernetes mode also the
      *     API server's refusal of the plugin's own ServiceAccount, e.g.
      *     `cluster prod: ... is forbidden: User "system:serviceaccount:..."
      *     cannot create resource ...`.
