@@ -7,11 +7,11 @@ export interface Config {
        * `group:default/platform`), who may install and delete Promises
        * (`kratix.promise.manage`: their pipelines run any command on the
        * backend host), write HealthRecords, and dry-run or edit templates.
-       * They also reconcile and delete every Resource.
+       * They also update, reconcile and delete every Resource.
        * A user holds these through their own ref or a group they belong to.
        * Every other signed-in user may read the catalog, run templates, read
-       * Promises, read and request Resources, and reconcile and delete the
-       * Resources they or one of their groups requested
+       * Promises, read and request Resources, and update, reconcile and
+       * delete the Resources they or one of their groups requested
        * (`kratix.io/requested-by`). Unset: no user holds them (the demo seeds
        * its Promises from files).
        * Service tokens (`backend.auth.externalAccess`) are not checked
