@@ -182,6 +182,53 @@ describe('LeaderElector', () => {
     expect(sampler.most).toBe(1);
   });
 
+  it('a renewal answered after its deadline starts no term: another may lead by then', async () => {
+    // a's write lands, but its answer comes 5 s later (a stalled replica,
+    // a slow API server): b has taken the Lease over meanwhile.
+    const real = kubeConfig.makeApiClient(CoordinationV1Api);
+    let slow = false;
+    const late: LeaseApi = {
+      readNamespacedLease: p => real.readNamespacedLease(p),
+      createNamespacedLease: p => real.createNamespacedLease(p),
+      replaceNamespacedLease: async p => {
+        const written = await real.replaceNamespacedLease(p);
+        if (slow) {
+          slow = false;
+          await sleep(5000);
+        }
+        return written;
+      },
+    };
+    const timings = { leaseDurationSeconds: 3, renewIntervalSeconds: 1 };
+    const make = (identity: string, api?: LeaseApi) => {
+      const e = new LeaderElector({
+        kubeConfig,
+        leaseName: 'late',
+        identity,
+        api,
+        ...timings,
+      });
+      electors.push(e);
+      return e;
+    };
+    const a = make('replica-a', late);
+    const b = make('replica-b');
+    await a.start();
+    await b.start();
+    const changes: string[] = [];
+    a.onChange(l => changes.push(`a ${l}`));
+    b.onChange(l => changes.push(`b ${l}`));
+    expect(a.isLeader()).toBe(true);
+
+    slow = true;
+    await untilLeads(b);
+    // a's late answer, then its next try: b holds the Lease.
+    await sleep(4000);
+    expect(changes).toEqual(['a false', 'b true']);
+    expect([a.isLeader(), b.isLeader()]).toEqual([false, true]);
+    expect((await readLease('late')).spec?.holderIdentity).toBe('replica-b');
+  });
+
   it('of two racing for the Lease, the one whose write comes second gets 409 and follows', async () => {
     // b reads the Lease with a, but writes only after a has written.
     const real = kubeConfig.makeApiClient(CoordinationV1Api);

@@ -3,7 +3,8 @@
 // The leader renews the Lease every renew interval; the others take it
 // over once it has not changed for its duration, as they observed it (their
 // own clocks, never the leader's). A leader that cannot renew steps down
-// one renew interval before the Lease can expire, so two never lead at once.
+// one renew interval before the Lease can expire, so two never lead at once;
+// a renewal answered only after that (a stall) starts no term.
 // Every write carries the resourceVersion it read: a race loses with 409.
 import { Config } from '@backstage/config';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -213,6 +214,14 @@ export class LeaderElector {
     clearTimeout(this.deadline);
     const until =
       started + (leaseDurationSeconds - renewIntervalSeconds) * 1000;
+    if (until <= Date.now()) {
+      // Answered too late (a stall, a slow API server): another may lead.
+      this.logger?.warn(
+        `Lease ${this.where()}: renewed too late to lead on, no longer the leader`,
+      );
+      this.stepDown();
+      return;
+    }
     this.deadline = setTimeout(() => {
       this.logger?.warn(
         `Lease ${this.where()}: not renewed in time, no longer the leader`,
