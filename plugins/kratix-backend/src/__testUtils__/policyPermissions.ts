@@ -75,8 +75,9 @@ export function policyPermissionsFactory(
 }
 
 /**
- * Delete and reconcile: the platform team all, others what they (or their
- * groups) requested. Read: carol only namespace team-a; mallory nothing.
+ * Update, delete and reconcile: the platform team all, others what they
+ * (or their groups) requested. Read: carol only namespace team-a; mallory
+ * nothing.
  */
 export const requesterPolicy: PermissionPolicy = {
   async handle({ permission }, user) {

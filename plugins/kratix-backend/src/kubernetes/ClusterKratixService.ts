@@ -267,13 +267,12 @@ export class ClusterKratixService implements KratixApi {
     }
     for (let attempt = 1; ; attempt++) {
       if (existing) await options.mayUpdate?.(existing);
+      // Create-only: the API server refuses one that exists (409). An
+      // update is of the version that was checked (409 when stale).
+      const over = options.createOnly ? undefined : existing;
       try {
-        // Create-only: the API server refuses one that exists (409). An
-        // update is of the version that was checked (409 when stale).
-        const object = await this.call(() =>
-          write(options.createOnly ? undefined : existing),
-        );
-        return { object: object as KratixResource, created: !existing };
+        const object = await this.call(() => write(over));
+        return { object: object as KratixResource, created: !over };
       } catch (error) {
         // Created or changed since it was read (and checked): read it from
         // the API server and try again, unless the caller named the
