@@ -90,9 +90,11 @@ export class ClusterController {
   }
 
   private setLeading(leader: boolean): void {
-    const { reconciler, logger } = this.options;
+    const { reconciler, logger, leadership } = this.options;
     this.switching = this.switching.then(async () => {
       if (leader === this.leading) return;
+      // A term that ended while the former switch ran: not begun at all.
+      if (leader && !leadership.isLeader()) return;
       this.leading = leader;
       if (leader) {
         logger.info('Kratix reconcile mode: leading, reconciling the cluster');
@@ -100,11 +102,11 @@ export class ClusterController {
         await this.options
           .onLeading?.()
           .catch(e => logger.error(`Kratix reconcile mode: on leading: ${e}`));
-        if (!this.leading) return;
+        if (!this.stillLeading()) return;
         // The first sweep queues before the reconciler claims: a run the
         // former leader left is then queued once, not again behind itself.
         await this.sweep();
-        if (!this.leading) return;
+        if (!this.stillLeading()) return;
         reconciler.start();
       } else {
         logger.info('Kratix reconcile mode: not leading, stopping');
@@ -113,6 +115,14 @@ export class ClusterController {
         await reconciler.stop(this.options.stopGraceMs);
       }
     });
+  }
+
+  /**
+   * Leading, and the Lease not lost meanwhile (its change is queued behind
+   * the switch under way): work of a term goes on only while this holds.
+   */
+  private stillLeading(): boolean {
+    return this.leading && this.options.leadership.isLeader();
   }
 
   /** Every object in the watch cache, examined; again after sweepMs. */
@@ -172,7 +182,7 @@ export class ClusterController {
     key: ObjectKey,
     object: KratixObject,
   ): Promise<void> {
-    if (!this.leading) return;
+    if (!this.stillLeading()) return;
     const { store, queue, reconciler, logger } = this.options;
     const id = idOf(key);
     const last = this.seen.get(id);

@@ -3,7 +3,8 @@
 // stepping down while its worker had just claimed the Resource, or was
 // recording its run: it ran on, and the next leader (same database),
 // whose sweep had queued it too, ran it again. (2) A new term's first
-// sweep, its watch cache not yet showing the run that just ended.
+// sweep, its watch cache not yet showing the run that just ended. And a
+// term lost as it begins must not go on to sweep and reconcile.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createStore } from '../../database/__testUtils__/databases';
@@ -158,4 +159,37 @@ it("does not run a Resource again when the watch cache lags its run at a new ter
   gate.set(true);
   await expectOneRun(engine, 'lagging');
   await engine.stop();
+});
+
+it('a term lost as it begins neither sweeps nor reconciles', async () => {
+  const gate = manualGate();
+  let armed = true;
+  // The Lease is lost just as the term begins (its change queued behind).
+  const logger: any = {
+    debug: () => {},
+    warn: () => {},
+    error: () => {},
+    info: (m: string) => {
+      if (armed && /leading, reconciling/.test(m)) gate.set(false);
+    },
+    child: () => logger,
+  };
+  await f.startEngine({ leadership: gate, logger });
+  await f.cluster.apply(`apiVersion: platform.kratix.io/v1alpha1
+kind: Promise
+metadata:
+  name: plain
+spec: {}
+`);
+  gate.set(true);
+  await settle(1500);
+  const untouched = await f.read(PROMISES, 'plain');
+  expect(untouched.metadata.finalizers).toBeUndefined();
+  expect(untouched.status).toBeUndefined();
+
+  // A term that holds: reconciled.
+  armed = false;
+  gate.set(true);
+  const available = await f.promiseAvailable('plain');
+  expect(available.metadata.finalizers).toContain('kratix.io/api-crd-cleanup');
 });
