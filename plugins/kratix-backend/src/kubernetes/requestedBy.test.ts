@@ -57,10 +57,13 @@ describe('Kubernetes observe mode: who requested a Resource', () => {
             name: 'one',
           })) as any
       ).metadata;
+    // Once the backend's watch has listed the Promise's Resources.
     await eventually(async () =>
       (
-        await api().get('/api/kratix/promises')
-      ).body.items?.length
+        await api()
+          .get('/api/kratix/clusters/prod/promises/thing/resources')
+          .set('Authorization', as('ada'))
+      ).status === 200
         ? true
         : undefined,
     );
@@ -104,5 +107,39 @@ describe('Kubernetes observe mode: who requested a Resource', () => {
     await api().delete(url).set('Authorization', as('bob')).expect(403);
     expect((await onCluster()).deletionTimestamp).toBeUndefined();
     await api().delete(url).set('Authorization', as('ada')).expect(202);
+  });
+
+  it('checks a create that finds the Resource on the cluster as an update', async () => {
+    const api = () => request(backend.server);
+    // ada and bob request the same names at once: the second one's create
+    // finds the first one's object on the API server (the watch has not
+    // seen it yet), so is an update of another's Resource, refused.
+    for (const name of ['race-0', 'race-1', 'race-2', 'race-3']) {
+      const url = `/api/kratix/clusters/prod/promises/thing/resources/default/${name}`;
+      const answers = await Promise.all(
+        ['ada', 'bob'].map(async user => ({
+          user,
+          status: (
+            await api()
+              .put(url)
+              .set('Authorization', as(user))
+              .send({ spec: { size: user === 'ada' ? 1 : 2 } })
+          ).status,
+        })),
+      );
+      expect(answers.map(a => a.status).sort()).toEqual([201, 403]);
+      const first = answers.find(a => a.status === 201)!.user;
+      const stored = (await cluster.kubeConfig
+        .makeApiClient(CustomObjectsApi)
+        .getNamespacedCustomObject({
+          ...thing.where,
+          namespace: 'default',
+          name,
+        })) as any;
+      expect([stored.metadata.annotations, stored.spec]).toEqual([
+        { [REQUESTED_BY]: `user:default/${first}` },
+        { size: first === 'ada' ? 1 : 2 },
+      ]);
+    }
   });
 });
