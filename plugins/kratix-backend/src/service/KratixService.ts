@@ -254,8 +254,9 @@ export class KratixService implements KratixApi {
     for (let attempt = 1; ; attempt++) {
       const existing = await this.store.getObject(key);
       if (existing && options.createOnly) throw alreadyExists(promise, key);
-      if (existing)
+      if (existing) {
         await options.mayUpdate?.(existing.object as KratixResource);
+      }
       if (options.dryRun) {
         const preview = {
           apiVersion,
