@@ -465,8 +465,13 @@ export class Reconciler {
     const onShutdown = () => controller.abort();
     shutdown.addEventListener('abort', onShutdown);
     if (shutdown.aborted) onShutdown(); // while the run was recorded
+    const lease = { lost: false };
+    // Stopped past its grace, or its lease lost: the run is no longer this
+    // engine's. It writes nothing more (another may run it on already):
+    // no status, no end in the run log; it stays open, to resume.
+    const disowned = () => shutdown.aborted || lease.lost;
     const watch = setInterval(() => {
-      void this.checkLease(item, action, stored, controller, superseded);
+      void this.checkLease(item, action, stored, lease, controller, superseded);
     }, Math.min(500, config.leaseMs / 3));
     try {
       const result = await runObjectWorkflow({
@@ -481,14 +486,13 @@ export class Reconciler {
         ),
         signal: controller.signal,
         superseded: superseded.signal,
+        fenced: disowned,
         onEvent: e => {
           recorder.onEvent(e);
           observed?.onEvent(e);
         },
       });
-      if (result.outcome === 'cancelled' && shutdown.aborted) {
-        return { outcome: 'interrupted' }; // the run stays open, to resume
-      }
+      if (disowned()) return { outcome: 'interrupted' };
       // A suspended run ends unfinished (so a Promise's suspended delete
       // workflow does not count as done), its pipelines' phases kept.
       const suspended = result.outcome === 'suspended';
@@ -506,6 +510,7 @@ export class Reconciler {
       }
       return { outcome: result.outcome, retryAt: result.retryAt };
     } catch (e) {
+      if (disowned()) return { outcome: 'interrupted' };
       observed?.finish('failed');
       await recorder.finish('failed', String(e));
       throw e;
@@ -516,7 +521,8 @@ export class Reconciler {
   }
 
   /**
-   * Renews the lease; aborts the run when the lease is lost. A new spec,
+   * Renews the lease; aborts the run when the lease is lost (another
+   * engine claimed it: the run is its now). A new spec,
    * or (configure) a delete, supersedes it: as upstream, the running
    * pipeline ends and the workflow stops there (`superseded`); with
    * `cancelOnSupersede`, the run is aborted at once.
@@ -525,6 +531,7 @@ export class Reconciler {
     item: WorkItem,
     action: WorkflowAction,
     stored: StoredObject,
+    lease: { lost: boolean },
     controller: AbortController,
     superseded: AbortController,
   ): Promise<void> {
@@ -536,8 +543,10 @@ export class Reconciler {
         now !== undefined &&
         now.generation === (stored.object.metadata.generation ?? 1) &&
         (action === 'delete' || !now.deleting);
-      if (!kept) controller.abort();
-      else if (!wanted) {
+      if (!kept) {
+        lease.lost = true;
+        controller.abort();
+      } else if (!wanted) {
         (config.cancelOnSupersede ? controller : superseded).abort();
       }
     } catch {

@@ -30,6 +30,8 @@ export async function runObjectWorkflow(options: {
   signal: AbortSignal;
   /** Stops the workflow before its next pipeline. */
   superseded?: AbortSignal;
+  /** True once the run is not this engine's: its saves write nothing. */
+  fenced?: () => boolean;
   onEvent(event: WorkflowEvent): void;
 }): Promise<WorkflowResult> {
   const { store, config, key } = options;
@@ -37,6 +39,7 @@ export async function runObjectWorkflow(options: {
   // next save compares with it instead of reading the object again.
   let known = { object: options.object } as Pick<StoredObject, 'object'>;
   const save = async (object: KratixObject): Promise<KratixObject> => {
+    if (options.fenced?.()) return object;
     const saved = await updateStatusFrom(
       store,
       key,
