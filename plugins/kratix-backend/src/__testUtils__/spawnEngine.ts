@@ -24,6 +24,10 @@ export interface EngineProcess {
   crash(): Promise<void>;
   /** Graceful stop (SIGTERM). */
   stop(): Promise<void>;
+  /** Its process group's id (each engine has its own). */
+  pgid: number;
+  /** Stops (SIGSTOP) or resumes (SIGCONT) it whole: a stall, as of a GC. */
+  freeze(frozen: boolean): void;
   output(): string;
 }
 
@@ -88,6 +92,8 @@ export async function spawnEngine(options: {
     authorization: `Bearer ${TOKEN}`,
     crash: () => signal('SIGKILL'),
     stop: () => signal('SIGTERM'),
+    pgid: child.pid!,
+    freeze: frozen => process.kill(-child.pid!, frozen ? 'SIGSTOP' : 'SIGCONT'),
     output: () => output,
   };
 }
