@@ -127,8 +127,9 @@ describe('the example template', () => {
         }),
       ]),
     );
+    // The requester comes from the user's credentials, not the template.
     expect(resource.metadata.annotations).toEqual({
-      'backstage.io/requested-by': 'user:default/mock',
+      'kratix.io/requested-by': 'user:default/mock',
       'kratix.io/owner': 'guests',
     });
   });
