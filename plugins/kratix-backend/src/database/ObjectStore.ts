@@ -36,6 +36,11 @@ export interface NewObject {
 export interface ObjectUpdate {
   /** Expected resourceVersion: when stale the update fails with a ConflictError. */
   resourceVersion?: string;
+  /**
+   * Expected uid: an object deleted and created again under the same key
+   * (its resourceVersion starts again) fails with a ConflictError.
+   */
+  uid?: string;
   apiVersion?: string;
   kind?: string;
   labels?: Record<string, string>;

@@ -167,6 +167,25 @@ describe.each(databases.eachSupportedId())('objects on %p', databaseId => {
     expect(await store.getObject(key)).toEqual(winner);
   });
 
+  it('never updates an object deleted and created again since it was read', async () => {
+    const { store } = await createStore(databases, databaseId);
+    const key = resourceKey('db1');
+    const first = await store.createObject(key, newResource);
+    await store.deleteObject(key);
+    const second = await store.createObject(key, newResource);
+    expect(second.object.metadata.resourceVersion).toBe(
+      first.object.metadata.resourceVersion,
+    );
+    await expect(
+      store.updateObject(key, {
+        resourceVersion: first.object.metadata.resourceVersion,
+        uid: first.object.metadata.uid,
+        spec: { size: 'tiny' },
+      }),
+    ).rejects.toThrow(/was deleted and created again/);
+    expect(await store.getObject(key)).toEqual(second);
+  });
+
   it('loses no update when writers race', async () => {
     const { store } = await createStore(databases, databaseId);
     const key = resourceKey('db1');

@@ -257,6 +257,13 @@ export async function updateObject(
     if (!row) {
       throw new NotFoundError(`${describeKey(key)} not found`);
     }
+    if (update.uid !== undefined && update.uid !== row.uid) {
+      throw new ConflictError(
+        `${describeKey(key)} was deleted and created again: uid ${
+          update.uid
+        } is gone, the current one is ${row.uid}`,
+      );
+    }
     const current = String(row.resource_version);
     const expected = update.resourceVersion;
     if (expected !== undefined && expected !== current) {

@@ -321,6 +321,8 @@ export class KratixService implements KratixApi {
     const updated = await this.store.updateObject(key, {
       resourceVersion:
         meta.resourceVersion ?? existing.object.metadata.resourceVersion,
+      // The object that was read (and checked), not one made since.
+      uid: existing.object.metadata.uid,
       labels: meta.labels ?? existing.object.metadata.labels,
       annotations: annotationsToWrite(
         meta.annotations,
