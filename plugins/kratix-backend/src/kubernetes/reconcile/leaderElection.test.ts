@@ -229,6 +229,25 @@ describe('LeaderElector', () => {
     expect((await readLease('late')).spec?.holderIdentity).toBe('replica-b');
   });
 
+  it('a stalled leader knows at once that it leads no more, before its timers run', async () => {
+    const a = new LeaderElector({
+      kubeConfig,
+      leaseName: 'stall',
+      identity: 'replica-a',
+      leaseDurationSeconds: 3,
+      renewIntervalSeconds: 1,
+    });
+    electors.push(a);
+    await a.start();
+    expect(a.isLeader()).toBe(true);
+    // The event loop blocked past the lead (2 s after the renewal began).
+    const until = Date.now() + 2500;
+    while (Date.now() < until) {
+      // stalled
+    }
+    expect(a.isLeader()).toBe(false);
+  });
+
   it('of two racing for the Lease, the one whose write comes second gets 409 and follows', async () => {
     // b reads the Lease with a, but writes only after a has written.
     const real = kubeConfig.makeApiClient(CoordinationV1Api);

@@ -111,6 +111,8 @@ export class LeaderElector {
   private next?: NodeJS.Timeout;
   private deadline?: NodeJS.Timeout;
   private inFlight?: Promise<void>;
+  /** When the current term ends unless renewed (local clock, ms). */
+  private leadUntil = 0;
   /** The Lease's record as last seen, and when (local clock) it changed. */
   private observed?: { record: string; at: number; durationMs: number };
 
@@ -150,8 +152,12 @@ export class LeaderElector {
     }
   }
 
+  /**
+   * By the clock too: a replica that stalled (a GC pause, a starved CPU)
+   * past its lead knows it at once, before its deadline's timer runs.
+   */
   isLeader(): boolean {
-    return this.term !== undefined;
+    return this.term !== undefined && Date.now() < this.leadUntil;
   }
 
   /**
@@ -222,6 +228,7 @@ export class LeaderElector {
       this.stepDown();
       return;
     }
+    this.leadUntil = until;
     this.deadline = setTimeout(() => {
       this.logger?.warn(
         `Lease ${this.where()}: not renewed in time, no longer the leader`,
