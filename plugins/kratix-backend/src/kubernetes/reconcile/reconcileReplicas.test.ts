@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { POSTGRES_ENV } from '../../database/__testUtils__/databases';
 import { eventually } from '../../__testUtils__/startKratix';
-import { EngineProcess, spawnEngine } from '../../__testUtils__/spawnEngine';
+import {
+  leaseHolder,
+  replicaProcesses,
+} from '../__testUtils__/replicaProcesses';
 import {
   apiPromiseYaml,
   reconcileFixture,
@@ -53,9 +56,6 @@ const promiseYaml = (markers: string) =>
 `,
   );
 
-const engines: EngineProcess[] = [];
-f.onTeardown(() => Promise.all(engines.map(e => e.crash())));
-
 const lines = (file: string) =>
   fs.existsSync(path.join(f.markers, file))
     ? fs.readFileSync(path.join(f.markers, file), 'utf8').trim().split('\n')
@@ -63,45 +63,11 @@ const lines = (file: string) =>
 
 onPostgres('two replicas on Postgres', () => {
   it('a replica takes over from a killed leader; nothing runs twice', async () => {
-    const knex = await f.databases.init('POSTGRES_15');
-    const url = new URL(process.env[POSTGRES_ENV]!);
-    url.pathname = `/${knex.client.config.connection.database}`;
-    const options = (name: string) => ({
-      database: {
-        client: 'pg',
-        connection: `${url}`,
-        pluginDivisionMode: 'schema',
-      },
-      kratix: {
-        engine: { pollInterval: '100ms', leaseDuration: '2s' },
-        stateStore: { path: path.join(f.dir, `state-${name}`) },
-        kubernetes: {
-          mode: 'reconcile',
-          clusters: [{ name: 'test', kubeconfig: f.cluster.kubeconfig }],
-          leaderElection: { leaseDurationSeconds: 3, renewIntervalSeconds: 1 },
-        },
-      },
-    });
-    const first = await spawnEngine(options('a'));
-    engines.push(first);
+    const replicas = await replicaProcesses(f);
+    const first = await replicas.spawn('a');
     // The first to start leads: the second starts once the Lease is taken.
-    await eventually(() =>
-      f.cluster.objects
-        .read({
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: {
-            name: 'kratix-backstage-reconciler',
-            namespace: 'kratix-platform-system',
-          },
-        })
-        .then(
-          l => ((l as any).spec?.holderIdentity ? true : undefined),
-          () => undefined,
-        ),
-    );
-    const second = await spawnEngine(options('b'));
-    engines.push(second);
+    await eventually(() => leaseHolder(f));
+    await replicas.spawn('b');
 
     await f.cluster.apply(promiseYaml(f.markers));
     await eventually(

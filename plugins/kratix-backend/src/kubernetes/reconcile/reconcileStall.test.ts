@@ -9,7 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { POSTGRES_ENV } from '../../database/__testUtils__/databases';
 import { eventually } from '../../__testUtils__/startKratix';
-import { EngineProcess, spawnEngine } from '../../__testUtils__/spawnEngine';
+import { EngineProcess } from '../../__testUtils__/spawnEngine';
+import {
+  leaseHolder,
+  replicaProcesses,
+} from '../__testUtils__/replicaProcesses';
 import {
   apiPromiseYaml,
   reconcileFixture,
@@ -30,22 +34,11 @@ const TICKS = testApi('ticks');
 const NAMES = ['t1', 't2', 't3', 't4', 't5', 't6'];
 const settle = (ms: number) => new Promise(r => setTimeout(r, ms));
 
-const engines: EngineProcess[] = [];
-f.onTeardown(() => Promise.all(engines.map(e => e.crash())));
+let engines: EngineProcess[] = [];
 
 /** The engine whose process holds the Lease (its identity names its pid). */
 async function leader(): Promise<EngineProcess | undefined> {
-  const lease = (await f.cluster.objects
-    .read({
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: {
-        name: 'kratix-backstage-reconciler',
-        namespace: 'kratix-platform-system',
-      },
-    })
-    .catch(() => undefined)) as any;
-  const pid = Number(lease?.spec?.holderIdentity?.split('-').at(-2));
+  const pid = Number((await leaseHolder(f))?.split('-').at(-2));
   if (!pid) return undefined;
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -58,28 +51,11 @@ async function leader(): Promise<EngineProcess | undefined> {
 
 onPostgres('two replicas, the leader stalling', () => {
   it('runs each Resource once though its leader stalls past its Lease', async () => {
-    const knex = await f.databases.init('POSTGRES_15');
-    const url = new URL(process.env[POSTGRES_ENV]!);
-    url.pathname = `/${knex.client.config.connection.database}`;
-    const options = (name: string) => ({
-      database: {
-        client: 'pg',
-        connection: `${url}`,
-        pluginDivisionMode: 'schema',
-      },
-      kratix: {
-        engine: { pollInterval: '100ms', leaseDuration: '2s' },
-        stateStore: { path: path.join(f.dir, `state-${name}`) },
-        kubernetes: {
-          mode: 'reconcile',
-          clusters: [{ name: 'test', kubeconfig: f.cluster.kubeconfig }],
-          leaderElection: { leaseDurationSeconds: 3, renewIntervalSeconds: 1 },
-        },
-      },
-    });
-    engines.push(await spawnEngine(options('a')));
+    const replicas = await replicaProcesses(f);
+    engines = replicas.engines;
+    await replicas.spawn('a');
     await eventually(async () => ((await leader()) ? true : undefined), 60_000);
-    engines.push(await spawnEngine(options('b')));
+    await replicas.spawn('b');
 
     await f.cluster.apply(
       apiPromiseYaml(
