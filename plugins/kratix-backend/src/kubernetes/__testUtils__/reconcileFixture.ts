@@ -89,6 +89,15 @@ spec:
 ${workflows}`;
 }
 
+/** A Promise (YAML) with nothing but its name: no API, no workflows. */
+export const plainPromiseYaml = (name: string) =>
+  `apiVersion: platform.kratix.io/v1alpha1
+kind: Promise
+metadata:
+  name: ${name}
+spec: {}
+`;
+
 /** For CustomObjectsApi calls on an apiPromiseYaml API's objects. */
 export const testApi = (plural: string) => ({
   group: 'test.kratix.io',

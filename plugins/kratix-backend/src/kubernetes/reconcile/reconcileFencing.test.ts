@@ -14,6 +14,7 @@ import {
   PROMISES,
   ReconcileEngine,
   manualGate,
+  plainPromiseYaml,
   reconcileFixture,
   testApi,
 } from '../__testUtils__/reconcileFixture';
@@ -175,12 +176,7 @@ it('a term lost as it begins neither sweeps nor reconciles', async () => {
     child: () => logger,
   };
   await f.startEngine({ leadership: gate, logger });
-  await f.cluster.apply(`apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: plain
-spec: {}
-`);
+  await f.cluster.apply(plainPromiseYaml('plain'));
   gate.set(true);
   await settle(1500);
   const untouched = await f.read(PROMISES, 'plain');

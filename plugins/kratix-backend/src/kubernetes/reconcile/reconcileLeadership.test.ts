@@ -4,6 +4,7 @@ import { eventually } from '../../__testUtils__/startKratix';
 import {
   PROMISES,
   manualGate,
+  plainPromiseYaml,
   reconcileFixture,
 } from '../__testUtils__/reconcileFixture';
 
@@ -16,12 +17,7 @@ const settle = (ms: number) => new Promise(r => setTimeout(r, ms));
 it('reconciles only while leading', async () => {
   const gate = manualGate();
   await f.startEngine({ leadership: gate, sweepMs: 100 });
-  await f.cluster.apply(`apiVersion: platform.kratix.io/v1alpha1
-kind: Promise
-metadata:
-  name: plain
-spec: {}
-`);
+  await f.cluster.apply(plainPromiseYaml('plain'));
   const read = () => f.read(PROMISES, 'plain');
   await settle(1500);
   const untouched = await read();
