@@ -61,6 +61,13 @@ export async function startFakeKubelet(
     nodeName,
     setLog: (namespace, pod, container, log) =>
       void logs.set(`${namespace}/${pod}/${container}`, log),
-    stop: () => new Promise(resolve => server.close(() => resolve())),
+    // As a kubelet going away: its connections too. The API server may
+    // hold one open without a request on it (a log read the plugin gave
+    // up on), which close() alone waits out (headersTimeout, 60-90 s).
+    stop: () =>
+      new Promise(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
