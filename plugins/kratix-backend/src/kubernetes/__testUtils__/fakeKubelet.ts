@@ -4,7 +4,7 @@
 // created with `spec.nodeName: <nodeName>`.
 import fs from 'node:fs';
 import https from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { KubeTestCluster } from './kubeTestCluster';
 
@@ -46,6 +46,12 @@ export async function startFakeKubelet(
       res.end(limit >= 0 ? body.subarray(0, limit) : body);
     },
   );
+  // Every connection from its accept on, its TLS handshake included.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   await cluster.objects.create({
@@ -67,7 +73,7 @@ export async function startFakeKubelet(
     stop: () =>
       new Promise(resolve => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }
