@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n=== %s\n' "$*"; }
 # Each runner's JSON report, summed at the end by scripts/test-summary.mjs.
-rm -rf test-results
+rm -rf test-results && mkdir -p test-results
 
 step "type check (libraries' declarations too), lint, prettier"
 yarn tsc:full
