@@ -100,12 +100,27 @@ describe('catalogModuleKratix in Kubernetes mode', () => {
   const env = { ...process.env, KUBE_TEST_RUN_DIR: run };
   let backend: Awaited<ReturnType<typeof startTestBackend>> | undefined;
 
+  /** The tool's free port may be taken before it binds it: try again. */
+  const start = (attempt = 1): string => {
+    try {
+      return execFileSync('bash', [SCRIPT, 'start'], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e) {
+      try {
+        execFileSync('bash', [SCRIPT, 'stop'], { env, stdio: 'ignore' });
+      } catch {
+        // nothing was left running
+      }
+      if (attempt === 3) throw e;
+      return start(attempt + 1);
+    }
+  };
+
   beforeAll(async () => {
-    const out = execFileSync('bash', [SCRIPT, 'start'], {
-      env,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = start();
     const kubeconfig = /^export KUBECONFIG=(.*)$/m.exec(out)![1];
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfig);
